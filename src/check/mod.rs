@@ -1,0 +1,1 @@
+//! AST to resolved program: names to slots, types and fields checked.

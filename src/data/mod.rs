@@ -1,0 +1,8 @@
+//! Records in, records out: schema, Ids, validation, the save pipeline, SOQL and SQLite.
+//!
+//! Nothing here sees an interpreter value: callers hand over [`record::Record`]s
+//! and get back records, Ids and per-row errors with status codes.
+
+pub mod id;
+pub mod record;
+pub mod schema;

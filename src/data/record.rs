@@ -1,0 +1,121 @@
+//! One record: the object it belongs to and its field values.
+//!
+//! A record distinguishes a field that was never set from one set to null:
+//! `update` writes only the fields that were set, and reading a field that a
+//! query did not select is an error in Apex.
+
+use std::rc::Rc;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use rust_decimal::Decimal;
+
+use crate::data::id::Id;
+use crate::data::schema::ObjectDef;
+
+/// A field value as the data layer stores and validates it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FieldValue {
+    /// No value.
+    Null,
+    /// A checkbox.
+    Bool(bool),
+    /// An Integer.
+    Int(i32),
+    /// A Long.
+    Long(i64),
+    /// A Double.
+    Double(f64),
+    /// A number, currency or percent field.
+    Decimal(Decimal),
+    /// Text, email, phone, picklist, URL and text area fields.
+    Text(Rc<str>),
+    /// An Id or reference field.
+    Id(Id),
+    /// A date.
+    Date(NaiveDate),
+    /// A date and time, in UTC.
+    DateTime(NaiveDateTime),
+}
+
+impl FieldValue {
+    /// True for [`FieldValue::Null`].
+    pub fn is_null(&self) -> bool {
+        matches!(self, FieldValue::Null)
+    }
+
+    /// The text of a text value, `None` for anything else.
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            FieldValue::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The Id of an Id value, `None` for anything else.
+    pub fn as_id(&self) -> Option<&Id> {
+        match self {
+            FieldValue::Id(id) => Some(id),
+            _ => None,
+        }
+    }
+}
+
+/// A record of one sObject type.
+#[derive(Clone, Debug)]
+pub struct Record {
+    /// The object this record belongs to.
+    pub object: &'static ObjectDef,
+    /// One slot per field of the object, in schema order; `None` when not set.
+    values: Vec<Option<FieldValue>>,
+    /// True when the record came from a query: unset fields were not selected.
+    pub queried: bool,
+}
+
+impl Record {
+    /// A new record with no field set.
+    pub fn new(object: &'static ObjectDef) -> Record {
+        Record { object, values: vec![None; object.fields.len()], queried: false }
+    }
+
+    /// The value of the field at `index`, `None` when it was never set.
+    pub fn get(&self, index: usize) -> Option<&FieldValue> {
+        self.values.get(index).and_then(Option::as_ref)
+    }
+
+    /// Sets the field at `index`.
+    pub fn set(&mut self, index: usize, value: FieldValue) {
+        self.values[index] = Some(value);
+    }
+
+    /// Forgets the value of the field at `index`, as if never set.
+    pub fn unset(&mut self, index: usize) {
+        self.values[index] = None;
+    }
+
+    /// The value of a field looked up by name (any case); `None` when the
+    /// object has no such field or the field was never set.
+    pub fn get_by_name(&self, name: &str) -> Option<&FieldValue> {
+        self.object.field_index(name).and_then(|i| self.get(i))
+    }
+
+    /// Sets a field by name (any case). Returns false when there is no such field.
+    pub fn set_by_name(&mut self, name: &str, value: FieldValue) -> bool {
+        match self.object.field_index(name) {
+            Some(i) => {
+                self.set(i, value);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The record's Id, if it has one.
+    pub fn id(&self) -> Option<&Id> {
+        self.get(0).and_then(FieldValue::as_id)
+    }
+
+    /// The fields that were set, as `(index, value)` pairs in schema order.
+    pub fn set_fields(&self) -> impl Iterator<Item = (usize, &FieldValue)> {
+        self.values.iter().enumerate().filter_map(|(i, v)| v.as_ref().map(|v| (i, v)))
+    }
+}

@@ -1,0 +1,153 @@
+//! Objects and fields: types, lengths, picklists, references, key prefixes.
+//!
+//! The standard objects apexlite knows are described here as data. Every
+//! object's first field is `Id`; field lookups ignore case.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// What kind of value a field holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldType {
+    /// The record Id.
+    Id,
+    /// A lookup to another object (`reference_to`).
+    Reference,
+    /// Plain text.
+    String,
+    /// Long text.
+    TextArea,
+    /// An e-mail address.
+    Email,
+    /// A phone number.
+    Phone,
+    /// A URL.
+    Url,
+    /// A picklist; restricted when `restricted` is set on the field.
+    Picklist,
+    /// A checkbox.
+    Boolean,
+    /// An Integer.
+    Int,
+    /// A Double.
+    Double,
+    /// A number with scale.
+    Decimal,
+    /// A currency amount.
+    Currency,
+    /// A date.
+    Date,
+    /// A date and time.
+    DateTime,
+}
+
+/// One field of an object.
+#[derive(Debug)]
+pub struct FieldDef {
+    /// The API name, e.g. `LastName`.
+    pub name: &'static str,
+    /// The label used in error messages, e.g. `Last Name`.
+    pub label: &'static str,
+    /// The value type.
+    pub ty: FieldType,
+    /// Maximum length for text types, 0 otherwise.
+    pub length: u32,
+    /// Required on create (reported by `REQUIRED_FIELD_MISSING`).
+    pub required: bool,
+    /// Can be set on insert.
+    pub createable: bool,
+    /// Can be changed on update.
+    pub updateable: bool,
+    /// For references, the object names it may point to.
+    pub reference_to: &'static [&'static str],
+    /// For picklists, the allowed values.
+    pub picklist: &'static [&'static str],
+    /// For picklists, whether other values are refused.
+    pub restricted: bool,
+    /// Values must be unique across the object's records.
+    pub unique: bool,
+}
+
+/// One object (sObject type).
+#[derive(Debug)]
+pub struct ObjectDef {
+    /// The API name, e.g. `User`.
+    pub name: &'static str,
+    /// The three-character Id prefix, e.g. `005`.
+    pub key_prefix: &'static str,
+    /// A setup object for mixed-DML purposes.
+    pub setup: bool,
+    /// The fields, `Id` first.
+    pub fields: Vec<FieldDef>,
+    by_name: HashMap<String, usize>,
+}
+
+impl ObjectDef {
+    /// Makes an object definition; `fields` must start with `Id`.
+    pub fn new(
+        name: &'static str,
+        key_prefix: &'static str,
+        setup: bool,
+        fields: Vec<FieldDef>,
+    ) -> ObjectDef {
+        debug_assert_eq!(fields.first().map(|f| f.name), Some("Id"), "Id comes first");
+        let by_name =
+            fields.iter().enumerate().map(|(i, f)| (f.name.to_ascii_lowercase(), i)).collect();
+        ObjectDef { name, key_prefix, setup, fields, by_name }
+    }
+
+    /// The index of a field by name, in any case.
+    pub fn field_index(&self, name: &str) -> Option<usize> {
+        if let Some(&i) = self.by_name.get(name) {
+            return Some(i);
+        }
+        self.by_name.get(&name.to_ascii_lowercase()).copied()
+    }
+
+    /// A field by name, in any case.
+    pub fn field(&self, name: &str) -> Option<(usize, &FieldDef)> {
+        self.field_index(name).map(|i| (i, &self.fields[i]))
+    }
+}
+
+/// All objects the org knows.
+#[derive(Debug)]
+pub struct Schema {
+    /// The objects.
+    pub objects: Vec<ObjectDef>,
+    by_name: HashMap<String, usize>,
+    by_prefix: HashMap<&'static str, usize>,
+}
+
+impl Schema {
+    fn new(objects: Vec<ObjectDef>) -> Schema {
+        let by_name =
+            objects.iter().enumerate().map(|(i, o)| (o.name.to_ascii_lowercase(), i)).collect();
+        let by_prefix = objects.iter().enumerate().map(|(i, o)| (o.key_prefix, i)).collect();
+        Schema { objects, by_name, by_prefix }
+    }
+
+    /// An object by API name, in any case.
+    pub fn object(&self, name: &str) -> Option<&ObjectDef> {
+        let i = match self.by_name.get(name) {
+            Some(&i) => i,
+            None => *self.by_name.get(&name.to_ascii_lowercase())?,
+        };
+        Some(&self.objects[i])
+    }
+
+    /// The object whose Ids start with `prefix`.
+    pub fn object_by_prefix(&self, prefix: &str) -> Option<&ObjectDef> {
+        self.by_prefix.get(prefix).map(|&i| &self.objects[i])
+    }
+}
+
+/// The schema of every org: the standard objects apexlite supports.
+pub fn schema() -> &'static Schema {
+    static SCHEMA: OnceLock<Schema> = OnceLock::new();
+    SCHEMA.get_or_init(|| Schema::new(standard_objects()))
+}
+
+fn standard_objects() -> Vec<ObjectDef> {
+    Vec::new()
+}

@@ -1,0 +1,441 @@
+//! The abstract syntax tree of anonymous Apex and inline SOQL.
+//!
+//! Every node carries the byte span of the source it came from, so later stages
+//! can point at it in a diagnostic. Each variant's doc is the Apex it stands for.
+
+pub use crate::syntax::name::Name;
+use crate::syntax::source::Span;
+
+/// An identifier with where it was written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ident {
+    /// The case-insensitive name.
+    pub name: Name,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// An anonymous Apex script: statements run in order as one transaction.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Script {
+    /// The top-level statements.
+    pub stmts: Vec<Stmt>,
+}
+
+/// A reference to a type: `Integer`, `List<User>`, `System.Exception`, `String[]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TypeRef {
+    /// The dotted name, one part or more (`System`, `Exception`).
+    pub path: Vec<Ident>,
+    /// Generic arguments, empty when there are none.
+    pub args: Vec<TypeRef>,
+    /// Number of `[]` suffixes; `String[]` is `List<String>`.
+    pub array_dims: u8,
+    /// The whole reference.
+    pub span: Span,
+}
+
+/// A statement.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stmt {
+    /// What kind of statement.
+    pub kind: StmtKind,
+    /// The whole statement.
+    pub span: Span,
+}
+
+/// The statements of the language.
+#[derive(Clone, Debug, PartialEq)]
+pub enum StmtKind {
+    /// `Type name = init, other;` (`final` is allowed in front).
+    Local {
+        /// The declared type.
+        ty: TypeRef,
+        /// One or more declarators with optional initialisers.
+        vars: Vec<(Ident, Option<Expr>)>,
+    },
+    /// `expr;`
+    Expr(Expr),
+    /// `insert expr;`, `update expr;`, `upsert expr [Field];`, `delete expr;`, `undelete expr;`
+    Dml {
+        /// The operation.
+        op: DmlOp,
+        /// The record or list of records.
+        target: Expr,
+        /// For `upsert recs Field__c;`, the external-Id field.
+        upsert_key: Option<Ident>,
+    },
+    /// `{ stmts }`
+    Block(Vec<Stmt>),
+    /// `if (cond) then [else otherwise]`
+    If {
+        /// The condition.
+        cond: Expr,
+        /// Run when the condition is true.
+        then: Box<Stmt>,
+        /// Run when it is false.
+        otherwise: Option<Box<Stmt>>,
+    },
+    /// `while (cond) body`
+    While {
+        /// The condition, tested before each pass.
+        cond: Expr,
+        /// The loop body.
+        body: Box<Stmt>,
+    },
+    /// `for (init; cond; update) body`
+    For {
+        /// The initialiser: a local declaration or expressions, if any.
+        init: Option<Box<Stmt>>,
+        /// The condition, if any.
+        cond: Option<Expr>,
+        /// The update expressions.
+        update: Vec<Expr>,
+        /// The loop body.
+        body: Box<Stmt>,
+    },
+    /// `for (Type var : iterable) body`; the iterable may be a SOQL query.
+    ForEach {
+        /// The element type.
+        ty: TypeRef,
+        /// The loop variable.
+        var: Ident,
+        /// The list, set or query.
+        iterable: Expr,
+        /// The loop body.
+        body: Box<Stmt>,
+    },
+    /// `break;`
+    Break,
+    /// `continue;`
+    Continue,
+    /// `return [expr];`
+    Return(Option<Expr>),
+}
+
+/// A DML operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DmlOp {
+    /// `insert`
+    Insert,
+    /// `update`
+    Update,
+    /// `upsert`
+    Upsert,
+    /// `delete`
+    Delete,
+    /// `undelete`
+    Undelete,
+}
+
+impl DmlOp {
+    /// The word used in `DmlException` messages: `Insert`, `Update`, ...
+    pub fn title(self) -> &'static str {
+        match self {
+            DmlOp::Insert => "Insert",
+            DmlOp::Update => "Update",
+            DmlOp::Upsert => "Upsert",
+            DmlOp::Delete => "Delete",
+            DmlOp::Undelete => "Undelete",
+        }
+    }
+}
+
+/// An expression.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expr {
+    /// What kind of expression.
+    pub kind: ExprKind,
+    /// The whole expression.
+    pub span: Span,
+}
+
+/// The expressions of the language.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExprKind {
+    /// A literal: `'text'`, `42`, `42L`, `1.5`, `true`, `null`.
+    Literal(Literal),
+    /// A bare name: a variable, or the first part of a type or class name.
+    Name(Ident),
+    /// `target.field` (also `System.debug` before the call is applied).
+    Field {
+        /// The object read from.
+        target: Box<Expr>,
+        /// The member name.
+        field: Ident,
+        /// True for `?.`.
+        safe: bool,
+    },
+    /// `name(args)` or `target.name(args)`.
+    Call {
+        /// The receiver, absent for a call of a bare name.
+        target: Option<Box<Expr>>,
+        /// The method name.
+        method: Ident,
+        /// The arguments.
+        args: Vec<Expr>,
+        /// True for `?.`.
+        safe: bool,
+    },
+    /// `target[index]`
+    Index {
+        /// The list or array.
+        target: Box<Expr>,
+        /// The position.
+        index: Box<Expr>,
+    },
+    /// `new Type(...)`, `new Type(Field = value, ...)`, `new List<T>{...}`, `new T[n]`.
+    New {
+        /// The type created.
+        ty: TypeRef,
+        /// How it is initialised.
+        init: NewInit,
+    },
+    /// `op expr`
+    Unary {
+        /// The operator.
+        op: UnaryOp,
+        /// The operand.
+        expr: Box<Expr>,
+    },
+    /// `lhs op rhs`
+    Binary {
+        /// The operator.
+        op: BinaryOp,
+        /// The left operand.
+        lhs: Box<Expr>,
+        /// The right operand.
+        rhs: Box<Expr>,
+    },
+    /// `target = value` or a compound form such as `target += value`.
+    Assign {
+        /// The place written: a name, field or index expression.
+        target: Box<Expr>,
+        /// For `+=` and friends, the operator applied first.
+        op: Option<BinaryOp>,
+        /// The value written.
+        value: Box<Expr>,
+    },
+    /// `cond ? then : otherwise`
+    Ternary {
+        /// The condition.
+        cond: Box<Expr>,
+        /// The value when true.
+        then: Box<Expr>,
+        /// The value when false.
+        otherwise: Box<Expr>,
+    },
+    /// `(Type) expr`
+    Cast {
+        /// The target type.
+        ty: TypeRef,
+        /// The value cast.
+        expr: Box<Expr>,
+    },
+    /// `expr instanceof Type`
+    InstanceOf {
+        /// The value tested.
+        expr: Box<Expr>,
+        /// The type tested for.
+        ty: TypeRef,
+    },
+    /// `[SELECT ... FROM ...]`
+    Soql(Box<SoqlQuery>),
+}
+
+/// A literal value as written.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Literal {
+    /// `null`
+    Null,
+    /// `true` or `false`
+    Bool(bool),
+    /// An Integer literal such as `42`.
+    Integer(i32),
+    /// A Long literal such as `42L`.
+    Long(i64),
+    /// A Decimal literal such as `1.50`, kept as written to preserve its scale.
+    Decimal(String),
+    /// A Double literal such as `1.5d`.
+    Double(f64),
+    /// A string literal with escapes already applied.
+    String(String),
+}
+
+/// How a `new` expression initialises what it creates.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NewInit {
+    /// `new T(args)`; for collections the argument copies another collection.
+    Args(Vec<Expr>),
+    /// `new Account(Name = 'x', Industry = 'y')`
+    Fields(Vec<(Ident, Expr)>),
+    /// `new List<String>{'a', 'b'}` or `new Set<Id>{...}`
+    Elements(Vec<Expr>),
+    /// `new Map<K, V>{k => v, ...}`
+    Pairs(Vec<(Expr, Expr)>),
+    /// `new String[n]`
+    ArraySize(Box<Expr>),
+}
+
+/// Prefix and postfix operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnaryOp {
+    /// `-x`
+    Neg,
+    /// `+x`
+    Plus,
+    /// `!x`
+    Not,
+    /// `~x`
+    BitNot,
+    /// `++x`
+    PreInc,
+    /// `--x`
+    PreDec,
+    /// `x++`
+    PostInc,
+    /// `x--`
+    PostDec,
+}
+
+/// Binary operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinaryOp {
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`
+    Div,
+    /// `==` (ignores case on strings)
+    Eq,
+    /// `!=` or `<>`
+    Ne,
+    /// `===`
+    ExactEq,
+    /// `!==`
+    ExactNe,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+    /// `&&`
+    And,
+    /// `||`
+    Or,
+    /// `&`
+    BitAnd,
+    /// `|`
+    BitOr,
+    /// `^`
+    BitXor,
+    /// `<<`
+    Shl,
+    /// `>>`
+    Shr,
+    /// `>>>`
+    UShr,
+    /// `??`
+    Coalesce,
+}
+
+/// An inline or dynamic SOQL query.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SoqlQuery {
+    /// The selected items in order.
+    pub select: Vec<SoqlSelect>,
+    /// The object queried.
+    pub from: Ident,
+    /// The `WHERE` condition.
+    pub filter: Option<SoqlCond>,
+    /// `ORDER BY` items.
+    pub order_by: Vec<SoqlOrder>,
+    /// `LIMIT n` or `LIMIT :bind`.
+    pub limit: Option<SoqlValue>,
+    /// `OFFSET n` or `OFFSET :bind`.
+    pub offset: Option<SoqlValue>,
+    /// The query text without its brackets.
+    pub span: Span,
+}
+
+/// One item of a `SELECT` list.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SoqlSelect {
+    /// A field or a dotted path through parent relationships: `Profile.Name`.
+    Field(Vec<Ident>),
+    /// `COUNT()`
+    Count(Span),
+}
+
+/// A `WHERE` condition.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SoqlCond {
+    /// `a AND b`
+    And(Box<SoqlCond>, Box<SoqlCond>),
+    /// `a OR b`
+    Or(Box<SoqlCond>, Box<SoqlCond>),
+    /// `NOT a`
+    Not(Box<SoqlCond>),
+    /// `field op value`
+    Compare {
+        /// The field path.
+        field: Vec<Ident>,
+        /// The comparison.
+        op: SoqlOp,
+        /// The right-hand value.
+        value: SoqlValue,
+        /// The whole comparison.
+        span: Span,
+    },
+}
+
+/// SOQL comparison operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SoqlOp {
+    /// `=`
+    Eq,
+    /// `!=` or `<>`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+    /// `LIKE`
+    Like,
+    /// `IN`
+    In,
+    /// `NOT IN`
+    NotIn,
+}
+
+/// A value on the right of a SOQL comparison, or a `LIMIT`/`OFFSET` count.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SoqlValue {
+    /// A literal: string, number, boolean or `null`.
+    Literal(Literal, Span),
+    /// `(v1, v2, ...)` after `IN`.
+    List(Vec<SoqlValue>, Span),
+    /// `:expr`, an Apex expression evaluated when the query runs.
+    Bind(Box<Expr>),
+}
+
+/// One `ORDER BY` item.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SoqlOrder {
+    /// The field path.
+    pub field: Vec<Ident>,
+    /// True for `DESC`.
+    pub descending: bool,
+    /// `NULLS FIRST` (`Some(true)`) or `NULLS LAST` (`Some(false)`).
+    pub nulls_first: Option<bool>,
+}

@@ -1,0 +1,7 @@
+//! Source text to AST: tokens, parsers and compile diagnostics.
+//!
+//! Knows nothing of values or storage.
+
+pub mod ast;
+pub mod name;
+pub mod source;
