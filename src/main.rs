@@ -1,1 +1,140 @@
-fn main() {}
+//! The `apexlite` command: parses arguments, calls the library, maps results to exit codes.
+//!
+//! `apexlite run script.apex` runs an anonymous Apex script against the org in
+//! `.apexlite/org.db`; `apexlite --help` lists the rest.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use apexlite::{Org, Outcome, SourceFile};
+
+/// Exit status when every statement ran and the transaction committed.
+const EXIT_OK: u8 = 0;
+/// Exit status when an Apex exception escaped the script (nothing was saved).
+const EXIT_EXCEPTION: u8 = 1;
+/// Exit status when the script does not compile (nothing ran).
+const EXIT_COMPILE: u8 = 3;
+/// Exit status when the org or a file could not be read or written.
+const EXIT_ORG: u8 = 4;
+
+/// A local runtime for Salesforce Apex with an embedded SQLite org.
+#[derive(Parser)]
+#[command(name = "apexlite", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run an anonymous Apex script as one transaction.
+    Run(RunArgs),
+}
+
+#[derive(Args)]
+struct RunArgs {
+    /// The script to run; `-` reads it from standard input.
+    #[arg(required_unless_present = "code", conflicts_with = "code")]
+    file: Option<PathBuf>,
+    /// Run this Apex code instead of a file.
+    #[arg(short = 'e', long = "eval", value_name = "CODE")]
+    code: Option<String>,
+    #[command(flatten)]
+    org: OrgArg,
+}
+
+#[derive(Args)]
+struct OrgArg {
+    /// The org file, created and seeded on first use; `:memory:` is a throwaway org.
+    #[arg(long = "org", env = "APEXLITE_ORG", default_value = ".apexlite/org.db")]
+    path: PathBuf,
+}
+
+impl OrgArg {
+    fn open(&self) -> Result<Org, apexlite::OrgError> {
+        if self.path == Path::new(":memory:") {
+            Org::open_in_memory()
+        } else {
+            Org::open(&self.path)
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let status = match cli.command {
+        Command::Run(args) => run(&args),
+    };
+    ExitCode::from(status)
+}
+
+fn run(args: &RunArgs) -> u8 {
+    let file = match read_source(args) {
+        Ok(f) => f,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            return EXIT_ORG;
+        }
+    };
+    if let Err(diags) = apexlite::compile(&file) {
+        report_diagnostics(&file, &diags);
+        return EXIT_COMPILE;
+    }
+    let mut org = match args.org.open() {
+        Ok(org) => org,
+        Err(e) => {
+            eprintln!("error: cannot open org {}: {e}", args.org.path.display());
+            return EXIT_ORG;
+        }
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let outcome = apexlite::run(&file, &mut org, &mut out);
+    let _ = out.flush();
+    match outcome {
+        Ok(Outcome::Completed) => EXIT_OK,
+        Ok(Outcome::Uncaught(e)) => {
+            let (line, col) = file.line_col(e.span.start);
+            eprintln!("{e}");
+            eprintln!("AnonymousBlock: line {line}, column {col}");
+            EXIT_EXCEPTION
+        }
+        Ok(Outcome::CompileFailed(diags)) => {
+            report_diagnostics(&file, &diags);
+            EXIT_COMPILE
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            EXIT_ORG
+        }
+    }
+}
+
+fn report_diagnostics(file: &SourceFile, diags: &[apexlite::Diagnostic]) {
+    let color = std::io::stderr().is_terminal();
+    eprint!(
+        "{}",
+        apexlite::syntax::render_diagnostics(file, diags, color)
+    );
+}
+
+/// The script named on the command line: a file, standard input, or `-e` code.
+fn read_source(args: &RunArgs) -> Result<SourceFile, String> {
+    if let Some(code) = &args.code {
+        return Ok(SourceFile::new("<eval>", code.clone()));
+    }
+    let path = args.file.as_deref().unwrap_or(Path::new("-"));
+    if path == Path::new("-") {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
+        return Ok(SourceFile::new("<stdin>", text));
+    }
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Ok(SourceFile::new(path.display().to_string(), text))
+}

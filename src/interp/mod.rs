@@ -1,1 +1,9 @@
 //! Runs the resolved program.
+//!
+//! Values live in [`value`]; statements and expressions in [`eval`]; sObject
+//! fields, DML and SOQL glue in `sobject`; exceptions in [`exception`].
+
+pub mod eval;
+pub mod exception;
+mod sobject;
+pub mod value;

@@ -1,0 +1,668 @@
+//! Checking expressions: typing, conversions, places, fields and built-in calls.
+
+use std::rc::Rc;
+
+use rust_decimal::Decimal;
+
+use super::ir::{Arith, BinOp, Builtin, Const, Conversion, Expr, ExprKind, Ordering, Place};
+use super::types::Type;
+use super::{Checked, Checker, Reported};
+use crate::data::schema::ObjectDef;
+use crate::syntax::ast::{self, BinaryOp, ExprKind as E, Literal, NewInit, UnaryOp};
+use crate::syntax::source::Span;
+
+fn typed(kind: ExprKind, ty: Type, span: &Span) -> Expr {
+    Expr {
+        kind,
+        ty,
+        span: span.clone(),
+    }
+}
+
+impl Checker {
+    /// Checks an expression and works out its type.
+    pub(super) fn expr(&mut self, e: &ast::Expr) -> Checked<Expr> {
+        let span = &e.span;
+        match &e.kind {
+            E::Literal(lit) => self.literal(lit, span),
+            E::Name(ident) => self.name(ident),
+            E::Field {
+                target,
+                field,
+                safe,
+            } => self.field(target, field, *safe, span),
+            E::Call {
+                target,
+                method,
+                args,
+                safe: _,
+            } => self.call(target.as_deref(), method, args, span),
+            E::Index { target, index } => self.index(target, index, span),
+            E::New { ty, init } => self.new_expr(ty, init, span),
+            E::Unary { op, expr } => self.unary(*op, expr, span),
+            E::Binary { op, lhs, rhs } => self.binary(*op, lhs, rhs, span),
+            E::Assign { target, op, value } => self.assign(target, *op, value, span),
+            E::Ternary {
+                cond,
+                then,
+                otherwise,
+            } => self.ternary(cond, then, otherwise, span),
+            E::Soql(q) => self.soql(q, span),
+            E::Cast { .. } => Err(self.unsupported("casts", span)),
+            E::InstanceOf { .. } => Err(self.unsupported("instanceof", span)),
+        }
+    }
+
+    /// A construct the parser accepts but this runtime cannot run yet.
+    pub(super) fn unsupported(&mut self, what: &str, span: &Span) -> Reported {
+        let msg = format!("{what} are not supported by apexlite yet");
+        self.error(msg, span, "not supported yet")
+    }
+
+    /// Checks an expression used where a value of type `to` is expected, and
+    /// inserts the conversion the assignment implies.
+    pub(super) fn expr_as(&mut self, e: &ast::Expr, to: &Type) -> Checked<Expr> {
+        let expr = self.expr(e)?;
+        self.convert(expr, to)
+    }
+
+    pub(super) fn convert(&mut self, expr: Expr, to: &Type) -> Checked<Expr> {
+        if is_query(&expr)
+            && matches!(to, Type::SObject(_))
+            && let Type::List(elem) = &expr.ty
+            && to.accepts(elem)
+        {
+            let span = expr.span.clone();
+            return Ok(typed(
+                ExprKind::SingleRow(Box::new(expr)),
+                to.clone(),
+                &span,
+            ));
+        }
+        if !to.accepts(&expr.ty) {
+            let msg = format!("Illegal assignment from {} to {}", expr.ty, to);
+            return Err(self.error(msg, &expr.span, &format!("this is {}", expr.ty)));
+        }
+        let conversion = match (to, &expr.ty) {
+            (_, Type::Null) => None,
+            (Type::Long, Type::Integer) => Some(Conversion::ToLong),
+            (Type::Double, t) if *t != Type::Double => Some(Conversion::ToDouble),
+            (Type::Decimal, t) if *t != Type::Decimal => Some(Conversion::ToDecimal),
+            (Type::Id, Type::String) => Some(Conversion::ToId),
+            (Type::String, Type::Id) => Some(Conversion::IdToString),
+            _ => None,
+        };
+        Ok(match conversion {
+            Some(c) => {
+                let span = expr.span.clone();
+                typed(
+                    ExprKind::Convert {
+                        expr: Box::new(expr),
+                        to: c,
+                    },
+                    to.clone(),
+                    &span,
+                )
+            }
+            None => expr,
+        })
+    }
+
+    fn literal(&mut self, lit: &Literal, span: &Span) -> Checked<Expr> {
+        let (c, ty) = match lit {
+            Literal::Null => (Const::Null, Type::Null),
+            Literal::Bool(b) => (Const::Bool(*b), Type::Boolean),
+            Literal::Integer(i) => (Const::Int(*i), Type::Integer),
+            Literal::Long(i) => (Const::Long(*i), Type::Long),
+            Literal::Double(d) => (Const::Double(*d), Type::Double),
+            Literal::String(s) => (Const::String(Rc::from(s.as_str())), Type::String),
+            Literal::Decimal(text) => match text.parse::<Decimal>() {
+                Ok(d) => (Const::Decimal(d), Type::Decimal),
+                Err(_) => {
+                    let msg = format!("Invalid decimal: {text}");
+                    return Err(self.error(msg, span, "out of range"));
+                }
+            },
+        };
+        Ok(typed(ExprKind::Const(c), ty, span))
+    }
+
+    fn name(&mut self, ident: &ast::Ident) -> Checked<Expr> {
+        match self.lookup(&ident.name) {
+            Some(local) => {
+                let ty = local.ty.clone();
+                Ok(typed(ExprKind::Local(local.slot), ty, &ident.span))
+            }
+            None => {
+                let msg = format!("Variable does not exist: {}", ident.name);
+                Err(self.error(msg, &ident.span, "not declared"))
+            }
+        }
+    }
+
+    /// Resolves `target.field` on an sObject to the field's index.
+    fn field_of(
+        &mut self,
+        target: &Expr,
+        field: &ast::Ident,
+    ) -> Checked<(&'static ObjectDef, usize)> {
+        let object = match &target.ty {
+            Type::SObject(Some(o)) => *o,
+            Type::SObject(None) => {
+                let msg = "Field expression not allowed for generic SObject";
+                return Err(self.error(msg, &field.span, "cast to a concrete type first"));
+            }
+            other => {
+                let msg = format!("Variable does not exist: {}", field.name);
+                let label = format!("{other} has no field of that name");
+                return Err(self.error(msg, &field.span, &label));
+            }
+        };
+        match object.field_index(field.name.folded()) {
+            Some(i) => Ok((object, i)),
+            None => {
+                let msg = format!("Invalid field {} for {}", field.name, object.name);
+                Err(self.error(msg, &field.span, "no such field"))
+            }
+        }
+    }
+
+    fn field(
+        &mut self,
+        target: &ast::Expr,
+        field: &ast::Ident,
+        safe: bool,
+        span: &Span,
+    ) -> Checked<Expr> {
+        let target = self.expr(target)?;
+        let (object, index) = self.field_of(&target, field)?;
+        let ty = Type::of_field(object.fields[index].ty);
+        let kind = ExprKind::Field {
+            target: Box::new(target),
+            field: index,
+            safe,
+        };
+        Ok(typed(kind, ty, span))
+    }
+
+    fn index(&mut self, target: &ast::Expr, index: &ast::Expr, span: &Span) -> Checked<Expr> {
+        let target = self.expr(target)?;
+        let index = self.expr_as(index, &Type::Integer)?;
+        let Type::List(elem) = &target.ty else {
+            let msg = format!("Expression must be a list type: {}", target.ty);
+            return Err(self.error(msg, &target.span, "not a list"));
+        };
+        let ty = (**elem).clone();
+        Ok(typed(
+            ExprKind::Index {
+                target: Box::new(target),
+                index: Box::new(index),
+            },
+            ty,
+            span,
+        ))
+    }
+
+    fn ternary(
+        &mut self,
+        c: &ast::Expr,
+        a: &ast::Expr,
+        b: &ast::Expr,
+        span: &Span,
+    ) -> Checked<Expr> {
+        let c = self.expr_as(c, &Type::Boolean)?;
+        let a = self.expr(a)?;
+        let b = self.expr(b)?;
+        let ty = if a.ty.accepts(&b.ty) {
+            a.ty.clone()
+        } else if b.ty.accepts(&a.ty) {
+            b.ty.clone()
+        } else {
+            let msg = format!("Incompatible types in ternary operator: {}, {}", a.ty, b.ty);
+            return Err(self.error(msg, span, "branches differ"));
+        };
+        let (a, b) = (self.convert(a, &ty)?, self.convert(b, &ty)?);
+        Ok(typed(
+            ExprKind::Ternary(Box::new(c), Box::new(a), Box::new(b)),
+            ty,
+            span,
+        ))
+    }
+
+    fn unary(&mut self, op: UnaryOp, operand: &ast::Expr, span: &Span) -> Checked<Expr> {
+        match op {
+            UnaryOp::Not => {
+                let e = self.expr_as(operand, &Type::Boolean)?;
+                Ok(typed(ExprKind::Not(Box::new(e)), Type::Boolean, span))
+            }
+            UnaryOp::Neg | UnaryOp::Plus => {
+                let e = self.expr(operand)?;
+                if !e.ty.is_numeric() {
+                    let msg = format!("Invalid type for unary operator: {}", e.ty);
+                    return Err(self.error(msg, span, "needs a number"));
+                }
+                let ty = e.ty.clone();
+                if op == UnaryOp::Plus {
+                    return Ok(e);
+                }
+                Ok(typed(ExprKind::Neg(Box::new(e)), ty, span))
+            }
+            UnaryOp::BitNot => Err(self.unsupported("bitwise operators", span)),
+            UnaryOp::PreInc | UnaryOp::PreDec | UnaryOp::PostInc | UnaryOp::PostDec => {
+                self.step(op, operand, span)
+            }
+        }
+    }
+
+    fn step(&mut self, op: UnaryOp, operand: &ast::Expr, span: &Span) -> Checked<Expr> {
+        let (place, ty) = self.place(operand)?;
+        if !ty.is_numeric() {
+            let msg = format!("Invalid type for increment or decrement: {ty}");
+            return Err(self.error(msg, span, "needs a number"));
+        }
+        let delta = if matches!(op, UnaryOp::PreInc | UnaryOp::PostInc) {
+            1
+        } else {
+            -1
+        };
+        let postfix = matches!(op, UnaryOp::PostInc | UnaryOp::PostDec);
+        Ok(typed(
+            ExprKind::Step {
+                place,
+                delta,
+                postfix,
+            },
+            ty,
+            span,
+        ))
+    }
+
+    /// Resolves the left side of an assignment to a place and its type.
+    fn place(&mut self, target: &ast::Expr) -> Checked<(Place, Type)> {
+        match &target.kind {
+            E::Name(ident) => {
+                let local = self.name(ident)?;
+                let ExprKind::Local(slot) = local.kind else {
+                    unreachable!("names are locals")
+                };
+                Ok((Place::Local(slot), local.ty))
+            }
+            E::Field {
+                target: record,
+                field,
+                ..
+            } => {
+                let record = self.expr(record)?;
+                let (object, index) = self.field_of(&record, field)?;
+                let def = &object.fields[index];
+                if !def.createable && !def.updateable {
+                    let msg = format!("Field is not writeable: {}.{}", object.name, def.name);
+                    return Err(self.error(msg, &field.span, "set by the platform"));
+                }
+                let place = Place::Field {
+                    target: Box::new(record),
+                    field: index,
+                };
+                Ok((place, Type::of_field(def.ty)))
+            }
+            E::Index {
+                target: list,
+                index,
+            } => {
+                let Expr { kind, ty, .. } = self.index(list, index, &target.span)?;
+                let ExprKind::Index { target, index } = kind else {
+                    unreachable!("index")
+                };
+                Ok((Place::Index { target, index }, ty))
+            }
+            _ => Err(self.error(
+                "Expression cannot be assigned",
+                &target.span,
+                "not a variable",
+            )),
+        }
+    }
+
+    fn assign(
+        &mut self,
+        target: &ast::Expr,
+        op: Option<BinaryOp>,
+        value: &ast::Expr,
+        span: &Span,
+    ) -> Checked<Expr> {
+        let (place, ty) = self.place(target)?;
+        let value = match op {
+            // `a op= b` reads the place again: `a = a op b`. The target's
+            // sub-expressions are therefore evaluated twice.
+            Some(op) => {
+                let combined = self.binary(op, target, value, span)?;
+                self.convert(combined, &ty)?
+            }
+            None => self.expr_as(value, &ty)?,
+        };
+        Ok(typed(
+            ExprKind::Assign {
+                place,
+                value: Box::new(value),
+            },
+            ty,
+            span,
+        ))
+    }
+
+    fn new_expr(&mut self, ty_ref: &ast::TypeRef, init: &NewInit, span: &Span) -> Checked<Expr> {
+        let ty = self.resolve_type(ty_ref)?;
+        match (&ty, init) {
+            (Type::SObject(Some(object)), NewInit::Args(args)) if args.is_empty() => {
+                let kind = ExprKind::NewSObject {
+                    object,
+                    fields: Vec::new(),
+                };
+                Ok(typed(kind, ty.clone(), span))
+            }
+            (Type::SObject(Some(object)), NewInit::Fields(fields)) => {
+                let fields = self.new_fields(object, fields)?;
+                Ok(typed(
+                    ExprKind::NewSObject { object, fields },
+                    ty.clone(),
+                    span,
+                ))
+            }
+            (Type::List(_), NewInit::Args(args)) if args.is_empty() => {
+                Ok(typed(ExprKind::NewList(Vec::new()), ty.clone(), span))
+            }
+            (Type::List(_), NewInit::Args(args)) if args.len() == 1 => {
+                let source = self.expr_as(&args[0], &ty)?;
+                Ok(typed(
+                    ExprKind::CopyList(Box::new(source)),
+                    ty.clone(),
+                    span,
+                ))
+            }
+            (Type::List(elem), NewInit::Elements(items)) => {
+                let items = items
+                    .iter()
+                    .map(|i| self.expr_as(i, elem))
+                    .collect::<Checked<Vec<_>>>()?;
+                Ok(typed(ExprKind::NewList(items), ty.clone(), span))
+            }
+            _ => {
+                let msg = format!("Constructor not defined: [{ty}].<Constructor>");
+                Err(self.error(msg, span, "no such constructor"))
+            }
+        }
+    }
+
+    fn new_fields(
+        &mut self,
+        object: &'static ObjectDef,
+        fields: &[(ast::Ident, ast::Expr)],
+    ) -> Checked<Vec<(usize, Expr)>> {
+        let mut out = Vec::with_capacity(fields.len());
+        for (name, value) in fields {
+            let Some((index, def)) = object.field(name.name.folded()) else {
+                let msg = format!("Invalid field {} for {}", name.name, object.name);
+                return Err(self.error(msg, &name.span, "no such field"));
+            };
+            if !def.createable && !def.updateable {
+                let msg = format!("Field is not writeable: {}.{}", object.name, def.name);
+                return Err(self.error(msg, &name.span, "set by the platform"));
+            }
+            out.push((index, self.expr_as(value, &Type::of_field(def.ty))?));
+        }
+        Ok(out)
+    }
+
+    fn binary(&mut self, op: BinaryOp, l: &ast::Expr, r: &ast::Expr, span: &Span) -> Checked<Expr> {
+        let lhs = self.expr(l);
+        let rhs = self.expr(r);
+        let (lhs, rhs) = (lhs?, rhs?);
+        match op {
+            BinaryOp::And | BinaryOp::Or => self.logical(op, lhs, rhs, span),
+            BinaryOp::Add if is_text(&lhs.ty) || is_text(&rhs.ty) => {
+                let kind = ExprKind::Binary {
+                    op: BinOp::Concat,
+                    lhs: Box::new(lhs),
+                    rhs: Box::new(rhs),
+                };
+                Ok(typed(kind, Type::String, span))
+            }
+            BinaryOp::Add => self.arith(Arith::Add, lhs, rhs, span),
+            BinaryOp::Sub => self.arith(Arith::Sub, lhs, rhs, span),
+            BinaryOp::Mul => self.arith(Arith::Mul, lhs, rhs, span),
+            BinaryOp::Div => self.arith(Arith::Div, lhs, rhs, span),
+            BinaryOp::Eq | BinaryOp::Ne => self.equality(
+                BinOp::Eq {
+                    negate: op == BinaryOp::Ne,
+                },
+                lhs,
+                rhs,
+                span,
+            ),
+            BinaryOp::ExactEq | BinaryOp::ExactNe => self.equality(
+                BinOp::ExactEq {
+                    negate: op == BinaryOp::ExactNe,
+                },
+                lhs,
+                rhs,
+                span,
+            ),
+            BinaryOp::Lt => self.compare(Ordering::Lt, lhs, rhs, span),
+            BinaryOp::Le => self.compare(Ordering::Le, lhs, rhs, span),
+            BinaryOp::Gt => self.compare(Ordering::Gt, lhs, rhs, span),
+            BinaryOp::Ge => self.compare(Ordering::Ge, lhs, rhs, span),
+            BinaryOp::Coalesce => Err(self.unsupported("null-coalescing operators", span)),
+            _ => Err(self.unsupported("bitwise operators", span)),
+        }
+    }
+
+    fn logical(&mut self, op: BinaryOp, lhs: Expr, rhs: Expr, span: &Span) -> Checked<Expr> {
+        let lhs = self.convert(lhs, &Type::Boolean)?;
+        let rhs = self.convert(rhs, &Type::Boolean)?;
+        let kind = if op == BinaryOp::And {
+            ExprKind::And(Box::new(lhs), Box::new(rhs))
+        } else {
+            ExprKind::Or(Box::new(lhs), Box::new(rhs))
+        };
+        Ok(typed(kind, Type::Boolean, span))
+    }
+
+    /// Promotes both operands to the wider numeric type.
+    fn promoted(&mut self, lhs: Expr, rhs: Expr) -> Checked<Option<(Expr, Expr, Type)>> {
+        let Some(ty) = Type::promote(&lhs.ty, &rhs.ty) else {
+            return Ok(None);
+        };
+        Ok(Some((self.convert(lhs, &ty)?, self.convert(rhs, &ty)?, ty)))
+    }
+
+    fn arith(&mut self, op: Arith, lhs: Expr, rhs: Expr, span: &Span) -> Checked<Expr> {
+        let Some((lhs, rhs, ty)) = self.promoted(lhs, rhs)? else {
+            return Err(self.error(
+                "Arithmetic expressions must use numeric arguments",
+                span,
+                "not numbers",
+            ));
+        };
+        let kind = ExprKind::Binary {
+            op: BinOp::Arith(op),
+            lhs: Box::new(lhs),
+            rhs: Box::new(rhs),
+        };
+        Ok(typed(kind, ty, span))
+    }
+
+    fn equality(&mut self, op: BinOp, lhs: Expr, rhs: Expr, span: &Span) -> Checked<Expr> {
+        let (lhs, rhs) = match self.promoted_pair(lhs, rhs)? {
+            Some(pair) => pair,
+            None => return Err(Reported),
+        };
+        let kind = ExprKind::Binary {
+            op,
+            lhs: Box::new(lhs),
+            rhs: Box::new(rhs),
+        };
+        Ok(typed(kind, Type::Boolean, span))
+    }
+
+    /// Operands of a comparison: numbers promoted, otherwise compatible types.
+    fn promoted_pair(&mut self, lhs: Expr, rhs: Expr) -> Checked<Option<(Expr, Expr)>> {
+        if lhs.ty.is_numeric() && rhs.ty.is_numeric() {
+            return Ok(self.promoted(lhs, rhs)?.map(|(l, r, _)| (l, r)));
+        }
+        if lhs.ty.accepts(&rhs.ty) || rhs.ty.accepts(&lhs.ty) {
+            return Ok(Some((lhs, rhs)));
+        }
+        let msg = format!(
+            "Comparison arguments must be compatible types: {}, {}",
+            lhs.ty, rhs.ty
+        );
+        let span = lhs.span.start..rhs.span.end;
+        self.error(msg, &span, "cannot be compared");
+        Ok(None)
+    }
+
+    fn compare(&mut self, ord: Ordering, lhs: Expr, rhs: Expr, span: &Span) -> Checked<Expr> {
+        let orderable = |t: &Type| {
+            t.is_numeric()
+                || matches!(
+                    t,
+                    Type::String | Type::Id | Type::Date | Type::Datetime | Type::Null
+                )
+        };
+        if !orderable(&lhs.ty) || !orderable(&rhs.ty) {
+            let msg = format!(
+                "Inequality operator not allowed for type: {}",
+                if orderable(&lhs.ty) { &rhs.ty } else { &lhs.ty }
+            );
+            return Err(self.error(msg, span, "cannot be ordered"));
+        }
+        self.equality(BinOp::Compare(ord), lhs, rhs, span)
+    }
+
+    fn call(
+        &mut self,
+        target: Option<&ast::Expr>,
+        method: &ast::Ident,
+        args: &[ast::Expr],
+        span: &Span,
+    ) -> Checked<Expr> {
+        // `System.debug(...)`, `String.valueOf(...)`: a static call on a class
+        // name, unless a local of that name hides the class.
+        if let Some(ast::Expr {
+            kind: E::Name(class),
+            ..
+        }) = target
+            && self.lookup(&class.name).is_none()
+        {
+            return self.static_call(class, method, args, span);
+        }
+        let Some(target) = target else {
+            let msg = format!(
+                "Method does not exist or incorrect signature: void {}()",
+                method.name
+            );
+            return Err(self.error(msg, &method.span, "no such method"));
+        };
+        let receiver = self.expr(target)?;
+        let args = args
+            .iter()
+            .map(|a| self.expr(a))
+            .collect::<Checked<Vec<_>>>()?;
+        self.instance_call(receiver, method, args, span)
+    }
+
+    fn static_call(
+        &mut self,
+        class: &ast::Ident,
+        method: &ast::Ident,
+        args: &[ast::Expr],
+        span: &Span,
+    ) -> Checked<Expr> {
+        let args = args
+            .iter()
+            .map(|a| self.expr(a))
+            .collect::<Checked<Vec<_>>>()?;
+        let (builtin, ty) = match (class.name.folded(), method.name.folded(), args.len()) {
+            ("system", "debug", 1) => (Builtin::Debug, Type::Void),
+            ("string", "valueof", 1) => (Builtin::StringValueOf, Type::String),
+            _ => {
+                let msg = format!(
+                    "Method does not exist or incorrect signature: void {}({}) from the type {}",
+                    method.name,
+                    arg_types(&args),
+                    class.name
+                );
+                return Err(self.error(msg, &method.span, "no such method"));
+            }
+        };
+        Ok(typed(
+            ExprKind::Builtin {
+                method: builtin,
+                args,
+            },
+            ty,
+            span,
+        ))
+    }
+
+    fn instance_call(
+        &mut self,
+        receiver: Expr,
+        method: &ast::Ident,
+        mut args: Vec<Expr>,
+        span: &Span,
+    ) -> Checked<Expr> {
+        let name = method.name.folded();
+        let found = match (&receiver.ty, name, args.len()) {
+            (Type::List(elem), "add", 1) => {
+                let elem = (**elem).clone();
+                let arg = args.remove(0);
+                args = vec![self.convert(arg, &elem)?];
+                Some((Builtin::ListAdd, Type::Void))
+            }
+            (Type::List(_), "size", 0) => Some((Builtin::ListSize, Type::Integer)),
+            (Type::List(_), "isempty", 0) => Some((Builtin::ListIsEmpty, Type::Boolean)),
+            (Type::List(elem), "get", 1) => {
+                let elem = (**elem).clone();
+                let arg = args.remove(0);
+                args = vec![self.convert(arg, &Type::Integer)?];
+                Some((Builtin::ListGet, elem))
+            }
+            (Type::String, "length", 0) => Some((Builtin::StringLength, Type::Integer)),
+            _ => None,
+        };
+        let Some((builtin, ty)) = found else {
+            let msg = format!(
+                "Method does not exist or incorrect signature: void {}({}) from the type {}",
+                method.name,
+                arg_types(&args),
+                receiver.ty
+            );
+            return Err(self.error(msg, &method.span, "no such method"));
+        };
+        args.insert(0, receiver);
+        Ok(typed(
+            ExprKind::Builtin {
+                method: builtin,
+                args,
+            },
+            ty,
+            span,
+        ))
+    }
+}
+
+fn is_text(t: &Type) -> bool {
+    matches!(t, Type::String | Type::Id)
+}
+
+fn is_query(e: &Expr) -> bool {
+    matches!(e.kind, ExprKind::Soql { count: false, .. })
+}
+
+fn arg_types(args: &[Expr]) -> String {
+    args.iter()
+        .map(|a| a.ty.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}

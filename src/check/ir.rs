@@ -1,0 +1,309 @@
+//! The resolved program the interpreter runs.
+//!
+//! Names are gone: locals are frame slots, fields are schema indexes, built-in
+//! methods are enum values, and every operator knows its operand types. Each
+//! node that can throw keeps the span the exception reports.
+
+use std::rc::Rc;
+
+use rust_decimal::Decimal;
+
+use crate::check::types::Type;
+use crate::data::schema::ObjectDef;
+use crate::syntax::ast::{DmlOp, SoqlQuery};
+use crate::syntax::source::Span;
+
+/// A checked script, ready to run.
+#[derive(Debug)]
+pub struct Program {
+    /// The top-level statements.
+    pub body: Vec<Stmt>,
+    /// How many local slots a frame needs.
+    pub slots: usize,
+}
+
+/// A resolved statement.
+#[derive(Debug)]
+pub enum Stmt {
+    /// Writes a value (or null) into a local slot.
+    Local {
+        /// The slot.
+        slot: usize,
+        /// The initial value; `None` stores null.
+        init: Option<Expr>,
+    },
+    /// Evaluates an expression for its effects.
+    Expr(Expr),
+    /// A DML statement on a record or a list of records.
+    Dml {
+        /// The operation.
+        op: DmlOp,
+        /// The record or list.
+        target: Expr,
+        /// The statement, for the exception's position.
+        span: Span,
+    },
+    /// Statements in order.
+    Block(Vec<Stmt>),
+    /// A conditional.
+    If {
+        /// A Boolean condition.
+        cond: Expr,
+        /// Run when true.
+        then: Box<Stmt>,
+        /// Run when false.
+        otherwise: Option<Box<Stmt>>,
+    },
+    /// A loop with its test before each pass (`while` and classic `for`).
+    Loop {
+        /// A Boolean condition; `None` loops until `break`.
+        cond: Option<Expr>,
+        /// The loop body.
+        body: Box<Stmt>,
+        /// Expressions run after each pass, before the test (`for` updates).
+        update: Vec<Expr>,
+    },
+    /// A for-each loop over a list.
+    ForEach {
+        /// The loop variable's slot.
+        slot: usize,
+        /// The list iterated.
+        iterable: Expr,
+        /// The loop body.
+        body: Box<Stmt>,
+    },
+    /// `break;`
+    Break,
+    /// `continue;`
+    Continue,
+    /// `return;`
+    Return,
+}
+
+/// A resolved expression with its static type and span.
+#[derive(Debug)]
+pub struct Expr {
+    /// What it computes.
+    pub kind: ExprKind,
+    /// Its static type.
+    pub ty: Type,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// The operations of resolved expressions.
+#[derive(Debug)]
+pub enum ExprKind {
+    /// A literal constant.
+    Const(Const),
+    /// Reads a local slot.
+    Local(usize),
+    /// Reads a field of an sObject.
+    Field {
+        /// The record read.
+        target: Box<Expr>,
+        /// The field's index in its object.
+        field: usize,
+        /// True for `?.`.
+        safe: bool,
+    },
+    /// Writes a value into a place and yields it.
+    Assign {
+        /// Where the value goes.
+        place: Place,
+        /// The value, already converted to the place's type.
+        value: Box<Expr>,
+    },
+    /// Adds one to or subtracts one from a numeric local.
+    Step {
+        /// The place changed.
+        place: Place,
+        /// +1 or -1.
+        delta: i8,
+        /// True when the old value is the result (`x++`).
+        postfix: bool,
+    },
+    /// A new sObject with fields set.
+    NewSObject {
+        /// The object type.
+        object: &'static ObjectDef,
+        /// Field indexes and values, in the order written.
+        fields: Vec<(usize, Expr)>,
+    },
+    /// A new list with elements.
+    NewList(Vec<Expr>),
+    /// A copy of another list (`new List<T>(other)`).
+    CopyList(Box<Expr>),
+    /// Arithmetic, comparison or concatenation.
+    Binary {
+        /// The operation, specialised by operand types.
+        op: BinOp,
+        /// The left operand.
+        lhs: Box<Expr>,
+        /// The right operand.
+        rhs: Box<Expr>,
+    },
+    /// `!x`
+    Not(Box<Expr>),
+    /// `-x`
+    Neg(Box<Expr>),
+    /// `&&`, short-circuit.
+    And(Box<Expr>, Box<Expr>),
+    /// `||`, short-circuit.
+    Or(Box<Expr>, Box<Expr>),
+    /// `c ? a : b`
+    Ternary(Box<Expr>, Box<Expr>, Box<Expr>),
+    /// Widens or converts a value to the static type it is used as.
+    Convert {
+        /// The value.
+        expr: Box<Expr>,
+        /// How.
+        to: Conversion,
+    },
+    /// A built-in static or instance method.
+    Builtin {
+        /// Which method.
+        method: Builtin,
+        /// The receiver first for instance methods, then the arguments.
+        args: Vec<Expr>,
+    },
+    /// `list[i]`
+    Index {
+        /// The list.
+        target: Box<Expr>,
+        /// The position.
+        index: Box<Expr>,
+    },
+    /// An inline SOQL query.
+    Soql {
+        /// The query as parsed.
+        query: Rc<SoqlQuery>,
+        /// The bind expressions in source order.
+        binds: Vec<Expr>,
+        /// True for `SELECT COUNT()`: the result is an Integer.
+        count: bool,
+    },
+    /// Takes the only row of a query result (assignment of a query to one sObject).
+    SingleRow(Box<Expr>),
+}
+
+/// A constant value, as written in the source.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Const {
+    /// `null`
+    Null,
+    /// `true` / `false`
+    Bool(bool),
+    /// An Integer literal.
+    Int(i32),
+    /// A Long literal.
+    Long(i64),
+    /// A Double literal.
+    Double(f64),
+    /// A Decimal literal, with the scale it was written with.
+    Decimal(Decimal),
+    /// A string literal.
+    String(Rc<str>),
+}
+
+/// A place an assignment writes.
+#[derive(Debug)]
+pub enum Place {
+    /// A local slot.
+    Local(usize),
+    /// A field of an sObject.
+    Field {
+        /// The record written.
+        target: Box<Expr>,
+        /// The field's index.
+        field: usize,
+    },
+    /// An element of a list.
+    Index {
+        /// The list.
+        target: Box<Expr>,
+        /// The position.
+        index: Box<Expr>,
+    },
+}
+
+/// Value conversions inserted by the checker.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Conversion {
+    /// To Long.
+    ToLong,
+    /// To Double.
+    ToDouble,
+    /// To Decimal.
+    ToDecimal,
+    /// String to Id; malformed text throws `StringException`.
+    ToId,
+    /// Id to String.
+    IdToString,
+}
+
+/// Binary operations, chosen by the checker from the operand types.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinOp {
+    /// Numeric `+`, `-`, `*`, `/` on operands already promoted to one type.
+    Arith(Arith),
+    /// String concatenation; either side may be any type.
+    Concat,
+    /// `==` (strings ignore case) or, when negated, `!=`.
+    Eq {
+        /// True for `!=`.
+        negate: bool,
+    },
+    /// `===` (reference or exact equality) or, when negated, `!==`.
+    ExactEq {
+        /// True for `!==`.
+        negate: bool,
+    },
+    /// `<`, `<=`, `>`, `>=`.
+    Compare(Ordering),
+}
+
+/// Arithmetic operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Arith {
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`
+    Div,
+}
+
+/// Relational operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ordering {
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+}
+
+/// Built-in methods the checker resolves calls to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Builtin {
+    /// `System.debug(value)`
+    Debug,
+    /// `String.valueOf(value)`
+    StringValueOf,
+    /// `list.add(value)`
+    ListAdd,
+    /// `list.size()`
+    ListSize,
+    /// `list.get(i)`
+    ListGet,
+    /// `list.isEmpty()`
+    ListIsEmpty,
+    /// `string.length()`
+    StringLength,
+}

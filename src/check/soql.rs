@@ -1,0 +1,109 @@
+//! Checking inline SOQL: the object and fields exist, binds are typed.
+//!
+//! Parent-relationship paths (`Profile.Name`) are refused here for now with a
+//! compile error that says so.
+
+use std::rc::Rc;
+
+use super::ir::{Expr, ExprKind};
+use super::types::Type;
+use super::{Checked, Checker};
+use crate::data::schema::{ObjectDef, schema};
+use crate::syntax::ast::{self, SoqlCond, SoqlQuery, SoqlSelect, SoqlValue};
+use crate::syntax::source::Span;
+
+impl Checker {
+    pub(super) fn soql(&mut self, q: &SoqlQuery, span: &Span) -> Checked<Expr> {
+        let Some(object) = schema().object(q.from.name.folded()) else {
+            let msg = format!("sObject type '{}' is not supported.", q.from.name);
+            return Err(self.error(msg, &q.from.span, "unknown object"));
+        };
+        let mut count = false;
+        for item in &q.select {
+            match item {
+                SoqlSelect::Field(path) => self.soql_field(object, path)?,
+                SoqlSelect::Count(_) => count = true,
+            }
+        }
+        if count && q.select.len() > 1 {
+            let msg = "COUNT() must be the only element in the SELECT list";
+            return Err(self.error(msg, &q.span, "mixes COUNT() with fields"));
+        }
+        let mut binds = Vec::new();
+        if let Some(cond) = &q.filter {
+            self.soql_cond(object, cond, &mut binds)?;
+        }
+        for item in &q.order_by {
+            self.soql_field(object, &item.field)?;
+        }
+        for value in q.limit.iter().chain(q.offset.iter()) {
+            self.soql_value(value, &mut binds)?;
+        }
+        let ty = if count {
+            Type::Integer
+        } else {
+            Type::List(Box::new(Type::SObject(Some(object))))
+        };
+        let kind = ExprKind::Soql {
+            query: Rc::new(q.clone()),
+            binds,
+            count,
+        };
+        Ok(Expr {
+            kind,
+            ty,
+            span: span.clone(),
+        })
+    }
+
+    fn soql_field(&mut self, object: &ObjectDef, path: &[ast::Ident]) -> Checked<()> {
+        match path {
+            [field] if object.field_index(field.name.folded()).is_some() => Ok(()),
+            [field] => {
+                let msg = format!(
+                    "No such column '{}' on entity '{}'. If you are attempting to use a custom \
+                     field, be sure to append the '__c' after the custom field name. Please \
+                     reference your WSDL or the describe call for the appropriate names.",
+                    field.name, object.name
+                );
+                Err(self.error(msg, &field.span, "no such field"))
+            }
+            [first, .., last] => {
+                let span = first.span.start..last.span.end;
+                Err(self.unsupported("relationship fields in queries", &span))
+            }
+            [] => Ok(()),
+        }
+    }
+
+    /// Checks a condition, collecting bind expressions in source order.
+    fn soql_cond(
+        &mut self,
+        object: &ObjectDef,
+        cond: &SoqlCond,
+        binds: &mut Vec<Expr>,
+    ) -> Checked<()> {
+        match cond {
+            SoqlCond::And(a, b) | SoqlCond::Or(a, b) => {
+                self.soql_cond(object, a, binds)?;
+                self.soql_cond(object, b, binds)
+            }
+            SoqlCond::Not(a) => self.soql_cond(object, a, binds),
+            SoqlCond::Compare { field, value, .. } => {
+                self.soql_field(object, field)?;
+                self.soql_value(value, binds)
+            }
+        }
+    }
+
+    fn soql_value(&mut self, value: &SoqlValue, binds: &mut Vec<Expr>) -> Checked<()> {
+        match value {
+            SoqlValue::Literal(..) => Ok(()),
+            SoqlValue::List(items, _) => items.iter().try_for_each(|v| self.soql_value(v, binds)),
+            SoqlValue::Bind(e) => {
+                binds.push(self.expr(e)?);
+                Ok(())
+            }
+        }
+    }
+}

@@ -1,0 +1,284 @@
+//! Checking statements: declarations, DML, control flow.
+
+use super::ir::Stmt;
+use super::types::Type;
+use super::{Checked, Checker};
+use crate::syntax::ast::{self, DmlOp, StmtKind};
+
+impl Checker {
+    /// Checks statements in a new scope, keeping those that check cleanly.
+    pub(super) fn block(&mut self, stmts: &[ast::Stmt]) -> Vec<Stmt> {
+        self.scopes.push(Default::default());
+        let out = stmts.iter().filter_map(|s| self.stmt(s).ok()).collect();
+        self.scopes.pop();
+        out
+    }
+
+    fn stmt(&mut self, s: &ast::Stmt) -> Checked<Stmt> {
+        match &s.kind {
+            StmtKind::Local { ty, vars } => self.local(ty, vars),
+            StmtKind::Expr(e) => self.expr_stmt(e),
+            StmtKind::Dml {
+                op,
+                target,
+                upsert_key,
+            } => self.dml(*op, target, upsert_key, s),
+            StmtKind::Block(stmts) => Ok(Stmt::Block(self.block(stmts))),
+            StmtKind::If {
+                cond,
+                then,
+                otherwise,
+            } => self.if_stmt(cond, then, otherwise),
+            StmtKind::While { cond, body } => {
+                let cond = self.condition(cond);
+                let body = self.loop_body(body);
+                Ok(Stmt::Loop {
+                    cond: Some(cond?),
+                    body: Box::new(body?),
+                    update: Vec::new(),
+                })
+            }
+            StmtKind::For {
+                init,
+                cond,
+                update,
+                body,
+            } => self.for_stmt(init, cond, update, body),
+            StmtKind::ForEach {
+                ty,
+                var,
+                iterable,
+                body,
+            } => self.for_each(ty, var, iterable, body),
+            StmtKind::Break | StmtKind::Continue if self.loop_depth == 0 => {
+                let word = if matches!(s.kind, StmtKind::Break) {
+                    "break"
+                } else {
+                    "continue"
+                };
+                let msg = format!("{word} must be in a loop");
+                Err(self.error(msg, &s.span, "not inside a loop"))
+            }
+            StmtKind::Break => Ok(Stmt::Break),
+            StmtKind::Continue => Ok(Stmt::Continue),
+            StmtKind::Return(None) => Ok(Stmt::Return),
+            StmtKind::Return(Some(e)) => {
+                let msg = "Void method must not return a value";
+                Err(self.error(msg, &e.span, "anonymous Apex returns nothing"))
+            }
+        }
+    }
+
+    /// `Type a = x, b;`: each declarator is checked before it is in scope, so
+    /// `Integer x = x;` refers to nothing.
+    fn local(
+        &mut self,
+        ty: &ast::TypeRef,
+        vars: &[(ast::Ident, Option<ast::Expr>)],
+    ) -> Checked<Stmt> {
+        let ty = self.resolve_type(ty)?;
+        let mut stmts = Vec::with_capacity(vars.len());
+        for (name, init) in vars {
+            let init = match init {
+                Some(e) => Some(self.expr_as(e, &ty)?),
+                None => None,
+            };
+            let slot = self.declare(name, ty.clone())?;
+            stmts.push(Stmt::Local { slot, init });
+        }
+        Ok(if stmts.len() == 1 {
+            stmts.remove(0)
+        } else {
+            Stmt::Block(stmts)
+        })
+    }
+
+    fn expr_stmt(&mut self, e: &ast::Expr) -> Checked<Stmt> {
+        use ast::ExprKind as E;
+        let allowed = match &e.kind {
+            E::Assign { .. } | E::Call { .. } | E::New { .. } => true,
+            E::Unary { op, .. } => matches!(
+                op,
+                ast::UnaryOp::PreInc
+                    | ast::UnaryOp::PreDec
+                    | ast::UnaryOp::PostInc
+                    | ast::UnaryOp::PostDec
+            ),
+            _ => false,
+        };
+        if !allowed {
+            return Err(self.error(
+                "Expression cannot be a statement.",
+                &e.span,
+                "has no effect",
+            ));
+        }
+        Ok(Stmt::Expr(self.expr(e)?))
+    }
+
+    fn dml(
+        &mut self,
+        op: DmlOp,
+        target: &ast::Expr,
+        upsert_key: &Option<ast::Ident>,
+        s: &ast::Stmt,
+    ) -> Checked<Stmt> {
+        if let Some(key) = upsert_key {
+            let msg = "upsert on an external Id field is not supported yet";
+            return Err(self.error(msg, &key.span, "not supported yet"));
+        }
+        let target = self.expr(target)?;
+        let object = match &target.ty {
+            Type::SObject(o) => *o,
+            Type::List(t) => match **t {
+                Type::SObject(o) => o,
+                _ => return Err(self.dml_type_error(op, &target.ty, &target.span)),
+            },
+            _ => return Err(self.dml_type_error(op, &target.ty, &target.span)),
+        };
+        if let Some(o) = object
+            && o.name == "User"
+            && matches!(op, DmlOp::Delete | DmlOp::Undelete)
+        {
+            let msg = format!(
+                "DML operation {} not allowed on User",
+                op.title().to_uppercase()
+            );
+            return Err(self.error(msg, &s.span, "users can only be deactivated"));
+        }
+        Ok(Stmt::Dml {
+            op,
+            target,
+            span: s.span.clone(),
+        })
+    }
+
+    fn dml_type_error(
+        &mut self,
+        op: DmlOp,
+        ty: &Type,
+        span: &crate::syntax::source::Span,
+    ) -> super::Reported {
+        let msg = format!("DML requires SObject or SObject list type: {ty}",);
+        let label = format!(
+            "{} needs a record or a list of records",
+            op.title().to_lowercase()
+        );
+        self.error(msg, span, &label)
+    }
+
+    fn if_stmt(
+        &mut self,
+        cond: &ast::Expr,
+        then: &ast::Stmt,
+        otherwise: &Option<Box<ast::Stmt>>,
+    ) -> Checked<Stmt> {
+        let cond = self.condition(cond);
+        let then = self.scoped(then);
+        let otherwise = match otherwise {
+            Some(s) => Some(Box::new(self.scoped(s)?)),
+            None => None,
+        };
+        Ok(Stmt::If {
+            cond: cond?,
+            then: Box::new(then?),
+            otherwise,
+        })
+    }
+
+    /// A statement in its own scope, as the body of `if` or a loop is.
+    fn scoped(&mut self, s: &ast::Stmt) -> Checked<Stmt> {
+        self.scopes.push(Default::default());
+        let out = self.stmt(s);
+        self.scopes.pop();
+        out
+    }
+
+    fn loop_body(&mut self, body: &ast::Stmt) -> Checked<Stmt> {
+        self.loop_depth += 1;
+        let out = self.scoped(body);
+        self.loop_depth -= 1;
+        out
+    }
+
+    fn for_stmt(
+        &mut self,
+        init: &Option<Box<ast::Stmt>>,
+        cond: &Option<ast::Expr>,
+        update: &[ast::Expr],
+        body: &ast::Stmt,
+    ) -> Checked<Stmt> {
+        self.scopes.push(Default::default());
+        let out = self.for_parts(init, cond, update, body);
+        self.scopes.pop();
+        out
+    }
+
+    fn for_parts(
+        &mut self,
+        init: &Option<Box<ast::Stmt>>,
+        cond: &Option<ast::Expr>,
+        update: &[ast::Expr],
+        body: &ast::Stmt,
+    ) -> Checked<Stmt> {
+        let init = match init {
+            Some(s) => Some(self.stmt(s)?),
+            None => None,
+        };
+        let cond = match cond {
+            Some(c) => Some(self.condition(c)?),
+            None => None,
+        };
+        let update = update
+            .iter()
+            .map(|u| self.expr(u))
+            .collect::<Checked<Vec<_>>>()?;
+        let body = Box::new(self.loop_body(body)?);
+        let looped = Stmt::Loop { cond, body, update };
+        Ok(match init {
+            Some(init) => Stmt::Block(vec![init, looped]),
+            None => looped,
+        })
+    }
+
+    fn for_each(
+        &mut self,
+        ty: &ast::TypeRef,
+        var: &ast::Ident,
+        iterable: &ast::Expr,
+        body: &ast::Stmt,
+    ) -> Checked<Stmt> {
+        let var_ty = self.resolve_type(ty)?;
+        let iterable = self.expr(iterable)?;
+        let element = match &iterable.ty {
+            Type::List(t) => (**t).clone(),
+            other => {
+                let msg = format!("Loop must iterate over collection: {other}");
+                return Err(self.error(msg, &iterable.span, "not a list"));
+            }
+        };
+        if !var_ty.accepts(&element) {
+            let msg = format!("Loop variable must be of type {element}");
+            return Err(self.error(msg, &ty.span, "does not match the elements"));
+        }
+        self.scopes.push(Default::default());
+        let slot = self.declare(var, var_ty);
+        let body = self.loop_body(body);
+        self.scopes.pop();
+        Ok(Stmt::ForEach {
+            slot: slot?,
+            iterable,
+            body: Box::new(body?),
+        })
+    }
+
+    /// A condition of `if`, `while` or `for`: must be Boolean.
+    fn condition(&mut self, e: &ast::Expr) -> Checked<super::ir::Expr> {
+        let cond = self.expr(e)?;
+        if cond.ty != Type::Boolean {
+            let msg = format!("Condition expression must be of type Boolean: {}", cond.ty);
+            return Err(self.error(msg, &e.span, "not a Boolean"));
+        }
+        Ok(cond)
+    }
+}

@@ -1,0 +1,199 @@
+//! Apex static types: how type references resolve and which values may be assigned where.
+
+use std::fmt;
+
+use crate::data::schema::{FieldType, ObjectDef, schema};
+use crate::syntax::ast::TypeRef;
+use crate::syntax::source::Diagnostic;
+
+/// A static type of the checked language.
+#[derive(Clone, Debug)]
+pub enum Type {
+    /// The result of a method that returns nothing.
+    Void,
+    /// The type of the `null` literal: assignable to every type.
+    Null,
+    /// `Boolean`
+    Boolean,
+    /// `Integer` (32-bit)
+    Integer,
+    /// `Long` (64-bit)
+    Long,
+    /// `Double`
+    Double,
+    /// `Decimal`
+    Decimal,
+    /// `String`
+    String,
+    /// `Id`
+    Id,
+    /// `Date`
+    Date,
+    /// `Datetime`
+    Datetime,
+    /// `Object`: any value.
+    Object,
+    /// A concrete sObject type such as `User`, or `SObject` itself when `None`.
+    SObject(Option<&'static ObjectDef>),
+    /// `List<T>` (also `T[]`).
+    List(Box<Type>),
+}
+
+impl Type {
+    /// True for Integer, Long, Double and Decimal.
+    pub fn is_numeric(&self) -> bool {
+        matches!(
+            self,
+            Type::Integer | Type::Long | Type::Double | Type::Decimal
+        )
+    }
+
+    /// The rank used for numeric promotion: Integer < Long < Double < Decimal.
+    fn numeric_rank(&self) -> Option<u8> {
+        match self {
+            Type::Integer => Some(0),
+            Type::Long => Some(1),
+            Type::Double => Some(2),
+            Type::Decimal => Some(3),
+            _ => None,
+        }
+    }
+
+    /// The wider of two numeric types, as binary arithmetic promotes them.
+    pub fn promote(a: &Type, b: &Type) -> Option<Type> {
+        let (ra, rb) = (a.numeric_rank()?, b.numeric_rank()?);
+        Some(if ra >= rb { a.clone() } else { b.clone() })
+    }
+
+    /// True when a value of type `from` may be assigned to a place of type `self`.
+    pub fn accepts(&self, from: &Type) -> bool {
+        if self == from || *from == Type::Null || *self == Type::Object {
+            return true;
+        }
+        match (self, from) {
+            (Type::Long, Type::Integer) => true,
+            (Type::Double | Type::Decimal, t) => t.is_numeric(),
+            // Strings become Ids when assigned; malformed ones fail at run time.
+            (Type::Id, Type::String) | (Type::String, Type::Id) => true,
+            (Type::SObject(None), Type::SObject(_)) => true,
+            (Type::List(to), Type::List(from)) => list_element_accepts(to, from),
+            _ => false,
+        }
+    }
+
+    /// The type of a value read from a field of this kind.
+    pub fn of_field(ty: FieldType) -> Type {
+        match ty {
+            FieldType::Id | FieldType::Reference => Type::Id,
+            FieldType::Boolean => Type::Boolean,
+            FieldType::Int => Type::Integer,
+            FieldType::Double => Type::Double,
+            FieldType::Decimal | FieldType::Currency => Type::Decimal,
+            FieldType::Date => Type::Date,
+            FieldType::DateTime => Type::Datetime,
+            FieldType::String
+            | FieldType::TextArea
+            | FieldType::Email
+            | FieldType::Phone
+            | FieldType::Url
+            | FieldType::Picklist => Type::String,
+        }
+    }
+}
+
+/// sObject types are equal when they name the same schema object.
+impl PartialEq for Type {
+    fn eq(&self, other: &Type) -> bool {
+        match (self, other) {
+            (Type::SObject(Some(a)), Type::SObject(Some(b))) => std::ptr::eq(*a, *b),
+            (Type::SObject(a), Type::SObject(b)) => a.is_none() && b.is_none(),
+            (Type::List(a), Type::List(b)) => a == b,
+            _ => std::mem::discriminant(self) == std::mem::discriminant(other),
+        }
+    }
+}
+
+/// Lists of sObjects are covariant (`List<User>` is a `List<SObject>`); other
+/// element types must match exactly.
+fn list_element_accepts(to: &Type, from: &Type) -> bool {
+    to == from || matches!((to, from), (Type::SObject(None), Type::SObject(_)))
+}
+
+impl fmt::Display for Type {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Type::Void => f.write_str("void"),
+            Type::Null => f.write_str("null"),
+            Type::Boolean => f.write_str("Boolean"),
+            Type::Integer => f.write_str("Integer"),
+            Type::Long => f.write_str("Long"),
+            Type::Double => f.write_str("Double"),
+            Type::Decimal => f.write_str("Decimal"),
+            Type::String => f.write_str("String"),
+            Type::Id => f.write_str("Id"),
+            Type::Date => f.write_str("Date"),
+            Type::Datetime => f.write_str("Datetime"),
+            Type::Object => f.write_str("Object"),
+            Type::SObject(Some(o)) => f.write_str(o.name),
+            Type::SObject(None) => f.write_str("SObject"),
+            Type::List(t) => write!(f, "List<{t}>"),
+        }
+    }
+}
+
+/// Resolves a written type reference, or explains why it names no known type.
+pub fn resolve_type(r: &TypeRef) -> Result<Type, Diagnostic> {
+    let mut ty = resolve_named(r)?;
+    for _ in 0..r.array_dims {
+        ty = Type::List(Box::new(ty));
+    }
+    Ok(ty)
+}
+
+fn resolve_named(r: &TypeRef) -> Result<Type, Diagnostic> {
+    let invalid = || {
+        let written: Vec<&str> = r.path.iter().map(|p| p.name.as_str()).collect();
+        let written = written.join(".");
+        Diagnostic::new(
+            format!("Invalid type: {written}"),
+            r.span.clone(),
+            "unknown type",
+        )
+    };
+    // `System.String` and friends name the same types as their short forms.
+    let parts: Vec<&str> = r.path.iter().map(|p| p.name.folded()).collect();
+    let name = match parts.as_slice() {
+        [name] => *name,
+        ["system", name] => *name,
+        ["schema", name] => *name,
+        _ => return Err(invalid()),
+    };
+    let generic = |n: usize| -> Result<Vec<Type>, Diagnostic> {
+        if r.args.len() != n {
+            return Err(invalid());
+        }
+        r.args.iter().map(resolve_type).collect()
+    };
+    if name == "list" {
+        let mut args = generic(1)?;
+        return Ok(Type::List(Box::new(args.remove(0))));
+    }
+    if !r.args.is_empty() {
+        return Err(invalid());
+    }
+    let ty = match name {
+        "boolean" => Type::Boolean,
+        "integer" => Type::Integer,
+        "long" => Type::Long,
+        "double" => Type::Double,
+        "decimal" => Type::Decimal,
+        "string" => Type::String,
+        "id" => Type::Id,
+        "date" => Type::Date,
+        "datetime" => Type::Datetime,
+        "object" => Type::Object,
+        "sobject" => Type::SObject(None),
+        other => Type::SObject(Some(schema().object(other).ok_or_else(invalid)?)),
+    };
+    Ok(ty)
+}

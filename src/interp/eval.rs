@@ -1,0 +1,454 @@
+//! Statements and expressions of the resolved program.
+//!
+//! `break`, `continue` and `return` travel in [`Flow`]; exceptions and org
+//! failures travel in [`Failure`].
+
+use std::cmp::Ordering as CmpOrdering;
+use std::io::Write;
+use std::rc::Rc;
+
+use super::exception::{ApexException, Failure, LIST, MATH, STRING};
+use super::value::Value;
+use crate::check::ir::{
+    Arith, BinOp, Const, Conversion, Expr, ExprKind, Ordering, Place, Program, Stmt,
+};
+use crate::data::id::Id;
+use crate::org::Org;
+use crate::syntax::source::Span;
+
+/// How a statement finished.
+#[derive(Debug, PartialEq)]
+pub enum Flow {
+    /// Went on to the next statement.
+    Normal,
+    /// `break`
+    Break,
+    /// `continue`
+    Continue,
+    /// `return`
+    Return,
+}
+
+/// Evaluation result.
+pub type Eval<T> = Result<T, Failure>;
+
+/// Runs one program against an org, writing `System.debug` output to a sink.
+pub struct Interpreter<'a> {
+    pub(super) org: &'a mut Org,
+    pub(super) out: &'a mut dyn Write,
+    frame: Vec<Value>,
+}
+
+impl<'a> Interpreter<'a> {
+    /// An interpreter for `program` with its frame ready.
+    pub fn new(program: &Program, org: &'a mut Org, out: &'a mut dyn Write) -> Interpreter<'a> {
+        Interpreter {
+            org,
+            out,
+            frame: vec![Value::Null; program.slots],
+        }
+    }
+
+    /// Runs the program's statements in order.
+    pub fn run(&mut self, program: &Program) -> Eval<()> {
+        self.block(&program.body).map(|_| ())
+    }
+
+    fn block(&mut self, stmts: &[Stmt]) -> Eval<Flow> {
+        for s in stmts {
+            let flow = self.stmt(s)?;
+            if flow != Flow::Normal {
+                return Ok(flow);
+            }
+        }
+        Ok(Flow::Normal)
+    }
+
+    fn stmt(&mut self, s: &Stmt) -> Eval<Flow> {
+        match s {
+            Stmt::Local { slot, init } => {
+                self.frame[*slot] = match init {
+                    Some(e) => self.expr(e)?,
+                    None => Value::Null,
+                };
+            }
+            Stmt::Expr(e) => {
+                self.expr(e)?;
+            }
+            Stmt::Dml { op, target, span } => self.dml(*op, target, span)?,
+            Stmt::Block(stmts) => return self.block(stmts),
+            Stmt::If {
+                cond,
+                then,
+                otherwise,
+            } => {
+                if self.condition(cond)? {
+                    return self.stmt(then);
+                } else if let Some(s) = otherwise {
+                    return self.stmt(s);
+                }
+            }
+            Stmt::Loop { cond, body, update } => return self.run_loop(cond.as_ref(), body, update),
+            Stmt::ForEach {
+                slot,
+                iterable,
+                body,
+            } => return self.for_each(*slot, iterable, body),
+            Stmt::Break => return Ok(Flow::Break),
+            Stmt::Continue => return Ok(Flow::Continue),
+            Stmt::Return => return Ok(Flow::Return),
+        }
+        Ok(Flow::Normal)
+    }
+
+    fn condition(&mut self, cond: &Expr) -> Eval<bool> {
+        match self.expr(cond)? {
+            Value::Bool(b) => Ok(b),
+            _ => Err(ApexException::null_pointer(&cond.span).into()),
+        }
+    }
+
+    fn run_loop(&mut self, cond: Option<&Expr>, body: &Stmt, update: &[Expr]) -> Eval<Flow> {
+        loop {
+            if let Some(c) = cond
+                && !self.condition(c)?
+            {
+                return Ok(Flow::Normal);
+            }
+            match self.stmt(body)? {
+                Flow::Break => return Ok(Flow::Normal),
+                Flow::Return => return Ok(Flow::Return),
+                Flow::Normal | Flow::Continue => {}
+            }
+            for u in update {
+                self.expr(u)?;
+            }
+        }
+    }
+
+    /// Iterates over a snapshot of the list's length; Apex refuses changes to
+    /// a list while it is iterated, and reading by index keeps that cheap.
+    fn for_each(&mut self, slot: usize, iterable: &Expr, body: &Stmt) -> Eval<Flow> {
+        let Value::List(list) = self.expr(iterable)? else {
+            return Err(ApexException::null_pointer(&iterable.span).into());
+        };
+        let len = list.borrow().len();
+        for i in 0..len {
+            let Some(item) = list.borrow().get(i).cloned() else {
+                break;
+            };
+            self.frame[slot] = item;
+            match self.stmt(body)? {
+                Flow::Break => break,
+                Flow::Return => return Ok(Flow::Return),
+                Flow::Normal | Flow::Continue => {}
+            }
+        }
+        Ok(Flow::Normal)
+    }
+
+    /// Evaluates an expression.
+    pub(super) fn expr(&mut self, e: &Expr) -> Eval<Value> {
+        match &e.kind {
+            ExprKind::Const(c) => Ok(constant(c)),
+            ExprKind::Local(slot) => Ok(self.frame[*slot].clone()),
+            ExprKind::Field {
+                target,
+                field,
+                safe,
+            } => self.read_field(target, *field, *safe),
+            ExprKind::Assign { place, value } => {
+                let v = self.expr(value)?;
+                self.write(place, v.clone(), &e.span)?;
+                Ok(v)
+            }
+            ExprKind::Step {
+                place,
+                delta,
+                postfix,
+            } => self.step(place, *delta, *postfix, &e.span),
+            ExprKind::NewSObject { object, fields } => self.new_sobject(object, fields),
+            ExprKind::NewList(items) => {
+                let items = items
+                    .iter()
+                    .map(|i| self.expr(i))
+                    .collect::<Eval<Vec<_>>>()?;
+                Ok(Value::list(items))
+            }
+            ExprKind::CopyList(source) => match self.expr(source)? {
+                Value::List(l) => Ok(Value::list(l.borrow().clone())),
+                _ => Err(ApexException::null_pointer(&source.span).into()),
+            },
+            ExprKind::Binary { op, lhs, rhs } => {
+                let (l, r) = (self.expr(lhs)?, self.expr(rhs)?);
+                binary(*op, l, r, &e.span)
+            }
+            ExprKind::Not(x) => Ok(Value::Bool(!self.condition(x)?)),
+            ExprKind::Neg(x) => negate(self.expr(x)?, &e.span),
+            ExprKind::And(a, b) => Ok(Value::Bool(self.condition(a)? && self.condition(b)?)),
+            ExprKind::Or(a, b) => Ok(Value::Bool(self.condition(a)? || self.condition(b)?)),
+            ExprKind::Ternary(c, a, b) => {
+                if self.condition(c)? {
+                    self.expr(a)
+                } else {
+                    self.expr(b)
+                }
+            }
+            ExprKind::Convert { expr, to } => convert(self.expr(expr)?, *to, &e.span),
+            ExprKind::Builtin { method, args } => self.builtin(*method, args, &e.span),
+            ExprKind::Index { target, index } => self.index(target, index),
+            ExprKind::Soql {
+                query,
+                binds,
+                count,
+            } => self.soql(query, binds, *count, &e.span),
+            ExprKind::SingleRow(query) => self.single_row(query),
+        }
+    }
+
+    fn index(&mut self, target: &Expr, index: &Expr) -> Eval<Value> {
+        let list = self.expr(target)?;
+        let i = self.expr(index)?;
+        list_get(&list, &i, &index.span)
+    }
+
+    fn step(&mut self, place: &Place, delta: i8, postfix: bool, span: &Span) -> Eval<Value> {
+        let old = self.read_place(place, span)?;
+        let new = match &old {
+            Value::Int(i) => Value::Int(i.wrapping_add(i32::from(delta))),
+            Value::Long(i) => Value::Long(i.wrapping_add(i64::from(delta))),
+            Value::Double(d) => Value::Double(d + f64::from(delta)),
+            Value::Decimal(d) => Value::Decimal(d + rust_decimal::Decimal::from(delta)),
+            _ => return Err(ApexException::null_pointer(span).into()),
+        };
+        self.write(place, new.clone(), span)?;
+        Ok(if postfix { old } else { new })
+    }
+
+    fn read_place(&mut self, place: &Place, span: &Span) -> Eval<Value> {
+        match place {
+            Place::Local(slot) => Ok(self.frame[*slot].clone()),
+            Place::Field { target, field } => self.read_field(target, *field, false),
+            Place::Index { target, index } => {
+                let list = self.expr(target)?;
+                let i = self.expr(index)?;
+                list_get(&list, &i, span)
+            }
+        }
+    }
+
+    fn write(&mut self, place: &Place, value: Value, span: &Span) -> Eval<()> {
+        match place {
+            Place::Local(slot) => self.frame[*slot] = value,
+            Place::Field { target, field } => self.write_field(target, *field, value)?,
+            Place::Index { target, index } => {
+                let list = self.expr(target)?;
+                let i = self.expr(index)?;
+                let Value::List(list) = list else {
+                    return Err(ApexException::null_pointer(&target.span).into());
+                };
+                let pos = checked_index(&i, list.borrow().len(), span)?;
+                list.borrow_mut()[pos] = value;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The value of a literal.
+fn constant(c: &Const) -> Value {
+    match c {
+        Const::Null => Value::Null,
+        Const::Bool(b) => Value::Bool(*b),
+        Const::Int(i) => Value::Int(*i),
+        Const::Long(i) => Value::Long(*i),
+        Const::Double(d) => Value::Double(*d),
+        Const::Decimal(d) => Value::Decimal(*d),
+        Const::String(s) => Value::String(s.clone()),
+    }
+}
+
+/// `list[i]` and `list.get(i)`.
+pub(crate) fn list_get(list: &Value, index: &Value, span: &Span) -> Eval<Value> {
+    let Value::List(items) = list else {
+        return Err(ApexException::null_pointer(span).into());
+    };
+    let items = items.borrow();
+    let pos = checked_index(index, items.len(), span)?;
+    Ok(items[pos].clone())
+}
+
+fn checked_index(index: &Value, len: usize, span: &Span) -> Eval<usize> {
+    let Value::Int(i) = *index else {
+        return Err(ApexException::null_pointer(span).into());
+    };
+    match usize::try_from(i) {
+        Ok(pos) if pos < len => Ok(pos),
+        _ => Err(ApexException::new(LIST, format!("List index out of bounds: {i}"), span).into()),
+    }
+}
+
+fn negate(v: Value, span: &Span) -> Eval<Value> {
+    Ok(match v {
+        Value::Int(i) => Value::Int(i.wrapping_neg()),
+        Value::Long(i) => Value::Long(i.wrapping_neg()),
+        Value::Double(d) => Value::Double(-d),
+        Value::Decimal(d) => Value::Decimal(-d),
+        _ => return Err(ApexException::null_pointer(span).into()),
+    })
+}
+
+/// Applies a conversion the checker inserted.
+fn convert(v: Value, to: Conversion, span: &Span) -> Eval<Value> {
+    use rust_decimal::prelude::FromPrimitive;
+    Ok(match (to, v) {
+        (_, Value::Null) => Value::Null,
+        (Conversion::ToLong, Value::Int(i)) => Value::Long(i64::from(i)),
+        (Conversion::ToDouble, Value::Int(i)) => Value::Double(f64::from(i)),
+        (Conversion::ToDouble, Value::Long(i)) => Value::Double(i as f64),
+        (Conversion::ToDouble, Value::Decimal(d)) => {
+            Value::Double(rust_decimal::prelude::ToPrimitive::to_f64(&d).unwrap_or(f64::NAN))
+        }
+        (Conversion::ToDecimal, Value::Int(i)) => Value::Decimal(i.into()),
+        (Conversion::ToDecimal, Value::Long(i)) => Value::Decimal(i.into()),
+        (Conversion::ToDecimal, Value::Double(d)) => {
+            Value::Decimal(rust_decimal::Decimal::from_f64(d).unwrap_or_default())
+        }
+        (Conversion::ToId, Value::String(s)) => match Id::parse(&s) {
+            Some(id) => Value::Id(id),
+            None => {
+                return Err(ApexException::new(STRING, format!("Invalid id: {s}"), span).into());
+            }
+        },
+        (Conversion::IdToString, Value::Id(id)) => Value::string(id.as_str()),
+        (_, v) => v,
+    })
+}
+
+fn binary(op: BinOp, l: Value, r: Value, span: &Span) -> Eval<Value> {
+    match op {
+        BinOp::Concat => Ok(Value::String(Rc::from(format!("{l}{r}")))),
+        BinOp::Arith(a) => arith(a, l, r, span),
+        BinOp::Eq { negate } => Ok(Value::Bool(loose_eq(&l, &r) != negate)),
+        BinOp::ExactEq { negate } => Ok(Value::Bool(exact_eq(&l, &r) != negate)),
+        BinOp::Compare(ord) => Ok(Value::Bool(compare(ord, &l, &r))),
+    }
+}
+
+fn arith(op: Arith, l: Value, r: Value, span: &Span) -> Eval<Value> {
+    let divide_by_zero = || ApexException::new(MATH, "Divide by 0", span);
+    Ok(match (l, r) {
+        (Value::Int(a), Value::Int(b)) => Value::Int(match op {
+            Arith::Add => a.wrapping_add(b),
+            Arith::Sub => a.wrapping_sub(b),
+            Arith::Mul => a.wrapping_mul(b),
+            Arith::Div if b == 0 => return Err(divide_by_zero().into()),
+            Arith::Div => a.wrapping_div(b),
+        }),
+        (Value::Long(a), Value::Long(b)) => Value::Long(match op {
+            Arith::Add => a.wrapping_add(b),
+            Arith::Sub => a.wrapping_sub(b),
+            Arith::Mul => a.wrapping_mul(b),
+            Arith::Div if b == 0 => return Err(divide_by_zero().into()),
+            Arith::Div => a.wrapping_div(b),
+        }),
+        (Value::Double(a), Value::Double(b)) => Value::Double(match op {
+            Arith::Add => a + b,
+            Arith::Sub => a - b,
+            Arith::Mul => a * b,
+            Arith::Div => a / b,
+        }),
+        (Value::Decimal(a), Value::Decimal(b)) => {
+            let out = match op {
+                Arith::Add => a.checked_add(b),
+                Arith::Sub => a.checked_sub(b),
+                Arith::Mul => a.checked_mul(b),
+                Arith::Div if b.is_zero() => return Err(divide_by_zero().into()),
+                Arith::Div => a.checked_div(b),
+            };
+            match out {
+                Some(d) => Value::Decimal(d),
+                None => return Err(ApexException::new(MATH, "Decimal overflow", span).into()),
+            }
+        }
+        _ => return Err(ApexException::null_pointer(span).into()),
+    })
+}
+
+/// `==`: strings ignore case, Ids compare by value, records and lists by content.
+pub(super) fn loose_eq(l: &Value, r: &Value) -> bool {
+    match (l, r) {
+        (Value::String(a), Value::String(b)) => a.to_lowercase() == b.to_lowercase(),
+        (Value::String(s), Value::Id(id)) | (Value::Id(id), Value::String(s)) => {
+            Id::parse(s).is_some_and(|p| p == *id)
+        }
+        (Value::List(a), Value::List(b)) => {
+            let (a, b) = (a.borrow(), b.borrow());
+            a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| loose_eq(x, y))
+        }
+        (Value::SObject(a), Value::SObject(b)) => {
+            Rc::ptr_eq(a, b) || records_equal(&a.borrow(), &b.borrow())
+        }
+        _ => exact_eq(l, r),
+    }
+}
+
+fn records_equal(a: &crate::data::record::Record, b: &crate::data::record::Record) -> bool {
+    std::ptr::eq(a.object, b.object) && a.set_fields().eq(b.set_fields())
+}
+
+/// `===`: reference equality for records and lists, exact equality otherwise.
+fn exact_eq(l: &Value, r: &Value) -> bool {
+    match (l, r) {
+        (Value::Null, Value::Null) => true,
+        (Value::Bool(a), Value::Bool(b)) => a == b,
+        (Value::Int(a), Value::Int(b)) => a == b,
+        (Value::Long(a), Value::Long(b)) => a == b,
+        (Value::Double(a), Value::Double(b)) => a == b,
+        (Value::Decimal(a), Value::Decimal(b)) => a == b,
+        (Value::String(a), Value::String(b)) => a == b,
+        (Value::Id(a), Value::Id(b)) => a == b,
+        (Value::Date(a), Value::Date(b)) => a == b,
+        (Value::Datetime(a), Value::Datetime(b)) => a == b,
+        (Value::List(a), Value::List(b)) => Rc::ptr_eq(a, b),
+        (Value::SObject(a), Value::SObject(b)) => Rc::ptr_eq(a, b),
+        _ => false,
+    }
+}
+
+/// `<` and friends; a null operand makes every comparison false, as in Apex.
+fn compare(ord: Ordering, l: &Value, r: &Value) -> bool {
+    let result = match (l, r) {
+        (Value::Int(a), Value::Int(b)) => a.partial_cmp(b),
+        (Value::Long(a), Value::Long(b)) => a.partial_cmp(b),
+        (Value::Double(a), Value::Double(b)) => a.partial_cmp(b),
+        (Value::Decimal(a), Value::Decimal(b)) => a.partial_cmp(b),
+        (Value::String(a), Value::String(b)) => a.to_lowercase().partial_cmp(&b.to_lowercase()),
+        (Value::Id(a), Value::Id(b)) => a.partial_cmp(b),
+        (Value::Date(a), Value::Date(b)) => a.partial_cmp(b),
+        (Value::Datetime(a), Value::Datetime(b)) => a.partial_cmp(b),
+        _ => None,
+    };
+    let Some(result) = result else { return false };
+    match ord {
+        Ordering::Lt => result == CmpOrdering::Less,
+        Ordering::Le => result != CmpOrdering::Greater,
+        Ordering::Gt => result == CmpOrdering::Greater,
+        Ordering::Ge => result != CmpOrdering::Less,
+    }
+}
+
+impl Interpreter<'_> {
+    fn builtin(
+        &mut self,
+        method: crate::check::ir::Builtin,
+        args: &[Expr],
+        span: &Span,
+    ) -> Eval<Value> {
+        let mut values = Vec::with_capacity(args.len());
+        for a in args {
+            values.push(self.expr(a)?);
+        }
+        crate::stdlib::call(method, &values, &mut *self.out, span)
+    }
+}

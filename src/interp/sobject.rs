@@ -1,0 +1,197 @@
+//! sObjects in the interpreter: fields, DML statements and inline SOQL.
+//!
+//! Records go to the data layer as they are; what comes back (Ids, rows,
+//! per-row errors) becomes Apex values or a `DmlException`.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use super::eval::{Eval, Interpreter};
+use super::exception::{ApexException, DML, LIMIT, QUERY, SOBJECT};
+use super::value::Value;
+use crate::check::ir::Expr;
+use crate::data::record::{FieldValue, Record};
+use crate::data::schema::ObjectDef;
+use crate::org::{BindValue, DmlError, QueryError, QueryOutput, RowResult};
+use crate::syntax::ast::{DmlOp, SoqlQuery};
+use crate::syntax::source::Span;
+
+impl Interpreter<'_> {
+    pub(super) fn read_field(&mut self, target: &Expr, field: usize, safe: bool) -> Eval<Value> {
+        let record = match self.expr(target)? {
+            Value::SObject(r) => r,
+            Value::Null if safe => return Ok(Value::Null),
+            _ => return Err(ApexException::null_pointer(&target.span).into()),
+        };
+        let record = record.borrow();
+        match record.get(field) {
+            Some(v) => Ok(Value::from_field(v)),
+            None if record.queried && field != 0 => {
+                let msg = format!(
+                    "SObject row was retrieved via SOQL without querying the requested field: \
+                     {}.{}",
+                    record.object.name, record.object.fields[field].name
+                );
+                Err(ApexException::new(SOBJECT, msg, &target.span).into())
+            }
+            None => Ok(Value::Null),
+        }
+    }
+
+    pub(super) fn write_field(&mut self, target: &Expr, field: usize, value: Value) -> Eval<()> {
+        let Value::SObject(record) = self.expr(target)? else {
+            return Err(ApexException::null_pointer(&target.span).into());
+        };
+        let value = value.to_field().unwrap_or(FieldValue::Null);
+        record.borrow_mut().set(field, value);
+        Ok(())
+    }
+
+    pub(super) fn new_sobject(
+        &mut self,
+        object: &'static ObjectDef,
+        fields: &[(usize, Expr)],
+    ) -> Eval<Value> {
+        let mut record = Record::new(object);
+        for (index, e) in fields {
+            let value = self.expr(e)?.to_field().unwrap_or(FieldValue::Null);
+            record.set(*index, value);
+        }
+        Ok(Value::sobject(record))
+    }
+
+    /// Runs a DML statement: all or none, failing with a `DmlException`.
+    pub(super) fn dml(&mut self, op: DmlOp, target: &Expr, span: &Span) -> Eval<()> {
+        let handles = dml_targets(self.expr(target)?, span)?;
+        let mut records: Vec<Record> = handles.iter().map(|h| h.borrow().clone()).collect();
+        let results = self.org.dml(op, &mut records, true)?;
+        if let Some(failure) = dml_failure(op, &records, &results, span) {
+            return Err(failure.into());
+        }
+        if op == DmlOp::Insert || op == DmlOp::Upsert {
+            for (handle, result) in handles.iter().zip(&results) {
+                if let Some(id) = result.id {
+                    handle.borrow_mut().set(0, FieldValue::Id(id));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn soql(
+        &mut self,
+        query: &SoqlQuery,
+        binds: &[Expr],
+        count: bool,
+        span: &Span,
+    ) -> Eval<Value> {
+        let mut values = Vec::with_capacity(binds.len());
+        for b in binds {
+            values.push(bind_value(self.expr(b)?));
+        }
+        let output = match self.org.query(query, &values) {
+            Ok(output) => output,
+            Err(QueryError::Invalid(msg)) => {
+                return Err(ApexException::new(QUERY, msg, span).into());
+            }
+            Err(QueryError::Limit(msg)) => {
+                return Err(ApexException::new(LIMIT, msg, span).into());
+            }
+            Err(QueryError::Org(e)) => return Err(e.into()),
+        };
+        Ok(match output {
+            QueryOutput::Count(n) if count => Value::Int(i32::try_from(n).unwrap_or(i32::MAX)),
+            QueryOutput::Count(n) => Value::Long(n),
+            QueryOutput::Rows(rows) => Value::list(rows.into_iter().map(Value::sobject).collect()),
+        })
+    }
+
+    /// A query assigned to a single sObject must return exactly one row.
+    pub(super) fn single_row(&mut self, query: &Expr) -> Eval<Value> {
+        let Value::List(rows) = self.expr(query)? else {
+            return Err(ApexException::null_pointer(&query.span).into());
+        };
+        let rows = rows.borrow();
+        match rows.len() {
+            1 => Ok(rows[0].clone()),
+            0 => {
+                let msg = "List has no rows for assignment to SObject";
+                Err(ApexException::new(QUERY, msg, &query.span).into())
+            }
+            _ => {
+                let msg = "List has more than 1 row for assignment to SObject";
+                Err(ApexException::new(QUERY, msg, &query.span).into())
+            }
+        }
+    }
+}
+
+/// The records a DML statement acts on: one sObject or each of a list's.
+fn dml_targets(value: Value, span: &Span) -> Eval<Vec<Rc<RefCell<Record>>>> {
+    match value {
+        Value::SObject(r) => Ok(vec![r]),
+        // A null element is reported as a null dereference; the platform's
+        // exact wording for this case is not known.
+        Value::List(items) => items
+            .borrow()
+            .iter()
+            .map(|v| match v {
+                Value::SObject(r) => Ok(r.clone()),
+                _ => Err(ApexException::null_pointer(span).into()),
+            })
+            .collect(),
+        _ => Err(ApexException::null_pointer(span).into()),
+    }
+}
+
+/// The `DmlException` for the first failed row, if any row failed.
+fn dml_failure(
+    op: DmlOp,
+    records: &[Record],
+    results: &[RowResult],
+    span: &Span,
+) -> Option<ApexException> {
+    let (row, error) = results
+        .iter()
+        .enumerate()
+        .find_map(|(i, r)| r.errors.first().map(|e| (i, e)))?;
+    let with_id = match records.get(row).and_then(Record::id) {
+        Some(id) if op != DmlOp::Insert => format!(" with id {id}"),
+        _ => String::new(),
+    };
+    let message = format!(
+        "{} failed. First exception on row {row}{with_id}; first error: {}",
+        op.title(),
+        describe_error(error)
+    );
+    Some(ApexException::new(DML, message, span))
+}
+
+/// `CODE, message: [Field, Other]`, the platform's form of one DML error.
+fn describe_error(e: &DmlError) -> String {
+    format!(
+        "{}, {}: [{}]",
+        e.code.as_str(),
+        e.message,
+        e.fields.join(", ")
+    )
+}
+
+/// The value a bind expression contributes to a query.
+fn bind_value(v: Value) -> BindValue {
+    match v {
+        Value::List(items) => BindValue::Many(items.borrow().iter().map(bind_scalar).collect()),
+        other => BindValue::One(bind_scalar(&other)),
+    }
+}
+
+/// Records bind as their Ids, as in `WHERE Id IN :users`.
+fn bind_scalar(v: &Value) -> FieldValue {
+    match v {
+        Value::SObject(r) => r
+            .borrow()
+            .id()
+            .map_or(FieldValue::Null, |id| FieldValue::Id(*id)),
+        other => other.to_field().unwrap_or(FieldValue::Null),
+    }
+}

@@ -1,0 +1,176 @@
+//! The runtime value: scalars inline, strings and heap data behind `Rc`.
+//!
+//! Cloning a value never copies a string, list or record; an sObject value
+//! shares the data layer's [`Record`] so DML reads it without conversion.
+
+use std::cell::RefCell;
+use std::fmt::{self, Write as _};
+use std::rc::Rc;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use rust_decimal::Decimal;
+
+use crate::data::id::Id;
+use crate::data::record::{FieldValue, Record};
+
+/// A value of any Apex type.
+#[derive(Clone, Debug)]
+pub enum Value {
+    /// `null`
+    Null,
+    /// A Boolean.
+    Bool(bool),
+    /// An Integer.
+    Int(i32),
+    /// A Long.
+    Long(i64),
+    /// A Double.
+    Double(f64),
+    /// A Decimal, with its scale.
+    Decimal(Decimal),
+    /// A String.
+    String(Rc<str>),
+    /// An Id, always held in its 18-character form.
+    Id(Id),
+    /// A Date.
+    Date(NaiveDate),
+    /// A Datetime (UTC).
+    Datetime(NaiveDateTime),
+    /// A List, shared by reference as in Apex.
+    List(Rc<RefCell<Vec<Value>>>),
+    /// An sObject, shared by reference as in Apex.
+    SObject(Rc<RefCell<Record>>),
+}
+
+impl Value {
+    /// Wraps a string.
+    pub fn string(s: &str) -> Value {
+        Value::String(Rc::from(s))
+    }
+
+    /// Wraps a list.
+    pub fn list(items: Vec<Value>) -> Value {
+        Value::List(Rc::new(RefCell::new(items)))
+    }
+
+    /// Wraps a record.
+    pub fn sobject(record: Record) -> Value {
+        Value::SObject(Rc::new(RefCell::new(record)))
+    }
+
+    /// True for `null`.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+
+    /// The value read from a record field.
+    pub fn from_field(v: &FieldValue) -> Value {
+        match v {
+            FieldValue::Null => Value::Null,
+            FieldValue::Bool(b) => Value::Bool(*b),
+            FieldValue::Int(i) => Value::Int(*i),
+            FieldValue::Long(i) => Value::Long(*i),
+            FieldValue::Double(d) => Value::Double(*d),
+            FieldValue::Decimal(d) => Value::Decimal(*d),
+            FieldValue::Text(s) => Value::String(s.clone()),
+            FieldValue::Id(id) => Value::Id(*id),
+            FieldValue::Date(d) => Value::Date(*d),
+            FieldValue::DateTime(d) => Value::Datetime(*d),
+        }
+    }
+
+    /// The field value stored for this value; `None` for lists and records,
+    /// which no field can hold (the checker rules them out).
+    pub fn to_field(&self) -> Option<FieldValue> {
+        Some(match self {
+            Value::Null => FieldValue::Null,
+            Value::Bool(b) => FieldValue::Bool(*b),
+            Value::Int(i) => FieldValue::Int(*i),
+            Value::Long(i) => FieldValue::Long(*i),
+            Value::Double(d) => FieldValue::Double(*d),
+            Value::Decimal(d) => FieldValue::Decimal(*d),
+            Value::String(s) => FieldValue::Text(s.clone()),
+            Value::Id(id) => FieldValue::Id(*id),
+            Value::Date(d) => FieldValue::Date(*d),
+            Value::Datetime(d) => FieldValue::DateTime(*d),
+            Value::List(_) | Value::SObject(_) => return None,
+        })
+    }
+}
+
+/// Formats a value the way `String.valueOf` and `System.debug` show it.
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Null => f.write_str("null"),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Int(i) => write!(f, "{i}"),
+            Value::Long(i) => write!(f, "{i}"),
+            Value::Double(d) => write_double(f, *d),
+            Value::Decimal(d) => write!(f, "{d}"),
+            Value::String(s) => f.write_str(s),
+            Value::Id(id) => write!(f, "{id}"),
+            Value::Date(d) => write!(f, "{}", d.format("%Y-%m-%d")),
+            Value::Datetime(d) => write!(f, "{}", d.format("%Y-%m-%d %H:%M:%S")),
+            Value::List(items) => write_list(f, &items.borrow()),
+            Value::SObject(rec) => write_record(f, &rec.borrow()),
+        }
+    }
+}
+
+/// Doubles print as Java does: always a fraction digit, exponent form when large.
+fn write_double(f: &mut fmt::Formatter<'_>, d: f64) -> fmt::Result {
+    if d.is_finite() && d.fract() == 0.0 && d.abs() < 1e7 {
+        write!(f, "{d:.1}")
+    } else if d.is_finite() && (d.abs() >= 1e7 || (d != 0.0 && d.abs() < 1e-3)) {
+        let s = format!("{d:E}");
+        match s.split_once('E') {
+            Some((m, e)) if !m.contains('.') => write!(f, "{m}.0E{e}"),
+            _ => f.write_str(&s),
+        }
+    } else {
+        write!(f, "{d}")
+    }
+}
+
+fn write_list(f: &mut fmt::Formatter<'_>, items: &[Value]) -> fmt::Result {
+    f.write_char('(')?;
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        write!(f, "{item}")?;
+    }
+    f.write_char(')')
+}
+
+/// `User:{Id=005..., LastName=Doe}`: the fields that are set, in schema order.
+/// (The platform lists them in the order they were set; schema order is a
+/// stable stand-in.)
+fn write_record(f: &mut fmt::Formatter<'_>, rec: &Record) -> fmt::Result {
+    write!(f, "{}:{{", rec.object.name)?;
+    for (n, (i, v)) in rec.set_fields().enumerate() {
+        if n > 0 {
+            f.write_str(", ")?;
+        }
+        write!(f, "{}={}", rec.object.fields[i].name, Value::from_field(v))?;
+    }
+    f.write_char('}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn value_stays_small() {
+        assert!(std::mem::size_of::<Value>() <= 24);
+    }
+
+    #[test]
+    fn doubles_print_like_apex() {
+        assert_eq!(Value::Double(1.0).to_string(), "1.0");
+        assert_eq!(Value::Double(1.5).to_string(), "1.5");
+        assert_eq!(Value::Double(1e10).to_string(), "1.0E10");
+    }
+}
