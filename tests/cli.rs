@@ -1,0 +1,388 @@
+//! The command line: how scripts are given, where the org lives, exit statuses.
+//!
+//! These need flags, environment variables or a working directory of their own,
+//! so they are Rust tests rather than fixtures. Run with `cargo test --test cli`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use tempfile::TempDir;
+
+const BIN: &str = env!("CARGO_BIN_EXE_apexlite");
+
+/// The script the README runs first.
+const README_SCRIPT: &str = "scripts/contactless_user.apex";
+
+/// Counts the users the README script creates.
+const COUNT_JANE: &str =
+    "System.debug([SELECT COUNT() FROM User WHERE Username = 'janedoe@test.com']);";
+
+/// A way to start the binary: arguments, working directory, environment, stdin.
+struct Run<'a> {
+    args: Vec<&'a str>,
+    cwd: PathBuf,
+    env: Vec<(&'a str, &'a str)>,
+    stdin: Option<&'a str>,
+}
+
+impl<'a> Run<'a> {
+    fn new(args: &[&'a str], cwd: &Path) -> Run<'a> {
+        Run {
+            args: args.to_vec(),
+            cwd: cwd.to_path_buf(),
+            env: Vec::new(),
+            stdin: None,
+        }
+    }
+
+    fn env(mut self, key: &'a str, value: &'a str) -> Run<'a> {
+        self.env.push((key, value));
+        self
+    }
+
+    fn stdin(mut self, text: &'a str) -> Run<'a> {
+        self.stdin = Some(text);
+        self
+    }
+
+    /// Runs to completion; the org variable of the calling shell is never inherited.
+    fn output(self) -> Output {
+        let mut cmd = Command::new(BIN);
+        cmd.args(&self.args)
+            .current_dir(&self.cwd)
+            .env_remove("APEXLITE_ORG");
+        cmd.envs(self.env.iter().copied());
+        cmd.stdin(if self.stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        });
+        cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = cmd.spawn().expect("the apexlite binary starts");
+        if let (Some(text), Some(mut pipe)) = (self.stdin, child.stdin.take()) {
+            // A child that exits without reading closes the pipe; its exit status
+            // is what the test checks, so a failed write is not the failure.
+            let _ = pipe.write_all(text.as_bytes());
+        }
+        child
+            .wait_with_output()
+            .expect("apexlite runs to completion")
+    }
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Asserts the exit status, showing both streams when it differs.
+fn assert_exit(out: &Output, code: i32, what: &str) {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{what}: exit status\n--- stdout\n{}--- stderr\n{}",
+        stdout(out),
+        stderr(out)
+    );
+    assert!(
+        !stderr(out).contains("panicked"),
+        "{what}: panicked\n{}",
+        stderr(out)
+    );
+}
+
+fn crate_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn readme_script() -> String {
+    crate_root()
+        .join(README_SCRIPT)
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn temp_dir() -> TempDir {
+    tempfile::tempdir().expect("a temporary directory")
+}
+
+fn path_str(path: &Path) -> &str {
+    path.to_str().expect("temporary paths are UTF-8")
+}
+
+/// True when `line` is `created ` followed by an 18-character User Id.
+fn is_created_line(line: &str) -> bool {
+    line.strip_prefix("created ").is_some_and(|id| {
+        id.len() == 18 && id.starts_with("005") && id.bytes().all(|b| b.is_ascii_alphanumeric())
+    })
+}
+
+#[test]
+fn inline_code_runs_with_e() {
+    let tmp = temp_dir();
+    let out = Run::new(
+        &[
+            "run",
+            "-e",
+            "System.debug('hi'); System.debug(1 + 2);",
+            "--org",
+            ":memory:",
+        ],
+        tmp.path(),
+    )
+    .output();
+    assert_exit(&out, 0, "run -e");
+    assert_eq!(stdout(&out), "hi\n3\n");
+}
+
+#[test]
+fn dash_reads_the_script_from_stdin() {
+    let tmp = temp_dir();
+    let out = Run::new(&["run", "-", "--org", ":memory:"], tmp.path())
+        .stdin("System.debug('from stdin');\n")
+        .output();
+    assert_exit(&out, 0, "run -");
+    assert_eq!(stdout(&out), "from stdin\n");
+}
+
+#[test]
+fn readme_first_command_creates_a_contactless_user() {
+    // Exactly the README's arguments, from the crate root.
+    let out = Run::new(&["run", README_SCRIPT, "--org", ":memory:"], &crate_root()).output();
+    assert_exit(&out, 0, "README command");
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines.len() == 1 && is_created_line(lines[0]),
+        "stdout was {text:?}"
+    );
+}
+
+#[test]
+fn readme_check_command_sees_the_user_from_a_second_process() {
+    let tmp = temp_dir();
+    let org = tmp.path().join("org.db");
+    let org = path_str(&org);
+    let script = readme_script();
+    let first = Run::new(&["run", &script, "--org", org], tmp.path()).output();
+    assert_exit(&first, 0, "creating the user");
+
+    let check = "System.debug([SELECT Id, Username, UserType, ContactId FROM User \
+                 WHERE Username = 'janedoe@test.com']);";
+    let out = Run::new(&["run", "-e", check, "--org", org], tmp.path()).output();
+    assert_exit(&out, 0, "README check command");
+    let text = stdout(&out);
+    assert_eq!(text.lines().count(), 1, "one debug line: {text:?}");
+    assert!(
+        text.contains("janedoe@test.com"),
+        "username shown: {text:?}"
+    );
+    assert!(text.contains("CspLitePortal"), "user type shown: {text:?}");
+}
+
+#[test]
+fn a_second_process_sees_the_first_ones_user() {
+    let tmp = temp_dir();
+    let org = tmp.path().join("persist.db");
+    let org = path_str(&org);
+    let script = readme_script();
+    assert_exit(
+        &Run::new(&["run", &script, "--org", org], tmp.path()).output(),
+        0,
+        "insert",
+    );
+    let out = Run::new(&["run", "-e", COUNT_JANE, "--org", org], tmp.path()).output();
+    assert_exit(&out, 0, "count");
+    assert_eq!(stdout(&out), "1\n");
+}
+
+#[test]
+fn org_path_comes_from_the_environment() {
+    let tmp = temp_dir();
+    let org = tmp.path().join("from-env.db");
+    let script = readme_script();
+    let out = Run::new(&["run", &script], tmp.path())
+        .env("APEXLITE_ORG", path_str(&org))
+        .output();
+    assert_exit(&out, 0, "run with APEXLITE_ORG");
+    assert!(org.is_file(), "APEXLITE_ORG names the org file");
+    assert!(
+        !tmp.path().join(".apexlite").exists(),
+        "the default org is not used"
+    );
+
+    let out = Run::new(
+        &["run", "-e", COUNT_JANE, "--org", path_str(&org)],
+        tmp.path(),
+    )
+    .output();
+    assert_exit(&out, 0, "count through --org");
+    assert_eq!(stdout(&out), "1\n");
+}
+
+#[test]
+fn org_flag_wins_over_the_environment() {
+    let tmp = temp_dir();
+    let from_env = tmp.path().join("env.db");
+    let from_flag = tmp.path().join("flag.db");
+    let out = Run::new(
+        &["run", "-e", "Integer x = 1;", "--org", path_str(&from_flag)],
+        tmp.path(),
+    )
+    .env("APEXLITE_ORG", path_str(&from_env))
+    .output();
+    assert_exit(&out, 0, "run with both");
+    assert!(from_flag.is_file(), "--org is used");
+    assert!(
+        !from_env.exists(),
+        "APEXLITE_ORG is ignored when --org is given"
+    );
+}
+
+#[test]
+fn default_org_is_created_under_the_current_directory() {
+    let tmp = temp_dir();
+    let default_org = tmp.path().join(".apexlite").join("org.db");
+    assert!(!default_org.exists());
+    let script = readme_script();
+    assert_exit(
+        &Run::new(&["run", &script], tmp.path()).output(),
+        0,
+        "first run",
+    );
+    assert!(
+        default_org.is_file(),
+        ".apexlite/org.db is created on first use"
+    );
+
+    let out = Run::new(&["run", "-e", COUNT_JANE], tmp.path()).output();
+    assert_exit(&out, 0, "second run");
+    assert_eq!(
+        stdout(&out),
+        "1\n",
+        "the second run uses the same default org"
+    );
+}
+
+#[test]
+fn memory_org_leaves_no_file_and_keeps_nothing() {
+    let tmp = temp_dir();
+    let script = readme_script();
+    for attempt in ["first", "second"] {
+        // The same username twice succeeds: nothing survives a :memory: run.
+        let out = Run::new(&["run", &script, "--org", ":memory:"], tmp.path()).output();
+        assert_exit(&out, 0, attempt);
+    }
+    let left: Vec<_> = std::fs::read_dir(tmp.path())
+        .expect("temp dir lists")
+        .collect();
+    assert!(left.is_empty(), "a :memory: org writes no file: {left:?}");
+}
+
+#[test]
+fn missing_script_file_is_exit_4() {
+    let tmp = temp_dir();
+    let missing = tmp.path().join("no-such-script.apex");
+    let out = Run::new(
+        &["run", path_str(&missing), "--org", ":memory:"],
+        tmp.path(),
+    )
+    .output();
+    assert_exit(&out, 4, "missing script");
+    assert!(
+        stderr(&out).contains("no-such-script.apex"),
+        "stderr names the file"
+    );
+}
+
+#[test]
+fn run_without_a_script_is_a_usage_error() {
+    let tmp = temp_dir();
+    let out = Run::new(&["run", "--org", ":memory:"], tmp.path()).output();
+    assert_exit(&out, 2, "run with neither FILE nor -e");
+}
+
+#[test]
+fn unknown_flag_is_a_usage_error() {
+    let tmp = temp_dir();
+    let out = Run::new(&["run", "--no-such-flag", "x.apex"], tmp.path()).output();
+    assert_exit(&out, 2, "unknown flag");
+    assert!(stdout(&out).is_empty(), "usage errors go to stderr");
+}
+
+#[test]
+fn unknown_command_is_a_usage_error() {
+    let tmp = temp_dir();
+    let out = Run::new(&["frobnicate"], tmp.path()).output();
+    assert_exit(&out, 2, "unknown subcommand");
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_exit_4() {
+    let tmp = temp_dir();
+    let org = tmp.path().join("notes.db");
+    let junk = "these are notes, not an org\n".repeat(64);
+    std::fs::write(&org, &junk).expect("write junk");
+    let out = Run::new(
+        &["run", "-e", "Integer x = 1;", "--org", path_str(&org)],
+        tmp.path(),
+    )
+    .output();
+    assert_exit(&out, 4, "org file that is not SQLite");
+    let after = std::fs::read_to_string(&org).expect("junk still readable");
+    assert_eq!(after, junk, "a file that is not an org is left alone");
+}
+
+#[test]
+fn a_database_that_is_not_an_org_is_exit_4() {
+    let tmp = temp_dir();
+    let org = tmp.path().join("other.db");
+    {
+        let db = rusqlite::Connection::open(&org).expect("create a foreign database");
+        db.execute_batch("CREATE TABLE recipes (name TEXT); INSERT INTO recipes VALUES ('soup');")
+            .expect("fill it");
+    }
+    let before = std::fs::read(&org).expect("read foreign db");
+    let out = Run::new(
+        &["run", "-e", "Integer x = 1;", "--org", path_str(&org)],
+        tmp.path(),
+    )
+    .output();
+    assert_exit(&out, 4, "SQLite file that is not an apexlite org");
+    assert_eq!(
+        std::fs::read(&org).expect("reread"),
+        before,
+        "it is left alone"
+    );
+}
+
+#[test]
+fn failed_run_leaves_the_org_file_unchanged() {
+    let tmp = temp_dir();
+    let org = tmp.path().join("org.db");
+    let org = path_str(&org);
+    let script = readme_script();
+    assert_exit(
+        &Run::new(&["run", &script, "--org", org], tmp.path()).output(),
+        0,
+        "first",
+    );
+    let before = std::fs::read(org).expect("org exists");
+    let out = Run::new(&["run", &script, "--org", org], tmp.path()).output();
+    assert_exit(&out, 1, "second run: duplicate username");
+    assert!(stdout(&out).is_empty(), "nothing printed: the insert threw");
+    assert!(
+        stderr(&out).contains("DUPLICATE_USERNAME"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        std::fs::read(org).expect("org still exists"),
+        before,
+        "org unchanged"
+    );
+}
