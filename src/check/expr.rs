@@ -4,10 +4,11 @@ use std::rc::Rc;
 
 use rust_decimal::Decimal;
 
-use super::ir::{Arith, BinOp, Builtin, Const, Conversion, Expr, ExprKind, Ordering, Place};
+use super::ir::{Arith, BinOp, Const, Conversion, Expr, ExprKind, Ordering, Place};
 use super::types::Type;
 use super::{Checked, Checker, Reported};
 use crate::data::schema::ObjectDef;
+use crate::stdlib::{self, Signature};
 use crate::syntax::ast::{self, BinaryOp, ExprKind as E, Literal, NewInit, UnaryOp};
 use crate::syntax::source::Span;
 
@@ -582,73 +583,54 @@ impl Checker {
             .iter()
             .map(|a| self.expr(a))
             .collect::<Checked<Vec<_>>>()?;
-        let (builtin, ty) = match (class.name.folded(), method.name.folded(), args.len()) {
-            ("system", "debug", 1) => (Builtin::Debug, Type::Void),
-            ("string", "valueof", 1) => (Builtin::StringValueOf, Type::String),
-            _ => {
-                let msg = format!(
-                    "Method does not exist or incorrect signature: void {}({}) from the type {}",
-                    method.name,
-                    arg_types(&args),
-                    class.name
-                );
-                return Err(self.error(msg, &method.span, "no such method"));
-            }
+        let types: Vec<Type> = args.iter().map(|a| a.ty.clone()).collect();
+        let found = stdlib::static_method(class.name.folded(), method.name.folded(), &types);
+        let Some(sig) = found else {
+            return Err(self.no_such_method(method, &args, class.name.as_str()));
         };
-        Ok(typed(
-            ExprKind::Builtin {
-                method: builtin,
-                args,
-            },
-            ty,
-            span,
-        ))
+        self.builtin_call(sig, args, span)
     }
 
     fn instance_call(
         &mut self,
         receiver: Expr,
         method: &ast::Ident,
-        mut args: Vec<Expr>,
+        args: Vec<Expr>,
         span: &Span,
     ) -> Checked<Expr> {
-        let name = method.name.folded();
-        let found = match (&receiver.ty, name, args.len()) {
-            (Type::List(elem), "add", 1) => {
-                let elem = (**elem).clone();
-                let arg = args.remove(0);
-                args = vec![self.convert(arg, &elem)?];
-                Some((Builtin::ListAdd, Type::Void))
-            }
-            (Type::List(_), "size", 0) => Some((Builtin::ListSize, Type::Integer)),
-            (Type::List(_), "isempty", 0) => Some((Builtin::ListIsEmpty, Type::Boolean)),
-            (Type::List(elem), "get", 1) => {
-                let elem = (**elem).clone();
-                let arg = args.remove(0);
-                args = vec![self.convert(arg, &Type::Integer)?];
-                Some((Builtin::ListGet, elem))
-            }
-            (Type::String, "length", 0) => Some((Builtin::StringLength, Type::Integer)),
-            _ => None,
+        let types: Vec<Type> = args.iter().map(|a| a.ty.clone()).collect();
+        let Some(sig) = stdlib::instance_method(&receiver.ty, method.name.folded(), &types) else {
+            let owner = receiver.ty.to_string();
+            return Err(self.no_such_method(method, &args, &owner));
         };
-        let Some((builtin, ty)) = found else {
-            let msg = format!(
-                "Method does not exist or incorrect signature: void {}({}) from the type {}",
-                method.name,
-                arg_types(&args),
-                receiver.ty
-            );
-            return Err(self.error(msg, &method.span, "no such method"));
+        let mut all = Vec::with_capacity(args.len() + 1);
+        all.push(receiver);
+        all.extend(args);
+        self.builtin_call(sig, all, span)
+    }
+
+    /// Converts the arguments to the parameter types of a resolved built-in.
+    fn builtin_call(&mut self, sig: Signature, args: Vec<Expr>, span: &Span) -> Checked<Expr> {
+        let args = args
+            .into_iter()
+            .zip(&sig.params)
+            .map(|(a, p)| self.convert(a, p))
+            .collect::<Checked<Vec<_>>>()?;
+        let kind = ExprKind::Builtin {
+            method: sig.builtin,
+            args,
         };
-        args.insert(0, receiver);
-        Ok(typed(
-            ExprKind::Builtin {
-                method: builtin,
-                args,
-            },
-            ty,
-            span,
-        ))
+        Ok(typed(kind, sig.ret, span))
+    }
+
+    fn no_such_method(&mut self, method: &ast::Ident, args: &[Expr], owner: &str) -> Reported {
+        let msg = format!(
+            "Method does not exist or incorrect signature: void {}({}) from the type {}",
+            method.name,
+            arg_types(args),
+            owner
+        );
+        self.error(msg, &method.span, "no such method")
     }
 }
 

@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 
 use crate::check::types::Type;
 use crate::data::schema::ObjectDef;
+use crate::stdlib::Builtin;
 use crate::syntax::ast::{DmlOp, SoqlQuery};
 use crate::syntax::source::Span;
 
@@ -287,23 +288,4 @@ pub enum Ordering {
     Gt,
     /// `>=`
     Ge,
-}
-
-/// Built-in methods the checker resolves calls to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Builtin {
-    /// `System.debug(value)`
-    Debug,
-    /// `String.valueOf(value)`
-    StringValueOf,
-    /// `list.add(value)`
-    ListAdd,
-    /// `list.size()`
-    ListSize,
-    /// `list.get(i)`
-    ListGet,
-    /// `list.isEmpty()`
-    ListIsEmpty,
-    /// `string.length()`
-    StringLength,
 }

@@ -113,10 +113,12 @@ impl PartialEq for Type {
     }
 }
 
-/// Lists of sObjects are covariant (`List<User>` is a `List<SObject>`); other
-/// element types must match exactly.
+/// Lists of sObjects are covariant (`List<User>` is a `List<SObject>`), and any
+/// list is a `List<Object>`; other element types must match exactly.
 fn list_element_accepts(to: &Type, from: &Type) -> bool {
-    to == from || matches!((to, from), (Type::SObject(None), Type::SObject(_)))
+    to == from
+        || *to == Type::Object
+        || matches!((to, from), (Type::SObject(None), Type::SObject(_)))
 }
 
 impl fmt::Display for Type {

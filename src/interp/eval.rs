@@ -376,7 +376,7 @@ fn arith(op: Arith, l: Value, r: Value, span: &Span) -> Eval<Value> {
 }
 
 /// `==`: strings ignore case, Ids compare by value, records and lists by content.
-pub(super) fn loose_eq(l: &Value, r: &Value) -> bool {
+pub(crate) fn loose_eq(l: &Value, r: &Value) -> bool {
     match (l, r) {
         (Value::String(a), Value::String(b)) => a.to_lowercase() == b.to_lowercase(),
         (Value::String(s), Value::Id(id)) | (Value::Id(id), Value::String(s)) => {
@@ -441,7 +441,7 @@ fn compare(ord: Ordering, l: &Value, r: &Value) -> bool {
 impl Interpreter<'_> {
     fn builtin(
         &mut self,
-        method: crate::check::ir::Builtin,
+        method: crate::stdlib::Builtin,
         args: &[Expr],
         span: &Span,
     ) -> Eval<Value> {

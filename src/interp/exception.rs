@@ -52,6 +52,10 @@ pub const STRING: &str = "System.StringException";
 pub const MATH: &str = "System.MathException";
 /// `System.SObjectException`
 pub const SOBJECT: &str = "System.SObjectException";
+/// `System.AssertException`
+pub const ASSERT: &str = "System.AssertException";
+/// `System.TypeException`
+pub const TYPE: &str = "System.TypeException";
 /// `System.LimitException`
 pub const LIMIT: &str = "System.LimitException";
 

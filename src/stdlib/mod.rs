@@ -1,27 +1,113 @@
 //! Built-in Apex classes and methods, one file per family.
 //!
-//! The checker resolves calls to [`Builtin`] values; the interpreter evaluates
-//! the arguments and hands them here.
+//! The checker asks [`static_method`] and [`instance_method`] for a call's
+//! [`Signature`]; the interpreter evaluates the arguments and hands them to
+//! [`call`].
 
 mod collections;
+mod math;
+mod string;
 mod system;
 
 use std::io::Write;
 
-use crate::check::ir::Builtin;
+use crate::check::types::Type;
 use crate::interp::eval::Eval;
 use crate::interp::value::Value;
 use crate::syntax::source::Span;
+
+/// Built-in methods the checker resolves calls to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Builtin {
+    /// `System.debug(value)`
+    Debug,
+    /// `System.assert(condition[, message])`
+    Assert,
+    /// `System.assertEquals(expected, actual[, message])`
+    AssertEquals,
+    /// `System.assertNotEquals(unexpected, actual[, message])`
+    AssertNotEquals,
+    /// `Math.mod(a, b)` on Integers
+    ModInt,
+    /// `Math.mod(a, b)` on Longs
+    ModLong,
+    /// `Integer.valueOf(text)`
+    IntegerValueOf,
+    /// `String.valueOf(value)`
+    StringValueOf,
+    /// `String.isBlank(s)`
+    IsBlank,
+    /// `String.isNotBlank(s)`
+    IsNotBlank,
+    /// `String.isEmpty(s)`
+    IsEmpty,
+    /// `String.isNotEmpty(s)`
+    IsNotEmpty,
+    /// `String.join(list, separator)`
+    Join,
+    /// A `String` instance method.
+    Str(string::Method),
+    /// A `List` instance method.
+    List(collections::Method),
+}
+
+/// What a built-in takes and returns.
+#[derive(Debug)]
+pub struct Signature {
+    /// The method.
+    pub builtin: Builtin,
+    /// Parameter types, receiver first for instance methods.
+    pub params: Vec<Type>,
+    /// The result type.
+    pub ret: Type,
+}
+
+fn sig(builtin: Builtin, params: Vec<Type>, ret: Type) -> Option<Signature> {
+    Some(Signature {
+        builtin,
+        params,
+        ret,
+    })
+}
+
+/// Resolves `Class.method(args)` for the built-in classes.
+pub fn static_method(class: &str, method: &str, args: &[Type]) -> Option<Signature> {
+    match class {
+        "system" => system::resolve(method, args),
+        "string" => string::resolve_static(method, args),
+        "math" => math::resolve(method, args),
+        "integer" if method == "valueof" && args.len() == 1 => {
+            sig(Builtin::IntegerValueOf, vec![Type::String], Type::Integer)
+        }
+        _ => None,
+    }
+}
+
+/// Resolves `receiver.method(args)` on values of built-in types.
+pub fn instance_method(receiver: &Type, method: &str, args: &[Type]) -> Option<Signature> {
+    match receiver {
+        Type::String => string::resolve_instance(method, args),
+        Type::List(elem) => collections::resolve(receiver, elem, method, args),
+        _ => None,
+    }
+}
 
 /// Calls a built-in with its evaluated arguments (receiver first).
 pub fn call(method: Builtin, args: &[Value], out: &mut dyn Write, span: &Span) -> Eval<Value> {
     match method {
         Builtin::Debug => system::debug(&args[0], out),
+        Builtin::Assert => system::assert(args, span),
+        Builtin::AssertEquals => system::assert_equals(args, span),
+        Builtin::AssertNotEquals => system::assert_not_equals(args, span),
+        Builtin::ModInt | Builtin::ModLong => math::modulo(&args[0], &args[1], span),
+        Builtin::IntegerValueOf => math::integer_value_of(&args[0], span),
         Builtin::StringValueOf => Ok(Value::string(&args[0].to_string())),
-        Builtin::StringLength => system::string_length(&args[0], span),
-        Builtin::ListAdd => collections::add(&args[0], &args[1], span),
-        Builtin::ListSize => collections::size(&args[0], span),
-        Builtin::ListGet => crate::interp::eval::list_get(&args[0], &args[1], span),
-        Builtin::ListIsEmpty => collections::is_empty(&args[0], span),
+        Builtin::IsBlank => Ok(Value::Bool(string::is_blank(&args[0]))),
+        Builtin::IsNotBlank => Ok(Value::Bool(!string::is_blank(&args[0]))),
+        Builtin::IsEmpty => Ok(Value::Bool(string::is_empty(&args[0]))),
+        Builtin::IsNotEmpty => Ok(Value::Bool(!string::is_empty(&args[0]))),
+        Builtin::Join => string::join(&args[0], &args[1], span),
+        Builtin::Str(m) => string::call(m, args, span),
+        Builtin::List(m) => collections::call(m, args, span),
     }
 }

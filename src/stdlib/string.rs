@@ -1,0 +1,206 @@
+//! `String` methods, static and instance.
+//!
+//! Positions count characters; Apex counts UTF-16 units, which differ only
+//! for characters outside the Basic Multilingual Plane.
+
+use std::rc::Rc;
+
+use super::{Builtin, Signature, sig};
+use crate::check::types::Type;
+use crate::interp::eval::Eval;
+use crate::interp::exception::{ApexException, STRING};
+use crate::interp::value::Value;
+use crate::syntax::source::Span;
+
+/// String instance methods.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    /// `s.length()`
+    Length,
+    /// `s.toLowerCase()`
+    ToLowerCase,
+    /// `s.toUpperCase()`
+    ToUpperCase,
+    /// `s.trim()`
+    Trim,
+    /// `s.contains(t)`
+    Contains,
+    /// `s.startsWith(t)`
+    StartsWith,
+    /// `s.endsWith(t)`
+    EndsWith,
+    /// `s.indexOf(t)`
+    IndexOf,
+    /// `s.substring(start[, end])`
+    Substring,
+    /// `s.left(n)`
+    Left,
+    /// `s.right(n)`
+    Right,
+    /// `s.replace(target, replacement)`
+    Replace,
+    /// `s.equals(other)`: exact, case-sensitive.
+    Equals,
+    /// `s.equalsIgnoreCase(other)`
+    EqualsIgnoreCase,
+    /// `s.split(separator)`, the separator being a regular expression in Apex;
+    /// here it is matched literally.
+    Split,
+}
+
+pub(super) fn resolve_static(method: &str, args: &[Type]) -> Option<Signature> {
+    let s = || vec![Type::String];
+    match (method, args.len()) {
+        ("valueof", 1) => sig(Builtin::StringValueOf, vec![Type::Object], Type::String),
+        ("isblank", 1) => sig(Builtin::IsBlank, s(), Type::Boolean),
+        ("isnotblank", 1) => sig(Builtin::IsNotBlank, s(), Type::Boolean),
+        ("isempty", 1) => sig(Builtin::IsEmpty, s(), Type::Boolean),
+        ("isnotempty", 1) => sig(Builtin::IsNotEmpty, s(), Type::Boolean),
+        ("join", 2) => {
+            let params = vec![Type::List(Box::new(Type::Object)), Type::String];
+            sig(Builtin::Join, params, Type::String)
+        }
+        _ => None,
+    }
+}
+
+pub(super) fn resolve_instance(method: &str, args: &[Type]) -> Option<Signature> {
+    use Type::{Boolean, Integer, String as Str};
+    let (m, params, ret) = match (method, args.len()) {
+        ("length", 0) => (Method::Length, vec![], Integer),
+        ("tolowercase", 0) => (Method::ToLowerCase, vec![], Str),
+        ("touppercase", 0) => (Method::ToUpperCase, vec![], Str),
+        ("trim", 0) => (Method::Trim, vec![], Str),
+        ("contains", 1) => (Method::Contains, vec![Str], Boolean),
+        ("startswith", 1) => (Method::StartsWith, vec![Str], Boolean),
+        ("endswith", 1) => (Method::EndsWith, vec![Str], Boolean),
+        ("indexof", 1) => (Method::IndexOf, vec![Str], Integer),
+        ("substring", 1) => (Method::Substring, vec![Integer], Str),
+        ("substring", 2) => (Method::Substring, vec![Integer, Integer], Str),
+        ("left", 1) => (Method::Left, vec![Integer], Str),
+        ("right", 1) => (Method::Right, vec![Integer], Str),
+        ("replace", 2) => (Method::Replace, vec![Str, Str], Str),
+        ("equals", 1) => (Method::Equals, vec![Type::Object], Boolean),
+        ("equalsignorecase", 1) => (Method::EqualsIgnoreCase, vec![Str], Boolean),
+        ("split", 1) => (Method::Split, vec![Str], Type::List(Box::new(Str))),
+        _ => return None,
+    };
+    let mut all = vec![Str];
+    all.extend(params);
+    sig(Builtin::Str(m), all, ret)
+}
+
+pub(super) fn is_blank(v: &Value) -> bool {
+    match v {
+        Value::String(s) => s.trim().is_empty(),
+        _ => true,
+    }
+}
+
+pub(super) fn is_empty(v: &Value) -> bool {
+    match v {
+        Value::String(s) => s.is_empty(),
+        _ => true,
+    }
+}
+
+/// `String.join(list, separator)`
+pub(super) fn join(list: &Value, sep: &Value, span: &Span) -> Eval<Value> {
+    let Value::List(items) = list else {
+        return Err(ApexException::null_pointer(span).into());
+    };
+    let sep = match sep {
+        Value::String(s) => s.to_string(),
+        _ => "null".to_string(),
+    };
+    let parts: Vec<String> = items.borrow().iter().map(Value::to_string).collect();
+    Ok(Value::string(&parts.join(&sep)))
+}
+
+fn int(v: &Value, span: &Span) -> Eval<i64> {
+    match v {
+        Value::Int(i) => Ok(i64::from(*i)),
+        _ => Err(ApexException::null_pointer(span).into()),
+    }
+}
+
+fn text<'a>(v: &'a Value, span: &Span) -> Eval<&'a str> {
+    match v {
+        Value::String(s) => Ok(s),
+        _ => Err(ApexException::null_pointer(span).into()),
+    }
+}
+
+fn count(n: usize) -> Value {
+    Value::Int(i32::try_from(n).unwrap_or(i32::MAX))
+}
+
+pub(super) fn call(m: Method, args: &[Value], span: &Span) -> Eval<Value> {
+    let s = text(&args[0], span)?;
+    let str_arg = |i: usize| text(&args[i], span);
+    Ok(match m {
+        Method::Length => count(s.encode_utf16().count()),
+        Method::ToLowerCase => Value::string(&s.to_lowercase()),
+        Method::ToUpperCase => Value::string(&s.to_uppercase()),
+        Method::Trim => Value::string(s.trim()),
+        Method::Contains => Value::Bool(s.contains(str_arg(1)?)),
+        Method::StartsWith => Value::Bool(s.starts_with(str_arg(1)?)),
+        Method::EndsWith => Value::Bool(s.ends_with(str_arg(1)?)),
+        Method::IndexOf => match s.find(str_arg(1)?) {
+            Some(byte) => count(s[..byte].chars().count()),
+            None => Value::Int(-1),
+        },
+        Method::Substring => substring(s, args, span)?,
+        Method::Left => {
+            let n = usize::try_from(int(&args[1], span)?.max(0)).unwrap_or(0);
+            Value::string(&s.chars().take(n).collect::<String>())
+        }
+        Method::Right => {
+            let n = usize::try_from(int(&args[1], span)?.max(0)).unwrap_or(0);
+            let len = s.chars().count();
+            Value::string(&s.chars().skip(len.saturating_sub(n)).collect::<String>())
+        }
+        Method::Replace => Value::string(&s.replace(str_arg(1)?, str_arg(2)?)),
+        Method::Equals => Value::Bool(matches!(&args[1], Value::String(o) if **o == *s)),
+        Method::EqualsIgnoreCase => Value::Bool(
+            matches!(&args[1], Value::String(o) if o.to_lowercase() == s.to_lowercase()),
+        ),
+        Method::Split => split(s, str_arg(1)?),
+    })
+}
+
+/// `substring(start[, end])` with the platform's out-of-range messages.
+fn substring(s: &str, args: &[Value], span: &Span) -> Eval<Value> {
+    let chars: Vec<char> = s.chars().collect();
+    let len = chars.len() as i64;
+    let start = int(&args[1], span)?;
+    let end = match args.get(2) {
+        Some(v) => int(v, span)?,
+        None => len,
+    };
+    if start < 0 || start > len {
+        let msg = format!("Starting position out of bounds: {start}");
+        return Err(ApexException::new(STRING, msg, span).into());
+    }
+    if end < start || end > len {
+        let msg = format!("Ending position out of bounds: {end}");
+        return Err(ApexException::new(STRING, msg, span).into());
+    }
+    let (start, end) = (start as usize, end as usize);
+    Ok(Value::string(&chars[start..end].iter().collect::<String>()))
+}
+
+/// Splits on a literal separator, dropping trailing empty pieces as Java does.
+fn split(s: &str, sep: &str) -> Value {
+    let mut parts: Vec<Value> = if sep.is_empty() {
+        s.chars()
+            .map(|c| Value::String(Rc::from(c.to_string())))
+            .collect()
+    } else {
+        s.split(sep).map(Value::string).collect()
+    };
+    while matches!(parts.last(), Some(Value::String(p)) if p.is_empty()) {
+        parts.pop();
+    }
+    Value::list(parts)
+}
