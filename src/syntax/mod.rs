@@ -5,3 +5,4 @@
 pub mod ast;
 pub mod name;
 pub mod source;
+pub mod token;
