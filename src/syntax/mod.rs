@@ -4,4 +4,10 @@
 
 pub mod ast;
 pub mod name;
+pub mod parse;
+pub mod render;
 pub mod source;
+pub mod token;
+
+pub use parse::{parse_script, parse_soql};
+pub use render::render_diagnostics;

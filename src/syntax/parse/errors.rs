@@ -1,0 +1,140 @@
+//! Turns chumsky's errors into Apex-style diagnostics: "Missing ';' at 'x'",
+//! "Unexpected token 'x'." with a label saying what was expected.
+
+use chumsky::error::{Rich, RichPattern, RichReason};
+
+use super::base::LABEL_SEP;
+use crate::syntax::source::Diagnostic;
+use crate::syntax::token::Token;
+
+/// Converts parse errors to diagnostics. Errors found at a lexer error token
+/// are dropped: the lexer has already reported them.
+pub(super) fn convert(text: &str, errors: Vec<Rich<'_, Token<'_>>>) -> Vec<Diagnostic> {
+    errors
+        .into_iter()
+        .filter_map(|e| diagnostic(text, e))
+        .collect()
+}
+
+fn diagnostic(text: &str, error: Rich<'_, Token<'_>>) -> Option<Diagnostic> {
+    let span = error.span().into_range();
+    match error.reason() {
+        RichReason::Custom(msg) => {
+            let (message, label) = msg.split_once(LABEL_SEP).unwrap_or((msg, ""));
+            Some(Diagnostic::new(message, span, label))
+        }
+        RichReason::ExpectedFound { expected, found } => {
+            if let Some(Token::Error(_)) = found.as_deref() {
+                return None;
+            }
+            let found_text = match found {
+                Some(_) => text.get(span.clone()).map(|s| format!("'{s}'")),
+                None => None,
+            };
+            Some(expected_found(expected, found_text, span))
+        }
+    }
+}
+
+fn expected_found(
+    expected: &[RichPattern<'_, Token<'_>>],
+    found: Option<String>,
+    span: std::ops::Range<usize>,
+) -> Diagnostic {
+    let at = found.unwrap_or_else(|| "end of input".to_string());
+    let wants_semi = expected
+        .iter()
+        .any(|p| matches!(p, RichPattern::Token(t) if **t == Token::Semi));
+    if wants_semi {
+        return Diagnostic::new(format!("Missing ';' at {at}"), span, "expected ';'");
+    }
+    let message = if at == "end of input" {
+        "Unexpected end of input".to_string()
+    } else {
+        format!("Unexpected token {at}.")
+    };
+    Diagnostic::new(message, span, describe(expected))
+}
+
+/// "expected an expression", "expected ')' or ','", ...
+fn describe(expected: &[RichPattern<'_, Token<'_>>]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for pattern in expected {
+        let part = match pattern {
+            RichPattern::Label(l) if l == "expression" => return "expected an expression".into(),
+            RichPattern::Label(l) => l.to_string(),
+            RichPattern::Token(t) => format!("'{}'", token_text(t)),
+            RichPattern::EndOfInput => "end of input".into(),
+            _ => continue,
+        };
+        if !parts.contains(&part) {
+            parts.push(part);
+        }
+    }
+    match parts.as_slice() {
+        [] => "not expected here".into(),
+        [one] => format!("expected {one}"),
+        [init @ .., last] => format!("expected {} or {last}", init.join(", ")),
+    }
+}
+
+/// How a token is written in source, for "expected ..." labels.
+fn token_text(tok: &Token<'_>) -> String {
+    let text = match tok {
+        Token::LParen => "(",
+        Token::RParen => ")",
+        Token::LBracket => "[",
+        Token::RBracket => "]",
+        Token::LBrace => "{",
+        Token::RBrace => "}",
+        Token::Semi => ";",
+        Token::Comma => ",",
+        Token::Dot => ".",
+        Token::SafeDot => "?.",
+        Token::Question => "?",
+        Token::Coalesce => "??",
+        Token::Colon => ":",
+        Token::Assign => "=",
+        Token::FatArrow => "=>",
+        Token::EqEq => "==",
+        Token::EqEqEq => "===",
+        Token::NotEq => "!=",
+        Token::NotEqEq => "!==",
+        Token::LtGt => "<>",
+        Token::Lt => "<",
+        Token::Le => "<=",
+        Token::Shl => "<<",
+        Token::ShlAssign => "<<=",
+        Token::Gt => ">",
+        Token::Ge => ">=",
+        Token::Plus => "+",
+        Token::PlusPlus => "++",
+        Token::PlusAssign => "+=",
+        Token::Minus => "-",
+        Token::MinusMinus => "--",
+        Token::MinusAssign => "-=",
+        Token::Star => "*",
+        Token::StarAssign => "*=",
+        Token::Slash => "/",
+        Token::SlashAssign => "/=",
+        Token::Amp => "&",
+        Token::AndAnd => "&&",
+        Token::AmpAssign => "&=",
+        Token::Pipe => "|",
+        Token::OrOr => "||",
+        Token::PipeAssign => "|=",
+        Token::Caret => "^",
+        Token::CaretAssign => "^=",
+        Token::Bang => "!",
+        Token::Tilde => "~",
+        other => return keyword_or_display(other),
+    };
+    text.to_string()
+}
+
+fn keyword_or_display(tok: &Token<'_>) -> String {
+    match tok {
+        Token::Error(_) => "invalid token".into(),
+        other => other.to_string().to_ascii_lowercase(),
+    }
+}
