@@ -57,7 +57,9 @@ areas!(
     transactions,
     seed,
     language,
-    syntax
+    syntax,
+    compile,
+    exceptions,
 );
 
 #[test]
