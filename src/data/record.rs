@@ -74,7 +74,11 @@ pub struct Record {
 impl Record {
     /// A new record with no field set.
     pub fn new(object: &'static ObjectDef) -> Record {
-        Record { object, values: vec![None; object.fields.len()], queried: false }
+        Record {
+            object,
+            values: vec![None; object.fields.len()],
+            queried: false,
+        }
     }
 
     /// The value of the field at `index`, `None` when it was never set.
@@ -116,6 +120,9 @@ impl Record {
 
     /// The fields that were set, as `(index, value)` pairs in schema order.
     pub fn set_fields(&self) -> impl Iterator<Item = (usize, &FieldValue)> {
-        self.values.iter().enumerate().filter_map(|(i, v)| v.as_ref().map(|v| (i, v)))
+        self.values
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| v.as_ref().map(|v| (i, v)))
     }
 }
