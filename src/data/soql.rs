@@ -4,21 +4,25 @@
 //! String comparisons ignore case (the columns use `NOCASE`), `!=` and
 //! `NOT IN` match nulls as SOQL does, Ids compare in 15 or 18 characters,
 //! deleted records are left out. Relationship paths (`Profile.Name`) work in
-//! `WHERE`; in `SELECT` and `ORDER BY` they are refused with a
-//! `QueryException` for now, as are aggregate functions other than `COUNT()`.
+//! `SELECT` and `ORDER BY` (as `LEFT JOIN`s, parents nested in the returned
+//! records) and in `WHERE` (as `IN` subqueries). Aggregate functions other
+//! than `COUNT()`, `GROUP BY` and child subqueries are not supported.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
+use rusqlite::CachedStatement;
 use rusqlite::types::Value;
+
+use self::plan::Plan;
 
 use crate::data::id::Id;
 use crate::data::record::{FieldValue, Record};
 use crate::data::schema::{FieldDef, FieldType, ObjectDef, schema};
-use crate::data::store::{OrgError, Store, from_sql, to_sql};
-use crate::syntax::ast::{
-    Expr, Ident, Literal, SoqlCond, SoqlOp, SoqlQuery, SoqlSelect, SoqlValue,
-};
+use crate::data::store::{OrgError, Store, to_sql};
+use crate::syntax::ast::{Expr, Ident, Literal, SoqlCond, SoqlOp, SoqlQuery, SoqlValue};
+
+mod plan;
 
 /// The value of one `:bind`, evaluated by the interpreter.
 #[derive(Clone, Debug, PartialEq)]
@@ -62,39 +66,33 @@ const MAX_OFFSET: i64 = 2000;
 pub fn run(store: &Store, q: &SoqlQuery, binds: &[BindValue]) -> Result<QueryOutput, QueryError> {
     let object = resolve_object(&q.from)?;
     let mut sql = Sql::new(q, binds)?;
-    let columns = select_columns(object, q)?;
-    let counting = columns.is_none();
+    let mut plan = Plan::new(object);
+    let reading = plan.select(&q.select)?;
+    let order_by = if reading {
+        plan.order_by(&q.order_by)?
+    } else {
+        String::new()
+    };
 
-    match &columns {
-        Some(cols) => {
-            let names: Vec<String> = cols
-                .iter()
-                .map(|&i| format!("\"{}\"", object.fields[i].name))
-                .collect();
-            let _ = write!(
-                sql.text,
-                "SELECT {} FROM \"{}\"",
-                names.join(", "),
-                object.name
-            );
-        }
-        None => {
-            let _ = write!(sql.text, "SELECT COUNT(*) FROM \"{}\"", object.name);
-        }
-    }
-    sql.text.push_str(" WHERE ");
+    let list = if reading {
+        plan.select_list()
+    } else {
+        "COUNT(*)".to_owned()
+    };
+    let _ = write!(sql.text, "SELECT {list} FROM {} WHERE ", plan.tables());
     if object.has_recycle_bin() {
-        sql.text.push_str("\"IsDeleted\" = 0 AND ");
+        sql.text.push_str("t0.\"IsDeleted\" = 0 AND ");
     }
     match &q.filter {
-        Some(cond) => sql.cond(object, cond)?,
+        Some(cond) => sql.cond(object, cond, "t0.")?,
         None => sql.text.push('1'),
     }
-    if !counting {
-        sql.order_by(object, q)?;
-        sql.limit_offset(q)?;
+    if !reading {
+        return sql.count_rows(store);
     }
-    sql.execute(store, object, columns.as_deref())
+    sql.text.push_str(&order_by);
+    sql.limit_offset(q)?;
+    sql.execute(store, &plan)
 }
 
 fn resolve_object(from: &Ident) -> Result<&'static ObjectDef, QueryError> {
@@ -128,48 +126,6 @@ fn path_text(path: &[Ident]) -> String {
         .map(|i| i.name.as_str())
         .collect::<Vec<_>>()
         .join(".")
-}
-
-/// The field indexes to read (Id first), or `None` for `COUNT()`.
-fn select_columns(object: &ObjectDef, q: &SoqlQuery) -> Result<Option<Vec<usize>>, QueryError> {
-    let counts = q
-        .select
-        .iter()
-        .filter(|s| matches!(s, SoqlSelect::Count(_)))
-        .count();
-    if counts > 0 {
-        if q.select.len() > 1 {
-            return Err(QueryError::Invalid(
-                "COUNT() cannot be used with other fields in the SELECT list".into(),
-            ));
-        }
-        return Ok(None);
-    }
-    let mut columns = vec![0];
-    let mut listed = Vec::new();
-    for item in &q.select {
-        let SoqlSelect::Field(path) = item else {
-            continue;
-        };
-        let [name] = path.as_slice() else {
-            return Err(QueryError::Invalid(format!(
-                "apexlite does not support relationship fields in SELECT yet: {}",
-                path_text(path)
-            )));
-        };
-        let index = resolve_field(object, name)?;
-        if listed.contains(&index) {
-            let field = object.fields[index].name;
-            return Err(QueryError::Invalid(format!(
-                "duplicate field selected: {field}"
-            )));
-        }
-        listed.push(index);
-        if index != 0 {
-            columns.push(index);
-        }
-    }
-    Ok(Some(columns))
 }
 
 /// A query being translated: SQL text, its parameters, and the binds.
@@ -223,35 +179,41 @@ impl<'b> Sql<'b> {
         let _ = write!(self.text, "?{}", self.params.len());
     }
 
-    fn cond(&mut self, object: &'static ObjectDef, cond: &SoqlCond) -> Result<(), QueryError> {
+    /// Translates a condition on `object`; `qual` prefixes its columns
+    /// (`t0.` at the top, nothing inside a subquery).
+    fn cond(
+        &mut self,
+        object: &'static ObjectDef,
+        cond: &SoqlCond,
+        qual: &str,
+    ) -> Result<(), QueryError> {
         match cond {
-            SoqlCond::And(a, b) => self.pair(object, a, " AND ", b),
-            SoqlCond::Or(a, b) => self.pair(object, a, " OR ", b),
+            SoqlCond::And(a, b) => self.pair(object, (a, " AND ", b), qual),
+            SoqlCond::Or(a, b) => self.pair(object, (a, " OR ", b), qual),
             SoqlCond::Not(inner) => {
                 // SQL NOT of an unknown (null) comparison stays unknown; SOQL
                 // treats it as false first, so NOT makes it true.
                 self.text.push_str("NOT IFNULL((");
-                self.cond(object, inner)?;
+                self.cond(object, inner, qual)?;
                 self.text.push_str("), 0)");
                 Ok(())
             }
             SoqlCond::Compare {
                 field, op, value, ..
-            } => self.compare(object, field, *op, value),
+            } => self.compare(object, field, (*op, value), qual),
         }
     }
 
     fn pair(
         &mut self,
         object: &'static ObjectDef,
-        a: &SoqlCond,
-        join: &str,
-        b: &SoqlCond,
+        (a, join, b): (&SoqlCond, &str, &SoqlCond),
+        qual: &str,
     ) -> Result<(), QueryError> {
         self.text.push('(');
-        self.cond(object, a)?;
+        self.cond(object, a, qual)?;
         self.text.push_str(join);
-        self.cond(object, b)?;
+        self.cond(object, b, qual)?;
         self.text.push(')');
         Ok(())
     }
@@ -261,30 +223,36 @@ impl<'b> Sql<'b> {
         &mut self,
         object: &'static ObjectDef,
         path: &[Ident],
-        op: SoqlOp,
-        value: &SoqlValue,
+        (op, value): (SoqlOp, &SoqlValue),
+        qual: &str,
     ) -> Result<(), QueryError> {
         let Some((first, rest)) = path.split_first() else {
             return Err(QueryError::Invalid("empty field in WHERE".into()));
         };
         if rest.is_empty() {
             let field = &object.fields[resolve_field(object, first)?];
-            return self.leaf(field, op, value);
+            return self.leaf(field, op, value, qual);
         }
         let (reference, parent) = relationship(object, first)?;
         let _ = write!(
             self.text,
-            "\"{}\" IN (SELECT \"Id\" FROM \"{}\" WHERE ",
+            "{qual}\"{}\" IN (SELECT \"Id\" FROM \"{}\" WHERE ",
             reference.name, parent.name
         );
-        self.compare(parent, rest, op, value)?;
+        self.compare(parent, rest, (op, value), "")?;
         self.text.push(')');
         Ok(())
     }
 
-    fn leaf(&mut self, field: &FieldDef, op: SoqlOp, value: &SoqlValue) -> Result<(), QueryError> {
+    fn leaf(
+        &mut self,
+        field: &FieldDef,
+        op: SoqlOp,
+        value: &SoqlValue,
+        qual: &str,
+    ) -> Result<(), QueryError> {
         let values = self.values(field, value)?;
-        let column = format!("\"{}\"", field.name);
+        let column = format!("{qual}\"{}\"", field.name);
         match (op, values) {
             (SoqlOp::Eq, Operand::One(v)) => self.equals(&column, v, true),
             (SoqlOp::Ne, Operand::One(v)) => self.equals(&column, v, false),
@@ -404,29 +372,6 @@ impl<'b> Sql<'b> {
         }
     }
 
-    fn order_by(&mut self, object: &ObjectDef, q: &SoqlQuery) -> Result<(), QueryError> {
-        for (n, item) in q.order_by.iter().enumerate() {
-            let [name] = item.field.as_slice() else {
-                return Err(QueryError::Invalid(format!(
-                    "apexlite does not support relationship fields in ORDER BY yet: {}",
-                    path_text(&item.field)
-                )));
-            };
-            let field = &object.fields[resolve_field(object, name)?];
-            let direction = if item.descending { "DESC" } else { "ASC" };
-            // SOQL puts nulls first when ascending and last when descending.
-            let nulls_first = item.nulls_first.unwrap_or(!item.descending);
-            let nulls = if nulls_first { "FIRST" } else { "LAST" };
-            let sep = if n == 0 { " ORDER BY " } else { ", " };
-            let _ = write!(
-                self.text,
-                "{sep}\"{}\" {direction} NULLS {nulls}",
-                field.name
-            );
-        }
-        Ok(())
-    }
-
     fn limit_offset(&mut self, q: &SoqlQuery) -> Result<(), QueryError> {
         let limit = q
             .limit
@@ -470,32 +415,30 @@ impl<'b> Sql<'b> {
         }
     }
 
-    fn execute(
-        self,
-        store: &Store,
-        object: &'static ObjectDef,
-        columns: Option<&[usize]>,
-    ) -> Result<QueryOutput, QueryError> {
+    fn statement<'s>(&self, store: &'s Store) -> Result<CachedStatement<'s>, QueryError> {
         let mut stmt = store.conn().prepare_cached(&self.text)?;
         for (i, value) in self.params.iter().enumerate() {
             stmt.raw_bind_parameter(i + 1, value)?;
         }
+        Ok(stmt)
+    }
+
+    fn count_rows(self, store: &Store) -> Result<QueryOutput, QueryError> {
+        let mut stmt = self.statement(store)?;
         let mut rows = stmt.raw_query();
-        let Some(columns) = columns else {
-            let count = match rows.next()? {
-                Some(row) => row.get::<_, i64>(0)?,
-                None => 0,
-            };
-            return Ok(QueryOutput::Count(count));
+        let count = match rows.next()? {
+            Some(row) => row.get::<_, i64>(0)?,
+            None => 0,
         };
+        Ok(QueryOutput::Count(count))
+    }
+
+    fn execute(self, store: &Store, plan: &Plan) -> Result<QueryOutput, QueryError> {
+        let mut stmt = self.statement(store)?;
+        let mut rows = stmt.raw_query();
         let mut records = Vec::new();
         while let Some(row) = rows.next()? {
-            let mut record = Record::new(object);
-            record.queried = true;
-            for (n, &i) in columns.iter().enumerate() {
-                record.set(i, from_sql(&object.fields[i], row.get_ref(n)?)?);
-            }
-            records.push(record);
+            records.push(plan.read(row)?);
         }
         Ok(QueryOutput::Rows(records))
     }

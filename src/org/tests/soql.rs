@@ -258,7 +258,56 @@ fn parent_paths_filter_and_users_are_queryable() {
         Some(&FieldValue::Text("CspLitePortal".into()))
     );
     assert_eq!(found[0].get_by_name("ContactId"), Some(&FieldValue::Null));
-    assert!(invalid(&mut org, &select(&["Profile.Name"], "User")).contains("Profile.Name"));
+
+    // Parent fields come back as nested parent records.
+    let mut q = select(
+        &["Username", "profile.name", "Profile.UserLicense.Name"],
+        "User",
+    );
+    q.order_by = vec![order("Profile.Name", true, None)];
+    let found = rows(&mut org, &q, &[]);
+    assert_eq!(found.len(), 2);
+    let profile = found[0]
+        .parent_by_relationship("Profile")
+        .expect("parent loaded");
+    assert_eq!(
+        profile.get_by_name("Name"),
+        Some(&FieldValue::Text("System Administrator".into()))
+    );
+    assert!(profile.queried && profile.id().is_some());
+    let license = profile
+        .parent_by_relationship("userlicense")
+        .expect("grandparent");
+    assert_eq!(
+        license.get_by_name("Name"),
+        Some(&FieldValue::Text("Salesforce".into()))
+    );
+    assert!(found[1].parent_by_relationship("Profile").is_some());
+    let wrong = select(&["Profile.Nope"], "User");
+    assert!(invalid(&mut org, &wrong).starts_with("No such column 'Nope' on entity 'Profile'."));
+    let wrong = select(&["Widget.Name"], "User");
+    assert!(invalid(&mut org, &wrong).starts_with("Didn't understand relationship 'Widget'"));
+}
+
+#[test]
+fn a_null_lookup_gives_no_parent_record() {
+    let mut org = contacts();
+    let found = rows(
+        &mut org,
+        &select(&["LastName", "Account.Name"], "Contact"),
+        &[],
+    );
+    assert_eq!(found.len(), 3);
+    assert!(
+        found
+            .iter()
+            .all(|c| c.parent_by_relationship("Account").is_none())
+    );
+    let dup = select(&["Account.Name", "account.NAME"], "Contact");
+    assert_eq!(
+        invalid(&mut org, &dup),
+        "duplicate field selected: Account.Name"
+    );
 }
 
 #[test]
