@@ -17,7 +17,7 @@ use chrono::NaiveDateTime;
 use crate::data::id::Id;
 use crate::data::record::{FieldValue, Record};
 use crate::data::schema::{FieldType, ObjectDef};
-pub use crate::data::status::{DmlError, RowResult, StatusCode};
+pub use crate::data::status::{DmlError, RowResult, StatusCode, exception_message};
 use crate::data::store::{ApexFailure, OrgError, Store};
 use crate::data::validate::{self, RefMemo};
 use crate::org::users::{self, RunningUser, UserRules};
@@ -411,12 +411,13 @@ fn update(
             slot.fail(error);
             continue;
         }
-        if slot.row.object.name == "User" {
-            let old = slot
-                .old
-                .as_ref()
-                .ok_or(OrgError::Corrupt("update without old".into()))?;
-            users::check_update(ctx, old, &mut slot.row, changed, &mut slot.errors)?;
+        let Some(old) = slot.old.as_ref() else {
+            continue;
+        };
+        match slot.row.object.name {
+            "User" => users::check_update(ctx, old, &mut slot.row, changed, &mut slot.errors)?,
+            "Contact" => users::check_portal_contact(ctx, old, &slot.row, &mut slot.errors)?,
+            _ => {}
         }
     }
     write_updates(ctx, &mut slots)?;

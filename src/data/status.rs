@@ -2,6 +2,7 @@
 //! `Database.SaveResult` and `Database.Error` expose them.
 
 use crate::data::id::Id;
+use crate::syntax::ast::DmlOp;
 
 /// Declares [`StatusCode`] with its Apex names in one place.
 macro_rules! status_codes {
@@ -151,9 +152,51 @@ impl RowResult {
     }
 }
 
+/// The `DmlException` message for a failed call: `<Op> failed. First
+/// exception on row <n>[ with id <id>]; first error: <CODE>, <message>:
+/// [<fields>]`. `None` when every row succeeded.
+pub fn exception_message(op: DmlOp, results: &[RowResult]) -> Option<String> {
+    let (row, result) = results.iter().enumerate().find(|(_, r)| !r.is_success())?;
+    let error = result.errors.first()?;
+    let with_id = match (op, result.id) {
+        (DmlOp::Insert, _) | (_, None) => String::new(),
+        (_, Some(id)) => format!(" with id {id}"),
+    };
+    Some(format!(
+        "{} failed. First exception on row {row}{with_id}; first error: {}",
+        op.title(),
+        error.render()
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn exception_messages_name_the_first_failed_row() {
+        let ok = RowResult::default();
+        let error = DmlError::new(
+            StatusCode::UnknownException,
+            "portal account owner must have a role",
+            &[],
+        );
+        let id = Id::parse("0055t000003Ic5w");
+        let failed = RowResult {
+            id,
+            errors: vec![error],
+            created: false,
+        };
+        let results = [ok.clone(), failed];
+        assert_eq!(
+            exception_message(DmlOp::Update, &results).as_deref(),
+            Some(
+                "Update failed. First exception on row 1 with id 0055t000003Ic5wAAC; first \
+                 error: UNKNOWN_EXCEPTION, portal account owner must have a role: []"
+            )
+        );
+        assert!(exception_message(DmlOp::Insert, &[ok]).is_none());
+    }
 
     #[test]
     fn codes_round_trip_through_their_names() {

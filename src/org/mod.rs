@@ -23,7 +23,7 @@ use crate::data::validate::RefMemo;
 use crate::syntax::ast::{DmlOp, SoqlQuery};
 
 pub use crate::data::soql::{BindValue, QueryError, QueryOutput};
-pub use crate::data::status::{DmlError, RowResult, StatusCode};
+pub use crate::data::status::{DmlError, RowResult, StatusCode, exception_message};
 pub use crate::data::store::{ApexFailure, OrgError};
 pub use users::RunningUser;
 

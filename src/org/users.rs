@@ -439,6 +439,36 @@ pub fn check_update(
     Ok(())
 }
 
+/// A contact that a portal user points at must keep its account.
+pub fn check_portal_contact(
+    ctx: &mut SaveContext<'_>,
+    old: &Record,
+    row: &Record,
+    errors: &mut Vec<DmlError>,
+) -> Result<(), OrgError> {
+    let had_account = id_field(old, "AccountId").is_some();
+    let (Some(contact), None) = (old.id(), id_field(row, "AccountId")) else {
+        return Ok(());
+    };
+    if !had_account {
+        return Ok(());
+    }
+    let value = Value::Text(contact.to_string());
+    if ctx
+        .store
+        .find_other(user_object()?, "ContactId", &value, None)?
+        .is_some()
+    {
+        errors.push(DmlError::new(
+            StatusCode::FieldIntegrityException,
+            "A portal user's contact record must include an account. Furthermore, the owner of \
+             the account must be associated with a role.",
+            &["AccountId"],
+        ));
+    }
+    Ok(())
+}
+
 fn cross_reference() -> DmlError {
     DmlError::new(
         StatusCode::InvalidCrossReferenceKey,

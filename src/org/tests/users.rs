@@ -288,6 +288,16 @@ fn a_contact_can_be_added_to_a_contactless_user_later() {
         Some(&FieldValue::Text("CspLitePortal".into()))
     );
 
+    // The contact must keep its account while a portal user points at it.
+    let mut detach = record("Contact", &[("Id", contact.as_str())]);
+    detach.set_by_name("AccountId", FieldValue::Null);
+    let result = run(&mut org, DmlOp::Update, &mut [detach], true).remove(0);
+    assert_eq!(
+        first_error(&result),
+        "FIELD_INTEGRITY_EXCEPTION, A portal user's contact record must include an account. \
+         Furthermore, the owner of the account must be associated with a role.: [AccountId]"
+    );
+
     // One user per contact.
     let mut second = user(&org, "Customer Community User", "second");
     second.set_by_name("ContactId", FieldValue::Id(contact));
