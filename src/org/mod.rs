@@ -48,8 +48,12 @@ struct MixedDml {
 
 impl Org {
     /// Opens the org file, creating and seeding it on first use (parent
-    /// folders created). A file that is not an apexlite org is refused.
+    /// folders created). A file that is not an apexlite org is refused. The
+    /// path `:memory:` gives [`Org::open_in_memory`].
     pub fn open(path: &Path) -> Result<Org, OrgError> {
+        if path.as_os_str() == ":memory:" {
+            return Org::open_in_memory();
+        }
         let (store, created) = Store::open(path)?;
         Org::start(store, created)
     }

@@ -258,3 +258,63 @@ fn two_thousand_users_in_one_call() {
     // A loose sanity bound for a debug build on a shared machine.
     assert!(elapsed.as_secs() < 30, "2,000 inserts took {elapsed:?}");
 }
+
+#[test]
+fn values_of_the_wrong_type_are_refused() {
+    let mut org = org();
+    let mut a = record("Account", &[("Name", "Acme")]);
+    a.set_by_name("NumberOfEmployees", FieldValue::Text("many".into()));
+    assert_eq!(
+        first_error(&insert_one(&mut org, &mut a)),
+        "INVALID_TYPE_ON_FIELD_IN_RECORD, Employees: value not of required type: many: \
+         [NumberOfEmployees]"
+    );
+    a.set_by_name("NumberOfEmployees", FieldValue::Long(12));
+    a.set_by_name("AnnualRevenue", FieldValue::Int(5));
+    assert!(insert_one(&mut org, &mut a).is_success());
+}
+
+#[test]
+fn a_contact_with_a_portal_user_cannot_be_deleted() {
+    let mut org = org();
+    let admin = org.running_user().id.to_string();
+    let mut account = record("Account", &[("Name", "Acme"), ("OwnerId", &admin)]);
+    assert!(insert_one(&mut org, &mut account).is_success());
+    let account = account.id().expect("Id").to_string();
+    let mut contact = record("Contact", &[("LastName", "Doe"), ("AccountId", &account)]);
+    assert!(insert_one(&mut org, &mut contact).is_success());
+    let mut u = user(&org, "Customer Community User", "portal");
+    u.set_by_name("ContactId", FieldValue::Id(*contact.id().expect("Id")));
+    let result = insert_one(&mut org, &mut u);
+    assert!(result.is_success(), "{}", first_error(&result));
+    let stored = org.fetch(u.id().expect("Id")).expect("fetch").expect("row");
+    assert_eq!(
+        stored
+            .get_by_name("AccountId")
+            .and_then(FieldValue::as_id)
+            .map(|i| i.to_string()),
+        Some(account)
+    );
+    let result = run(
+        &mut org,
+        DmlOp::Delete,
+        std::slice::from_mut(&mut contact),
+        true,
+    )
+    .remove(0);
+    assert_eq!(result.errors[0].code, StatusCode::DeleteFailed);
+}
+
+#[test]
+fn exception_messages_follow_the_platform_shape() {
+    let mut org = org();
+    let mut u = user(&org, "Customer Community User", "t2");
+    let results = run(&mut org, DmlOp::Insert, std::slice::from_mut(&mut u), true);
+    assert_eq!(
+        crate::org::exception_message(DmlOp::Insert, &results).as_deref(),
+        Some(
+            "Insert failed. First exception on row 0; first error: INVALID_CROSS_REFERENCE_KEY, \
+             Cannot create a portal user without contact.: []"
+        )
+    );
+}

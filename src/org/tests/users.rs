@@ -176,9 +176,12 @@ fn usernames_are_unique_ignoring_case_within_a_call_and_against_stored_users() {
     let result = insert_one(&mut org, &mut again);
     assert_eq!(result.errors[0].code, StatusCode::DuplicateUsername);
     assert_eq!(result.errors[0].fields, ["Username"]);
-    assert!(
-        result.errors[0].message.ends_with("address). "),
-        "trailing space kept"
+    assert_eq!(
+        result.errors[0].message,
+        "Duplicate Username.<br>The username already exists in this or another Salesforce \
+         organization. Usernames must be unique across all Salesforce organizations. To \
+         resolve, use a different username (it doesn't need to match the user's email \
+         address). "
     );
 
     let mut pair = vec![user(&org, EI, "twin"), user(&org, EI, "twin2")];
