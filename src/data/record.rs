@@ -69,12 +69,20 @@ pub struct Record {
     values: Vec<Option<FieldValue>>,
     /// True when the record came from a query: unset fields were not selected.
     pub queried: bool,
+    /// Parent records a query loaded through relationship paths
+    /// (`Profile.Name`), keyed by the index of their reference field.
+    parents: Vec<(usize, Record)>,
 }
 
 impl Record {
     /// A new record with no field set.
     pub fn new(object: &'static ObjectDef) -> Record {
-        Record { object, values: vec![None; object.fields.len()], queried: false }
+        Record {
+            object,
+            values: vec![None; object.fields.len()],
+            queried: false,
+            parents: Vec::new(),
+        }
     }
 
     /// The value of the field at `index`, `None` when it was never set.
@@ -114,8 +122,49 @@ impl Record {
         self.get(0).and_then(FieldValue::as_id)
     }
 
+    /// The parent record loaded through the reference field at `index`
+    /// (`Profile` of `ProfileId`); `None` when not queried or the lookup is null.
+    pub fn parent(&self, index: usize) -> Option<&Record> {
+        self.parents
+            .iter()
+            .find(|(i, _)| *i == index)
+            .map(|(_, r)| r)
+    }
+
+    /// The parent record by relationship name, in any case (`profile`).
+    pub fn parent_by_relationship(&self, name: &str) -> Option<&Record> {
+        let (index, _) = self.object.fields.iter().enumerate().find(|(_, f)| {
+            f.relationship_name()
+                .is_some_and(|r| r.eq_ignore_ascii_case(name))
+        })?;
+        self.parent(index)
+    }
+
+    /// The parent record at reference field `index`, created empty (of
+    /// `object`, marked queried) when there is none yet.
+    pub fn parent_entry(&mut self, index: usize, object: &'static ObjectDef) -> &mut Record {
+        let pos = match self.parents.iter().position(|(i, _)| *i == index) {
+            Some(pos) => pos,
+            None => {
+                let mut parent = Record::new(object);
+                parent.queried = true;
+                self.parents.push((index, parent));
+                self.parents.len() - 1
+            }
+        };
+        &mut self.parents[pos].1
+    }
+
+    /// The parent records loaded, as `(reference field index, record)`.
+    pub fn parents(&self) -> impl Iterator<Item = (usize, &Record)> {
+        self.parents.iter().map(|(i, r)| (*i, r))
+    }
+
     /// The fields that were set, as `(index, value)` pairs in schema order.
     pub fn set_fields(&self) -> impl Iterator<Item = (usize, &FieldValue)> {
-        self.values.iter().enumerate().filter_map(|(i, v)| v.as_ref().map(|v| (i, v)))
+        self.values
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| v.as_ref().map(|v| (i, v)))
     }
 }

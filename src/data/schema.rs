@@ -68,6 +68,98 @@ pub struct FieldDef {
     pub unique: bool,
 }
 
+impl FieldDef {
+    /// A createable, updateable, optional field without picklist or reference.
+    pub const fn new(
+        name: &'static str,
+        label: &'static str,
+        ty: FieldType,
+        length: u32,
+    ) -> FieldDef {
+        FieldDef {
+            name,
+            label,
+            ty,
+            length,
+            required: false,
+            createable: true,
+            updateable: true,
+            reference_to: &[],
+            picklist: &[],
+            restricted: false,
+            unique: false,
+        }
+    }
+
+    /// Marks the field required on create.
+    pub const fn required(mut self) -> FieldDef {
+        self.required = true;
+        self
+    }
+
+    /// Marks the field system-maintained: neither createable nor updateable.
+    pub const fn read_only(mut self) -> FieldDef {
+        self.createable = false;
+        self.updateable = false;
+        self
+    }
+
+    /// Marks the field settable on insert only.
+    pub const fn create_only(mut self) -> FieldDef {
+        self.updateable = false;
+        self
+    }
+
+    /// Marks the field unique across the object's records (ignoring case).
+    pub const fn unique(mut self) -> FieldDef {
+        self.unique = true;
+        self
+    }
+
+    /// Sets the objects a reference field may point to.
+    pub const fn to(mut self, objects: &'static [&'static str]) -> FieldDef {
+        self.reference_to = objects;
+        self
+    }
+
+    /// Sets a picklist's values and whether other values are refused.
+    pub const fn values(mut self, values: &'static [&'static str], restricted: bool) -> FieldDef {
+        self.picklist = values;
+        self.restricted = restricted;
+        self
+    }
+
+    /// True for the types stored as text (everything but numbers, booleans
+    /// and dates).
+    pub fn is_text(&self) -> bool {
+        matches!(
+            self.ty,
+            FieldType::Id
+                | FieldType::Reference
+                | FieldType::String
+                | FieldType::TextArea
+                | FieldType::Email
+                | FieldType::Phone
+                | FieldType::Url
+                | FieldType::Picklist
+        )
+    }
+
+    /// True for `Id` and reference fields, whose values are record Ids.
+    pub fn is_id(&self) -> bool {
+        matches!(self.ty, FieldType::Id | FieldType::Reference)
+    }
+
+    /// For a reference field, the relationship name used in SOQL paths:
+    /// `ProfileId` → `Profile`.
+    pub fn relationship_name(&self) -> Option<&'static str> {
+        match self.ty {
+            FieldType::Reference => self.name.strip_suffix("Id"),
+            _ => None,
+        }
+    }
+}
+
 /// One object (sObject type).
 #[derive(Debug)]
 pub struct ObjectDef {
@@ -91,9 +183,18 @@ impl ObjectDef {
         fields: Vec<FieldDef>,
     ) -> ObjectDef {
         debug_assert_eq!(fields.first().map(|f| f.name), Some("Id"), "Id comes first");
-        let by_name =
-            fields.iter().enumerate().map(|(i, f)| (f.name.to_ascii_lowercase(), i)).collect();
-        ObjectDef { name, key_prefix, setup, fields, by_name }
+        let by_name = fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.name.to_ascii_lowercase(), i))
+            .collect();
+        ObjectDef {
+            name,
+            key_prefix,
+            setup,
+            fields,
+            by_name,
+        }
     }
 
     /// The index of a field by name, in any case.
@@ -108,6 +209,12 @@ impl ObjectDef {
     pub fn field(&self, name: &str) -> Option<(usize, &FieldDef)> {
         self.field_index(name).map(|i| (i, &self.fields[i]))
     }
+
+    /// True when the object keeps deleted records in the recycle bin
+    /// (it has an `IsDeleted` field).
+    pub fn has_recycle_bin(&self) -> bool {
+        self.by_name.contains_key("isdeleted")
+    }
 }
 
 /// All objects the org knows.
@@ -121,10 +228,21 @@ pub struct Schema {
 
 impl Schema {
     fn new(objects: Vec<ObjectDef>) -> Schema {
-        let by_name =
-            objects.iter().enumerate().map(|(i, o)| (o.name.to_ascii_lowercase(), i)).collect();
-        let by_prefix = objects.iter().enumerate().map(|(i, o)| (o.key_prefix, i)).collect();
-        Schema { objects, by_name, by_prefix }
+        let by_name = objects
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.name.to_ascii_lowercase(), i))
+            .collect();
+        let by_prefix = objects
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.key_prefix, i))
+            .collect();
+        Schema {
+            objects,
+            by_name,
+            by_prefix,
+        }
     }
 
     /// An object by API name, in any case.
@@ -149,5 +267,5 @@ pub fn schema() -> &'static Schema {
 }
 
 fn standard_objects() -> Vec<ObjectDef> {
-    Vec::new()
+    crate::data::objects::standard_objects()
 }

@@ -1,0 +1,662 @@
+//! The save pipeline: insert, update, upsert, delete and undelete of records,
+//! in the platform's order of execution, and their per-row results.
+//!
+//! Order for insert and update (DOMAIN.md §8.1, without flows, rules and
+//! workflow): system fields and defaults; field validation (types, lengths,
+//! restricted picklists, e-mail, lookups); before triggers (a seam, see
+//! [`SaveHooks`]); required fields; the object's rules (`org::users` for
+//! User: permissions, contacts, uniqueness, license seats); the write; after
+//! triggers. Every row goes through every step so all errors are collected;
+//! with all-or-none a single failing row rolls the whole call back to its
+//! statement savepoint.
+
+use std::collections::HashSet;
+
+use chrono::NaiveDateTime;
+
+use crate::data::id::Id;
+use crate::data::record::{FieldValue, Record};
+use crate::data::schema::{FieldType, ObjectDef};
+pub use crate::data::status::{DmlError, RowResult, StatusCode, exception_message};
+use crate::data::store::{ApexFailure, OrgError, Store};
+use crate::data::validate::{self, RefMemo};
+use crate::org::users::{self, RunningUser, UserRules};
+pub use crate::syntax::ast::DmlOp;
+
+/// Callbacks the save pipeline makes around the write; the interpreter
+/// implements them to run Apex triggers. Both do nothing by default.
+///
+/// `new` holds the rows still alive at that point, `errors[i]` collects errors
+/// for `new[i]` (what `addError` produces). Known shortcoming: the hooks do
+/// not get the org, so a trigger cannot run DML or SOQL of its own yet.
+pub trait SaveHooks {
+    /// False when the hooks do nothing, so the pipeline can skip handing the
+    /// rows over.
+    fn active(&self) -> bool {
+        true
+    }
+
+    /// Before insert/update/delete: may change the records in `new`.
+    fn before(
+        &mut self,
+        _op: DmlOp,
+        _new: &mut [Record],
+        _old: &[Option<Record>],
+        _errors: &mut [Vec<DmlError>],
+    ) -> Result<(), OrgError> {
+        Ok(())
+    }
+
+    /// After the write: the records as saved, Ids included.
+    fn after(
+        &mut self,
+        _op: DmlOp,
+        _new: &[Record],
+        _old: &[Option<Record>],
+        _errors: &mut [Vec<DmlError>],
+    ) -> Result<(), OrgError> {
+        Ok(())
+    }
+}
+
+/// Hooks that do nothing: the pipeline without triggers.
+pub struct NoHooks;
+
+impl SaveHooks for NoHooks {
+    fn active(&self) -> bool {
+        false
+    }
+}
+
+/// What one DML call works with.
+pub struct SaveContext<'a> {
+    /// The tables.
+    pub store: &'a Store,
+    /// Who runs the DML: owner and audit fields, permission checks.
+    pub running: &'a RunningUser,
+    /// The time stamped on audit fields.
+    pub now: NaiveDateTime,
+    /// Lookups already checked in this call.
+    pub memo: RefMemo,
+    /// User rules state, loaded on the first User row.
+    pub users: Option<UserRules>,
+    /// False inside `System.runAs`, which ignores license limits.
+    pub enforce_license_limits: bool,
+}
+
+impl SaveContext<'_> {
+    /// The user rules, loading profiles and licenses on first use.
+    pub fn user_rules(&mut self) -> Result<&mut UserRules, OrgError> {
+        if self.users.is_none() {
+            self.users = Some(UserRules::load(self.store, self.running)?);
+        }
+        self.users
+            .as_mut()
+            .ok_or(OrgError::Corrupt("user rules not loaded".into()))
+    }
+}
+
+/// One row on its way through the pipeline.
+struct Slot {
+    /// Index in the caller's list.
+    index: usize,
+    /// The record as it will be written.
+    row: Record,
+    /// The stored record before this call (update, delete, undelete).
+    old: Option<Record>,
+    errors: Vec<DmlError>,
+}
+
+impl Slot {
+    fn new(index: usize, row: Record) -> Slot {
+        Slot {
+            index,
+            row,
+            old: None,
+            errors: Vec::new(),
+        }
+    }
+
+    fn fail(&mut self, error: DmlError) {
+        self.errors.push(error);
+    }
+
+    fn ok(&self) -> bool {
+        self.errors.is_empty()
+    }
+}
+
+/// Runs one DML operation on `records`. Returns one result per record, in
+/// order; on success insert writes each new Id into its record. Records of
+/// several objects are saved object by object, in order of first appearance.
+pub fn execute(
+    ctx: &mut SaveContext<'_>,
+    op: DmlOp,
+    records: &mut [Record],
+    all_or_none: bool,
+    hooks: &mut dyn SaveHooks,
+) -> Result<Vec<RowResult>, OrgError> {
+    for record in records.iter() {
+        refuse_unsupported(op, record.object)?;
+    }
+    if op == DmlOp::Update || op == DmlOp::Upsert {
+        refuse_duplicate_ids(records)?;
+    }
+    let conn = ctx.store.conn();
+    conn.execute_batch("SAVEPOINT apexlite_dml")?;
+    match run_groups(ctx, op, records, hooks) {
+        Ok((mut results, new_ids)) => {
+            let failed = results.iter().any(|r| !r.is_success());
+            if all_or_none && failed {
+                conn.execute_batch("ROLLBACK TO apexlite_dml; RELEASE apexlite_dml")?;
+                ctx.memo.clear();
+                clear_new_ids(&mut results, &new_ids);
+            } else {
+                conn.execute_batch("RELEASE apexlite_dml")?;
+                for (index, id) in new_ids {
+                    records[index].set(0, FieldValue::Id(id));
+                }
+            }
+            Ok(results)
+        }
+        Err(e) => {
+            // Leave the transaction as it was before the call, then report.
+            let _ = conn.execute_batch("ROLLBACK TO apexlite_dml; RELEASE apexlite_dml");
+            Err(e)
+        }
+    }
+}
+
+type Outcome = (Vec<RowResult>, Vec<(usize, Id)>);
+
+fn run_groups(
+    ctx: &mut SaveContext<'_>,
+    op: DmlOp,
+    records: &[Record],
+    hooks: &mut dyn SaveHooks,
+) -> Result<Outcome, OrgError> {
+    let mut results = vec![RowResult::default(); records.len()];
+    let mut new_ids = Vec::new();
+    let mut objects: Vec<&'static ObjectDef> = Vec::new();
+    for record in records {
+        if !objects.iter().any(|o| std::ptr::eq(*o, record.object)) {
+            objects.push(record.object);
+        }
+    }
+    for object in objects {
+        let slots: Vec<Slot> = records
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| std::ptr::eq(r.object, object))
+            .map(|(i, r)| Slot::new(i, r.clone()))
+            .collect();
+        let done = match op {
+            DmlOp::Insert => insert(ctx, slots, hooks)?,
+            DmlOp::Update => update(ctx, slots, hooks)?,
+            DmlOp::Upsert => upsert(ctx, slots, hooks)?,
+            DmlOp::Delete => delete(ctx, slots, true)?,
+            DmlOp::Undelete => delete(ctx, slots, false)?,
+        };
+        for (slot, created) in done {
+            let result = &mut results[slot.index];
+            result.id = slot.row.id().copied();
+            result.created = created && slot.ok();
+            if created && slot.ok() {
+                new_ids.extend(result.id.map(|id| (slot.index, id)));
+            }
+            if created && !slot.ok() {
+                result.id = None;
+            }
+            result.errors = slot.errors;
+        }
+    }
+    Ok((results, new_ids))
+}
+
+fn clear_new_ids(results: &mut [RowResult], new_ids: &[(usize, Id)]) {
+    for (index, _) in new_ids {
+        results[*index].id = None;
+        results[*index].created = false;
+    }
+}
+
+/// Objects the platform does not let Apex write. Delete and undelete of User
+/// are a compile error in Apex; reaching the data layer anyway (through a
+/// generic `List<SObject>`) raises the same text as a `System.TypeException`
+/// (the exception type is a guess).
+fn refuse_unsupported(op: DmlOp, object: &ObjectDef) -> Result<(), OrgError> {
+    let read_only = matches!(object.name, "Profile" | "UserLicense" | "Organization");
+    let no_delete = object.name == "User" && matches!(op, DmlOp::Delete | DmlOp::Undelete);
+    let no_undelete = op == DmlOp::Undelete && !object.has_recycle_bin();
+    if read_only || no_delete || no_undelete {
+        let op = op.title().to_ascii_uppercase();
+        return Err(OrgError::Apex(ApexFailure {
+            type_name: "System.TypeException",
+            message: format!("DML operation {op} not allowed on {}", object.name),
+        }));
+    }
+    Ok(())
+}
+
+/// `System.ListException: Duplicate id in list: <id>` for update and upsert.
+fn refuse_duplicate_ids(records: &[Record]) -> Result<(), OrgError> {
+    let mut seen = HashSet::new();
+    for id in records.iter().filter_map(Record::id) {
+        if !seen.insert(*id) {
+            return Err(OrgError::Apex(ApexFailure {
+                type_name: "System.ListException",
+                message: format!("Duplicate id in list: {id}"),
+            }));
+        }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------- insert
+
+fn insert(
+    ctx: &mut SaveContext<'_>,
+    mut slots: Vec<Slot>,
+    hooks: &mut dyn SaveHooks,
+) -> Result<Vec<(Slot, bool)>, OrgError> {
+    for slot in &mut slots {
+        prepare_insert(ctx, slot)?;
+    }
+    run_before(hooks, DmlOp::Insert, &mut slots)?;
+    for slot in slots.iter_mut().filter(|s| s.ok()) {
+        if let Some(error) = validate::check_required(&slot.row) {
+            slot.fail(error);
+            continue;
+        }
+        if slot.row.object.name == "User" {
+            users::check_insert(ctx, &mut slot.row, &mut slot.errors)?;
+        }
+    }
+    write_inserts(ctx, &mut slots)?;
+    run_after(hooks, DmlOp::Insert, &mut slots)?;
+    Ok(slots.into_iter().map(|s| (s, true)).collect())
+}
+
+/// Steps 1–2 for a new row: refuse a preset Id, drop fields the platform does
+/// not let callers create, fill defaults, validate the fields.
+fn prepare_insert(ctx: &mut SaveContext<'_>, slot: &mut Slot) -> Result<(), OrgError> {
+    if slot.row.id().is_some() {
+        let code = StatusCode::InvalidFieldForInsertUpdate;
+        slot.fail(DmlError::new(
+            code,
+            "cannot specify Id in an insert call",
+            &["Id"],
+        ));
+        return Ok(());
+    }
+    let object = slot.row.object;
+    for (i, field) in object.fields.iter().enumerate() {
+        // Apex quietly ignores read-only fields it is handed (a cloned or
+        // queried record carries them); so does apexlite.
+        if !field.createable {
+            slot.row.unset(i);
+        }
+    }
+    apply_defaults(ctx, &mut slot.row);
+    let set: Vec<usize> = slot.row.set_fields().map(|(i, _)| i).collect();
+    let errors = validate::check_fields(ctx.store, &mut ctx.memo, &mut slot.row, &set)?;
+    slot.errors.extend(errors);
+    Ok(())
+}
+
+/// Defaults the platform fills on create: checkboxes are never null, users
+/// start active, records are owned by the running user.
+fn apply_defaults(ctx: &SaveContext<'_>, row: &mut Record) {
+    let object = row.object;
+    for (i, field) in object.fields.iter().enumerate() {
+        if field.ty == FieldType::Boolean && validate::is_blank(row.get(i)) {
+            let on = object.name == "User" && field.name == "IsActive";
+            row.set(i, FieldValue::Bool(on));
+        }
+    }
+    if object.field("OwnerId").is_some() && validate::is_blank(row.get_by_name("OwnerId")) {
+        row.set_by_name("OwnerId", FieldValue::Id(ctx.running.id));
+    }
+    if object.name == "User" {
+        for (name, value) in [
+            ("DigestFrequency", "N"),
+            ("DefaultGroupNotificationFrequency", "N"),
+        ] {
+            if validate::is_blank(row.get_by_name(name)) {
+                row.set_by_name(name, FieldValue::Text(value.into()));
+            }
+        }
+    }
+}
+
+fn write_inserts(ctx: &mut SaveContext<'_>, slots: &mut [Slot]) -> Result<(), OrgError> {
+    let ok = slots.iter().filter(|s| s.ok()).count() as u64;
+    let Some(object) = slots.first().map(|s| s.row.object) else {
+        return Ok(());
+    };
+    if ok == 0 {
+        return Ok(());
+    }
+    let first = ctx.store.reserve_ids(object.key_prefix, ok)?;
+    for (n, slot) in (first..).zip(slots.iter_mut().filter(|s| s.ok())) {
+        let id = Id::generate(object.key_prefix, n);
+        let row = &mut slot.row;
+        row.set(0, FieldValue::Id(id));
+        stamp_audit(ctx, row, true);
+        finish_row(row);
+        ctx.store.insert(row)?;
+        ctx.memo.insert(id);
+    }
+    if let Some(rules) = ctx.users.as_mut() {
+        rules.write_seats(ctx.store, ctx.now)?;
+    }
+    Ok(())
+}
+
+/// Sets the audit fields: all of them on create, the last-modified ones
+/// on every save.
+fn stamp_audit(ctx: &SaveContext<'_>, row: &mut Record, created: bool) {
+    let now = FieldValue::DateTime(ctx.now);
+    let by = FieldValue::Id(ctx.running.id);
+    if created {
+        row.set_by_name("CreatedDate", now.clone());
+        row.set_by_name("CreatedById", by.clone());
+    }
+    row.set_by_name("LastModifiedDate", now.clone());
+    row.set_by_name("LastModifiedById", by);
+    row.set_by_name("SystemModstamp", now);
+}
+
+/// Computed fields: `Name` of people is `FirstName LastName`.
+fn finish_row(row: &mut Record) {
+    if !matches!(row.object.name, "User" | "Contact") {
+        return;
+    }
+    let text = |name| {
+        row.get_by_name(name)
+            .and_then(FieldValue::as_text)
+            .unwrap_or("")
+    };
+    let name = [text("FirstName"), text("LastName")]
+        .iter()
+        .filter(|s| !s.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let value = if name.is_empty() {
+        FieldValue::Null
+    } else {
+        FieldValue::Text(name.into())
+    };
+    row.set_by_name("Name", value);
+}
+
+// ---------------------------------------------------------------- update
+
+fn update(
+    ctx: &mut SaveContext<'_>,
+    mut slots: Vec<Slot>,
+    hooks: &mut dyn SaveHooks,
+) -> Result<Vec<(Slot, bool)>, OrgError> {
+    let mut changed = Vec::with_capacity(slots.len());
+    for slot in &mut slots {
+        changed.push(prepare_update(ctx, slot)?);
+    }
+    run_before(hooks, DmlOp::Update, &mut slots)?;
+    for (slot, changed) in slots.iter_mut().zip(&changed) {
+        if !slot.ok() {
+            continue;
+        }
+        if let Some(error) = validate::check_required(&slot.row) {
+            slot.fail(error);
+            continue;
+        }
+        let Some(old) = slot.old.as_ref() else {
+            continue;
+        };
+        match slot.row.object.name {
+            "User" => users::check_update(ctx, old, &mut slot.row, changed, &mut slot.errors)?,
+            "Contact" => users::check_portal_contact(ctx, old, &slot.row, &mut slot.errors)?,
+            _ => {}
+        }
+    }
+    write_updates(ctx, &mut slots)?;
+    run_after(hooks, DmlOp::Update, &mut slots)?;
+    Ok(slots.into_iter().map(|s| (s, false)).collect())
+}
+
+/// Loads the stored row, overlays the fields the caller set (updateable ones
+/// only) and validates them. Returns the indexes of the fields written.
+fn prepare_update(ctx: &mut SaveContext<'_>, slot: &mut Slot) -> Result<Vec<usize>, OrgError> {
+    let Some(old) = load_existing(ctx, slot, "update")? else {
+        return Ok(Vec::new());
+    };
+    let object = old.object;
+    let changed: Vec<usize> = slot
+        .row
+        .set_fields()
+        .map(|(i, _)| i)
+        .filter(|&i| i != 0 && object.fields[i].updateable)
+        .collect();
+    let mut merged = old.clone();
+    for &i in &changed {
+        if let Some(value) = slot.row.get(i) {
+            merged.set(i, value.clone());
+        }
+    }
+    let errors = validate::check_fields(ctx.store, &mut ctx.memo, &mut merged, &changed)?;
+    slot.errors.extend(errors);
+    slot.row = merged;
+    slot.old = Some(old);
+    Ok(changed)
+}
+
+/// The stored, live record a row names, or an error on the slot: missing Id
+/// (`MISSING_ARGUMENT`), unknown Id (`INVALID_CROSS_REFERENCE_KEY`, a guess
+/// for update), deleted record (`ENTITY_IS_DELETED`).
+fn load_existing(
+    ctx: &mut SaveContext<'_>,
+    slot: &mut Slot,
+    call: &str,
+) -> Result<Option<Record>, OrgError> {
+    let Some(id) = slot.row.id().copied() else {
+        let article = if call == "delete" { "a" } else { "an" };
+        let message = format!("Id not specified in {article} {call} call");
+        slot.fail(DmlError::new(StatusCode::MissingArgument, message, &[]));
+        return Ok(None);
+    };
+    let object = slot.row.object;
+    let old = if id.prefix() == object.key_prefix {
+        ctx.store.fetch(object, &id)?
+    } else {
+        None
+    };
+    let Some(old) = old else {
+        let code = StatusCode::InvalidCrossReferenceKey;
+        slot.fail(DmlError::new(code, "invalid cross reference id", &[]));
+        return Ok(None);
+    };
+    if matches!(old.get_by_name("IsDeleted"), Some(FieldValue::Bool(true))) && call != "undelete" {
+        slot.fail(DmlError::new(
+            StatusCode::EntityIsDeleted,
+            "entity is deleted",
+            &[],
+        ));
+        return Ok(None);
+    }
+    Ok(Some(old))
+}
+
+fn write_updates(ctx: &mut SaveContext<'_>, slots: &mut [Slot]) -> Result<(), OrgError> {
+    for slot in slots.iter_mut().filter(|s| s.ok()) {
+        let Some(old) = slot.old.as_ref() else {
+            continue;
+        };
+        let row = &mut slot.row;
+        finish_row(row);
+        stamp_audit(ctx, row, false);
+        let fields: Vec<(usize, FieldValue)> = (1..row.object.fields.len())
+            .filter_map(|i| {
+                let new = row.get(i)?;
+                (old.get(i) != Some(new)).then(|| (i, new.clone()))
+            })
+            .collect();
+        let id = *old
+            .id()
+            .ok_or(OrgError::Corrupt("stored row without Id".into()))?;
+        ctx.store.update(row.object, &id, &fields)?;
+    }
+    if let Some(rules) = ctx.users.as_mut() {
+        rules.write_seats(ctx.store, ctx.now)?;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------- upsert
+
+/// Upsert by Id: rows with an Id are updated, the others inserted. Upsert on
+/// an external Id field is not supported.
+fn upsert(
+    ctx: &mut SaveContext<'_>,
+    slots: Vec<Slot>,
+    hooks: &mut dyn SaveHooks,
+) -> Result<Vec<(Slot, bool)>, OrgError> {
+    let (existing, new): (Vec<Slot>, Vec<Slot>) =
+        slots.into_iter().partition(|s| s.row.id().is_some());
+    let mut done = update(ctx, existing, hooks)?;
+    done.extend(insert(ctx, new, hooks)?);
+    done.sort_by_key(|(s, _)| s.index);
+    Ok(done)
+}
+
+// ---------------------------------------------------------- delete/undelete
+
+/// Delete (`deleting`) or undelete. Objects with a recycle bin flip
+/// `IsDeleted`; others (UserRole) are removed for good. Deleting an Account
+/// sends its contacts to the recycle bin too; undeleting it does not bring
+/// them back (a known shortcoming).
+fn delete(
+    ctx: &mut SaveContext<'_>,
+    mut slots: Vec<Slot>,
+    deleting: bool,
+) -> Result<Vec<(Slot, bool)>, OrgError> {
+    let call = if deleting { "delete" } else { "undelete" };
+    for slot in &mut slots {
+        let Some(old) = load_existing(ctx, slot, call)? else {
+            continue;
+        };
+        let deleted = matches!(old.get_by_name("IsDeleted"), Some(FieldValue::Bool(true)));
+        if !deleting && !deleted {
+            let code = StatusCode::UndeleteFailed;
+            slot.fail(DmlError::new(code, "Entity is not in the recycle bin", &[]));
+        } else if deleting && old.object.name == "Contact" {
+            check_contact_delete(ctx, &old, slot)?;
+        }
+        slot.row = old;
+    }
+    for slot in slots.iter_mut().filter(|s| s.ok()) {
+        write_delete(ctx, &mut slot.row, deleting)?;
+    }
+    ctx.memo.clear();
+    Ok(slots.into_iter().map(|s| (s, false)).collect())
+}
+
+/// A contact that a portal user points at cannot be deleted. The message is
+/// a guess modelled on the platform's wording.
+fn check_contact_delete(
+    ctx: &mut SaveContext<'_>,
+    contact: &Record,
+    slot: &mut Slot,
+) -> Result<(), OrgError> {
+    let Some(id) = contact.id() else {
+        return Ok(());
+    };
+    let user = crate::data::schema::schema().object("User");
+    let linked = match user {
+        Some(user) => {
+            let value = rusqlite::types::Value::Text(id.to_string());
+            ctx.store.find_other(user, "ContactId", &value, None)?
+        }
+        None => None,
+    };
+    if linked.is_some() {
+        let message = "Your attempt to delete this contact could not be completed because it is \
+                       associated with a portal user.";
+        slot.fail(DmlError::new(StatusCode::DeleteFailed, message, &[]));
+    }
+    Ok(())
+}
+
+fn write_delete(ctx: &SaveContext<'_>, row: &mut Record, deleting: bool) -> Result<(), OrgError> {
+    let object = row.object;
+    let id = *row
+        .id()
+        .ok_or(OrgError::Corrupt("stored row without Id".into()))?;
+    if !object.has_recycle_bin() {
+        let sql = format!("DELETE FROM \"{}\" WHERE \"Id\" = ?1", object.name);
+        ctx.store.conn().execute(&sql, [id.as_str()])?;
+        return Ok(());
+    }
+    row.set_by_name("IsDeleted", FieldValue::Bool(deleting));
+    stamp_audit(ctx, row, false);
+    let fields: Vec<(usize, FieldValue)> = [
+        "IsDeleted",
+        "LastModifiedDate",
+        "LastModifiedById",
+        "SystemModstamp",
+    ]
+    .iter()
+    .filter_map(|n| Some((object.field_index(n)?, row.get_by_name(n)?.clone())))
+    .collect();
+    ctx.store.update(object, &id, &fields)?;
+    if deleting && object.name == "Account" {
+        ctx.store.conn().execute(
+            "UPDATE \"Contact\" SET \"IsDeleted\" = 1 WHERE \"AccountId\" = ?1",
+            [id.as_str()],
+        )?;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------- hooks
+
+fn run_before(hooks: &mut dyn SaveHooks, op: DmlOp, slots: &mut [Slot]) -> Result<(), OrgError> {
+    if !hooks.active() {
+        return Ok(());
+    }
+    run_hook(
+        slots,
+        Box::new(|new, old, errors| hooks.before(op, new, old, errors)),
+    )
+}
+
+fn run_after(hooks: &mut dyn SaveHooks, op: DmlOp, slots: &mut [Slot]) -> Result<(), OrgError> {
+    if !hooks.active() {
+        return Ok(());
+    }
+    run_hook(
+        slots,
+        Box::new(|new, old, errors| hooks.after(op, new, old, errors)),
+    )
+}
+
+/// A hook call: live rows, their old versions, their error lists.
+type HookCall<'h> =
+    dyn FnOnce(&mut [Record], &[Option<Record>], &mut [Vec<DmlError>]) -> Result<(), OrgError> + 'h;
+
+/// Hands the live rows to a hook and takes back its changes and errors.
+fn run_hook(slots: &mut [Slot], hook: Box<HookCall<'_>>) -> Result<(), OrgError> {
+    let live: Vec<usize> = (0..slots.len()).filter(|&i| slots[i].ok()).collect();
+    if live.is_empty() {
+        return Ok(());
+    }
+    let mut new: Vec<Record> = live.iter().map(|&i| slots[i].row.clone()).collect();
+    let old: Vec<Option<Record>> = live.iter().map(|&i| slots[i].old.clone()).collect();
+    let mut errors = vec![Vec::new(); live.len()];
+    hook(&mut new, &old, &mut errors)?;
+    for ((&i, row), errs) in live.iter().zip(new).zip(errors) {
+        slots[i].row = row;
+        slots[i].errors.extend(errs);
+    }
+    Ok(())
+}

@@ -1,0 +1,555 @@
+//! SOQL → parameterised SQL → records.
+//!
+//! Values never enter the SQL text: literals and binds become parameters.
+//! String comparisons ignore case (the columns use `NOCASE`), `!=` and
+//! `NOT IN` match nulls as SOQL does, Ids compare in 15 or 18 characters,
+//! deleted records are left out. Relationship paths (`Profile.Name`) work in
+//! `SELECT` and `ORDER BY` (as `LEFT JOIN`s, parents nested in the returned
+//! records) and in `WHERE` (as `IN` subqueries). Aggregate functions other
+//! than `COUNT()`, `GROUP BY` and child subqueries are not supported.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use rusqlite::CachedStatement;
+use rusqlite::types::Value;
+
+use self::plan::Plan;
+
+use crate::data::id::Id;
+use crate::data::record::{FieldValue, Record};
+use crate::data::schema::{FieldDef, FieldType, ObjectDef, schema};
+use crate::data::store::{OrgError, Store, to_sql};
+use crate::syntax::ast::{Expr, Ident, Literal, SoqlCond, SoqlOp, SoqlQuery, SoqlValue};
+
+mod plan;
+
+/// The value of one `:bind`, evaluated by the interpreter.
+#[derive(Clone, Debug, PartialEq)]
+pub enum BindValue {
+    /// A single value.
+    One(FieldValue),
+    /// A collection (`IN :ids`).
+    Many(Vec<FieldValue>),
+}
+
+/// What a query returns.
+#[derive(Clone, Debug)]
+pub enum QueryOutput {
+    /// The records, each with `queried` set and the selected fields (and `Id`).
+    Rows(Vec<Record>),
+    /// The result of `SELECT COUNT() ...`.
+    Count(i64),
+}
+
+/// Why a query failed.
+#[derive(Debug, thiserror::Error)]
+pub enum QueryError {
+    /// The query is not valid: becomes `System.QueryException` with this text.
+    #[error("{0}")]
+    Invalid(String),
+    /// The org failed (or a governor limit: `OrgError::Apex`).
+    #[error(transparent)]
+    Org(#[from] OrgError),
+}
+
+impl From<rusqlite::Error> for QueryError {
+    fn from(e: rusqlite::Error) -> QueryError {
+        QueryError::Org(OrgError::Sqlite(e))
+    }
+}
+
+/// The most rows `OFFSET` may skip.
+const MAX_OFFSET: i64 = 2000;
+
+/// Runs a query against the store.
+pub fn run(store: &Store, q: &SoqlQuery, binds: &[BindValue]) -> Result<QueryOutput, QueryError> {
+    let object = resolve_object(&q.from)?;
+    let mut sql = Sql::new(q, binds)?;
+    let mut plan = Plan::new(object);
+    let reading = plan.select(&q.select)?;
+    let order_by = if reading {
+        plan.order_by(&q.order_by)?
+    } else {
+        String::new()
+    };
+
+    let list = if reading {
+        plan.select_list()
+    } else {
+        "COUNT(*)".to_owned()
+    };
+    let _ = write!(sql.text, "SELECT {list} FROM {} WHERE ", plan.tables());
+    if object.has_recycle_bin() {
+        sql.text.push_str("t0.\"IsDeleted\" = 0 AND ");
+    }
+    match &q.filter {
+        Some(cond) => sql.cond(object, cond, "t0.")?,
+        None => sql.text.push('1'),
+    }
+    if !reading {
+        return sql.count_rows(store);
+    }
+    sql.text.push_str(&order_by);
+    sql.limit_offset(q)?;
+    sql.execute(store, &plan)
+}
+
+fn resolve_object(from: &Ident) -> Result<&'static ObjectDef, QueryError> {
+    schema().object(from.name.as_str()).ok_or_else(|| {
+        QueryError::Invalid(format!(
+            "sObject type '{}' is not supported. If you are attempting to use a custom object, \
+             be sure to append the '__c' after the entity name. Please reference your WSDL or \
+             the describe call for the appropriate names.",
+            from.name
+        ))
+    })
+}
+
+fn no_such_column(name: &str, object: &ObjectDef) -> QueryError {
+    QueryError::Invalid(format!(
+        "No such column '{name}' on entity '{}'. If you are attempting to use a custom field, \
+         be sure to append the '__c' after the custom field name. Please reference your WSDL \
+         or the describe call for the appropriate names.",
+        object.name
+    ))
+}
+
+fn resolve_field(object: &ObjectDef, name: &Ident) -> Result<usize, QueryError> {
+    object
+        .field_index(name.name.as_str())
+        .ok_or_else(|| no_such_column(name.name.as_str(), object))
+}
+
+fn path_text(path: &[Ident]) -> String {
+    path.iter()
+        .map(|i| i.name.as_str())
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// A query being translated: SQL text, its parameters, and the binds.
+struct Sql<'b> {
+    text: String,
+    params: Vec<Value>,
+    binds: &'b [BindValue],
+    /// Span start of each bind expression → its index in `binds`.
+    bind_order: HashMap<usize, usize>,
+}
+
+impl<'b> Sql<'b> {
+    fn new(q: &SoqlQuery, binds: &'b [BindValue]) -> Result<Sql<'b>, QueryError> {
+        let mut starts = Vec::new();
+        if let Some(cond) = &q.filter {
+            collect_binds(cond, &mut starts);
+        }
+        for value in [&q.limit, &q.offset].into_iter().flatten() {
+            collect_value_binds(value, &mut starts);
+        }
+        starts.sort_unstable();
+        if starts.len() != binds.len() {
+            return Err(QueryError::Invalid(format!(
+                "the query has {} bind variables but {} values were supplied",
+                starts.len(),
+                binds.len()
+            )));
+        }
+        let bind_order = starts
+            .into_iter()
+            .enumerate()
+            .map(|(i, s)| (s, i))
+            .collect();
+        Ok(Sql {
+            text: String::new(),
+            params: Vec::new(),
+            binds,
+            bind_order,
+        })
+    }
+
+    fn bind(&self, expr: &Expr) -> Result<&'b BindValue, QueryError> {
+        let index = self.bind_order.get(&expr.span.start).copied();
+        index
+            .and_then(|i| self.binds.get(i))
+            .ok_or_else(|| QueryError::Invalid("a bind variable has no value".into()))
+    }
+
+    fn param(&mut self, value: Value) {
+        self.params.push(value);
+        let _ = write!(self.text, "?{}", self.params.len());
+    }
+
+    /// Translates a condition on `object`; `qual` prefixes its columns
+    /// (`t0.` at the top, nothing inside a subquery).
+    fn cond(
+        &mut self,
+        object: &'static ObjectDef,
+        cond: &SoqlCond,
+        qual: &str,
+    ) -> Result<(), QueryError> {
+        match cond {
+            SoqlCond::And(a, b) => self.pair(object, (a, " AND ", b), qual),
+            SoqlCond::Or(a, b) => self.pair(object, (a, " OR ", b), qual),
+            SoqlCond::Not(inner) => {
+                // SQL NOT of an unknown (null) comparison stays unknown; SOQL
+                // treats it as false first, so NOT makes it true.
+                self.text.push_str("NOT IFNULL((");
+                self.cond(object, inner, qual)?;
+                self.text.push_str("), 0)");
+                Ok(())
+            }
+            SoqlCond::Compare {
+                field, op, value, ..
+            } => self.compare(object, field, (*op, value), qual),
+        }
+    }
+
+    fn pair(
+        &mut self,
+        object: &'static ObjectDef,
+        (a, join, b): (&SoqlCond, &str, &SoqlCond),
+        qual: &str,
+    ) -> Result<(), QueryError> {
+        self.text.push('(');
+        self.cond(object, a, qual)?;
+        self.text.push_str(join);
+        self.cond(object, b, qual)?;
+        self.text.push(')');
+        Ok(())
+    }
+
+    /// `field op value`; a relationship path becomes nested `IN (SELECT ...)`.
+    fn compare(
+        &mut self,
+        object: &'static ObjectDef,
+        path: &[Ident],
+        (op, value): (SoqlOp, &SoqlValue),
+        qual: &str,
+    ) -> Result<(), QueryError> {
+        let Some((first, rest)) = path.split_first() else {
+            return Err(QueryError::Invalid("empty field in WHERE".into()));
+        };
+        if rest.is_empty() {
+            let field = &object.fields[resolve_field(object, first)?];
+            return self.leaf(field, op, value, qual);
+        }
+        let (reference, parent) = relationship(object, first)?;
+        let _ = write!(
+            self.text,
+            "{qual}\"{}\" IN (SELECT \"Id\" FROM \"{}\" WHERE ",
+            reference.name, parent.name
+        );
+        self.compare(parent, rest, (op, value), "")?;
+        self.text.push(')');
+        Ok(())
+    }
+
+    fn leaf(
+        &mut self,
+        field: &FieldDef,
+        op: SoqlOp,
+        value: &SoqlValue,
+        qual: &str,
+    ) -> Result<(), QueryError> {
+        let values = self.values(field, value)?;
+        let column = format!("{qual}\"{}\"", field.name);
+        match (op, values) {
+            (SoqlOp::Eq, Operand::One(v)) => self.equals(&column, v, true),
+            (SoqlOp::Ne, Operand::One(v)) => self.equals(&column, v, false),
+            (SoqlOp::Eq | SoqlOp::In, Operand::Many(vs)) => self.in_list(&column, vs, true),
+            (SoqlOp::Ne | SoqlOp::NotIn, Operand::Many(vs)) => self.in_list(&column, vs, false),
+            (SoqlOp::In, Operand::One(v)) => self.in_list(&column, vec![v], true),
+            (SoqlOp::NotIn, Operand::One(v)) => self.in_list(&column, vec![v], false),
+            (SoqlOp::Like, Operand::One(v)) => self.like(field, &column, v),
+            (SoqlOp::Lt | SoqlOp::Le | SoqlOp::Gt | SoqlOp::Ge, Operand::One(v)) => {
+                self.order_compare(&column, op, v);
+                Ok(())
+            }
+            (op, Operand::Many(_)) => Err(QueryError::Invalid(format!(
+                "invalid operator {op:?} with a list of values on field {}",
+                field.name
+            ))),
+        }
+    }
+
+    fn equals(&mut self, column: &str, value: Value, equal: bool) -> Result<(), QueryError> {
+        if value == Value::Null {
+            let test = if equal { "IS NULL" } else { "IS NOT NULL" };
+            let _ = write!(self.text, "{column} {test}");
+            return Ok(());
+        }
+        let op = if equal { "=" } else { "IS NOT" };
+        let _ = write!(self.text, "{column} {op} ");
+        self.param(value);
+        Ok(())
+    }
+
+    fn in_list(
+        &mut self,
+        column: &str,
+        values: Vec<Value>,
+        inside: bool,
+    ) -> Result<(), QueryError> {
+        let has_null = values.contains(&Value::Null);
+        let values: Vec<Value> = values.into_iter().filter(|v| *v != Value::Null).collect();
+        let null_test = match (inside, has_null) {
+            (true, true) => format!(" OR {column} IS NULL"),
+            (false, false) => format!(" OR {column} IS NULL"),
+            (false, true) => format!(" AND {column} IS NOT NULL"),
+            (true, false) => String::new(),
+        };
+        self.text.push('(');
+        if values.is_empty() {
+            self.text.push_str(if inside { "0" } else { "1" });
+        } else {
+            let not = if inside { "" } else { "NOT " };
+            let _ = write!(self.text, "{column} {not}IN (");
+            for (n, value) in values.into_iter().enumerate() {
+                if n > 0 {
+                    self.text.push_str(", ");
+                }
+                self.param(value);
+            }
+            self.text.push(')');
+        }
+        self.text.push_str(&null_test);
+        self.text.push(')');
+        Ok(())
+    }
+
+    fn like(&mut self, field: &FieldDef, column: &str, value: Value) -> Result<(), QueryError> {
+        if !field.is_text() {
+            return Err(QueryError::Invalid(format!(
+                "invalid operator on {} field: LIKE on field '{}'",
+                type_word(field),
+                field.name
+            )));
+        }
+        let _ = write!(self.text, "{column} LIKE ");
+        self.param(value);
+        self.text.push_str(" ESCAPE '\\'");
+        Ok(())
+    }
+
+    fn order_compare(&mut self, column: &str, op: SoqlOp, value: Value) {
+        if value == Value::Null {
+            // Nothing is less or greater than null.
+            self.text.push('0');
+            return;
+        }
+        let sym = match op {
+            SoqlOp::Lt => "<",
+            SoqlOp::Le => "<=",
+            SoqlOp::Gt => ">",
+            _ => ">=",
+        };
+        let _ = write!(self.text, "{column} {sym} ");
+        self.param(value);
+    }
+
+    /// The SQL values a right-hand side stands for, converted for `field`.
+    fn values(&self, field: &FieldDef, value: &SoqlValue) -> Result<Operand, QueryError> {
+        match value {
+            SoqlValue::Literal(literal, _) => literal_value(field, literal).map(Operand::One),
+            SoqlValue::List(items, _) => {
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    match self.values(field, item)? {
+                        Operand::One(v) => out.push(v),
+                        Operand::Many(vs) => out.extend(vs),
+                    }
+                }
+                Ok(Operand::Many(out))
+            }
+            SoqlValue::Bind(expr) => match self.bind(expr)? {
+                BindValue::One(v) => bind_value(field, v).map(Operand::One),
+                BindValue::Many(vs) => vs
+                    .iter()
+                    .map(|v| bind_value(field, v))
+                    .collect::<Result<_, _>>()
+                    .map(Operand::Many),
+            },
+        }
+    }
+
+    fn limit_offset(&mut self, q: &SoqlQuery) -> Result<(), QueryError> {
+        let limit = q
+            .limit
+            .as_ref()
+            .map(|v| self.count(v, "LIMIT"))
+            .transpose()?;
+        let offset = q
+            .offset
+            .as_ref()
+            .map(|v| self.count(v, "OFFSET"))
+            .transpose()?;
+        if offset.is_some_and(|o| o > MAX_OFFSET) {
+            return Err(QueryError::Invalid(format!(
+                "Maximum SOQL offset allowed is {MAX_OFFSET}"
+            )));
+        }
+        let _ = write!(self.text, " LIMIT {}", limit.unwrap_or(-1));
+        if let Some(offset) = offset {
+            let _ = write!(self.text, " OFFSET {offset}");
+        }
+        Ok(())
+    }
+
+    /// A `LIMIT`/`OFFSET` count (numbers are formatted, never bound text).
+    fn count(&self, value: &SoqlValue, clause: &str) -> Result<i64, QueryError> {
+        let n = match value {
+            SoqlValue::Literal(Literal::Integer(n), _) => Some(i64::from(*n)),
+            SoqlValue::Literal(Literal::Long(n), _) => Some(*n),
+            SoqlValue::Bind(expr) => match self.bind(expr)? {
+                BindValue::One(FieldValue::Int(n)) => Some(i64::from(*n)),
+                BindValue::One(FieldValue::Long(n)) => Some(*n),
+                _ => None,
+            },
+            _ => None,
+        };
+        match n {
+            Some(n) if n >= 0 => Ok(n),
+            _ => Err(QueryError::Invalid(format!(
+                "{clause} must be a non-negative integer"
+            ))),
+        }
+    }
+
+    fn statement<'s>(&self, store: &'s Store) -> Result<CachedStatement<'s>, QueryError> {
+        let mut stmt = store.conn().prepare_cached(&self.text)?;
+        for (i, value) in self.params.iter().enumerate() {
+            stmt.raw_bind_parameter(i + 1, value)?;
+        }
+        Ok(stmt)
+    }
+
+    fn count_rows(self, store: &Store) -> Result<QueryOutput, QueryError> {
+        let mut stmt = self.statement(store)?;
+        let mut rows = stmt.raw_query();
+        let count = match rows.next()? {
+            Some(row) => row.get::<_, i64>(0)?,
+            None => 0,
+        };
+        Ok(QueryOutput::Count(count))
+    }
+
+    fn execute(self, store: &Store, plan: &Plan) -> Result<QueryOutput, QueryError> {
+        let mut stmt = self.statement(store)?;
+        let mut rows = stmt.raw_query();
+        let mut records = Vec::new();
+        while let Some(row) = rows.next()? {
+            records.push(plan.read(row)?);
+        }
+        Ok(QueryOutput::Rows(records))
+    }
+}
+
+/// One value or a list of values on the right of a comparison.
+enum Operand {
+    One(Value),
+    Many(Vec<Value>),
+}
+
+fn collect_binds(cond: &SoqlCond, out: &mut Vec<usize>) {
+    match cond {
+        SoqlCond::And(a, b) | SoqlCond::Or(a, b) => {
+            collect_binds(a, out);
+            collect_binds(b, out);
+        }
+        SoqlCond::Not(inner) => collect_binds(inner, out),
+        SoqlCond::Compare { value, .. } => collect_value_binds(value, out),
+    }
+}
+
+fn collect_value_binds(value: &SoqlValue, out: &mut Vec<usize>) {
+    match value {
+        SoqlValue::Bind(expr) => out.push(expr.span.start),
+        SoqlValue::List(items, _) => items.iter().for_each(|v| collect_value_binds(v, out)),
+        SoqlValue::Literal(..) => {}
+    }
+}
+
+/// The reference field named by a relationship (`Profile` → `ProfileId`)
+/// and the object it points to.
+fn relationship(
+    object: &'static ObjectDef,
+    name: &Ident,
+) -> Result<(&'static FieldDef, &'static ObjectDef), QueryError> {
+    let found = object.fields.iter().find(|f| {
+        f.relationship_name()
+            .is_some_and(|r| r.eq_ignore_ascii_case(name.name.as_str()))
+    });
+    let pair = found.and_then(|f| Some((f, schema().object(f.reference_to.first()?)?)));
+    pair.ok_or_else(|| {
+        QueryError::Invalid(format!(
+            "Didn't understand relationship '{}' in field path. If you are attempting to use a \
+             custom relationship, be sure to append the '__r' after the custom relationship \
+             name. Please reference your WSDL or the describe call for the appropriate names.",
+            name.name
+        ))
+    })
+}
+
+/// The word SOQL uses for a field's type in filter errors.
+fn type_word(field: &FieldDef) -> &'static str {
+    match field.ty {
+        FieldType::Id | FieldType::Reference => "id",
+        FieldType::Boolean => "boolean",
+        FieldType::Int => "integer",
+        FieldType::Double | FieldType::Decimal | FieldType::Currency => "double",
+        FieldType::Date => "date",
+        FieldType::DateTime => "dateTime",
+        _ => "string",
+    }
+}
+
+fn filter_type_error(field: &FieldDef) -> QueryError {
+    let quotes = if field.is_text() {
+        "should be enclosed"
+    } else {
+        "should not be enclosed"
+    };
+    QueryError::Invalid(format!(
+        "value of filter criterion for field '{}' must be of type {} and {quotes} in quotes",
+        field.name,
+        type_word(field)
+    ))
+}
+
+fn literal_value(field: &FieldDef, literal: &Literal) -> Result<Value, QueryError> {
+    let value = match (literal, field.ty) {
+        (Literal::Null, _) => Value::Null,
+        (Literal::String(s), FieldType::Id | FieldType::Reference) => Value::Text(id_text(s)?),
+        (Literal::String(s), _) if field.is_text() => Value::Text(s.clone()),
+        (Literal::Bool(b), FieldType::Boolean) => Value::Integer(i64::from(*b)),
+        (Literal::Integer(n), FieldType::Int | FieldType::Double) => Value::Integer(i64::from(*n)),
+        (Literal::Long(n), FieldType::Int | FieldType::Double) => Value::Integer(*n),
+        (Literal::Integer(n), FieldType::Decimal | FieldType::Currency) => {
+            Value::Integer(i64::from(*n))
+        }
+        (Literal::Long(n), FieldType::Decimal | FieldType::Currency) => Value::Integer(*n),
+        (Literal::Decimal(s), FieldType::Double | FieldType::Decimal | FieldType::Currency) => {
+            Value::Real(s.parse::<f64>().map_err(|_| filter_type_error(field))?)
+        }
+        (Literal::Double(d), FieldType::Double | FieldType::Decimal | FieldType::Currency) => {
+            Value::Real(*d)
+        }
+        _ => return Err(filter_type_error(field)),
+    };
+    Ok(value)
+}
+
+/// An Id written as text: 15 or 18 characters, any case for 18.
+fn id_text(text: &str) -> Result<String, QueryError> {
+    Id::parse(text)
+        .map(|id| id.as_str().to_owned())
+        .ok_or_else(|| QueryError::Invalid(format!("invalid ID field: {text}")))
+}
+
+fn bind_value(field: &FieldDef, value: &FieldValue) -> Result<Value, QueryError> {
+    match (value, field.is_id()) {
+        (FieldValue::Text(s), true) => Ok(Value::Text(id_text(s)?)),
+        (FieldValue::Id(id), false) => Ok(Value::Text(id.to_string())),
+        _ => Ok(to_sql(value)),
+    }
+}

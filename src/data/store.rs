@@ -1,0 +1,424 @@
+//! SQLite storage: one table per object, typed columns, Id counters, and the
+//! conversions between field values and SQL values.
+//!
+//! The file uses SQLite's rollback journal (never WAL), so a transaction that
+//! is rolled back leaves the file byte-for-byte as it was. Text columns use
+//! `NOCASE` collation because SOQL compares strings without case; Id columns
+//! hold the 18-character form and compare exactly. `NOCASE` folds ASCII only,
+//! so non-ASCII letters compare with case: a known shortcoming.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use rusqlite::types::{Value, ValueRef};
+use rusqlite::{Connection, OptionalExtension, params};
+use rust_decimal::Decimal;
+use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
+
+use crate::data::id::Id;
+use crate::data::record::{FieldValue, Record};
+use crate::data::schema::{FieldDef, FieldType, ObjectDef, schema};
+
+/// What the meta table's `format` key holds in every apexlite org file.
+const FORMAT: &str = "apexlite-org";
+/// The layout version of the tables; bumped when they change incompatibly.
+pub const SCHEMA_VERSION: i64 = 1;
+
+const DATE_FORMAT: &str = "%Y-%m-%d";
+const DATETIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S%.3f";
+
+/// An Apex exception the data layer raises for a whole call rather than per
+/// row: a governor limit (`System.LimitException`) or a bad argument list
+/// (`System.ListException`). The interpreter throws it as is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApexFailure {
+    /// The exception type, e.g. `System.LimitException`.
+    pub type_name: &'static str,
+    /// The exception message, e.g. `Too many SOQL queries: 101`.
+    pub message: String,
+}
+
+impl std::fmt::Display for ApexFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.type_name, self.message)
+    }
+}
+
+/// Failures of the org itself. All but [`OrgError::Apex`] are internal
+/// (SQLite, I/O, a file that is not an org) and never Apex exceptions.
+#[derive(Debug, thiserror::Error)]
+pub enum OrgError {
+    /// SQLite reported an error.
+    #[error("org database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The org file's folder could not be created.
+    #[error("cannot create the folder of {path}: {source}")]
+    Io {
+        /// The org file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The file exists but is not an apexlite org.
+    #[error("{path} is not an apexlite org: {reason}")]
+    NotAnOrg {
+        /// The file.
+        path: PathBuf,
+        /// What gave it away.
+        reason: String,
+    },
+    /// The org was written by an apexlite with another table layout.
+    #[error("{path} is an apexlite org of schema version {found}; this apexlite reads {expected}")]
+    SchemaVersion {
+        /// The file.
+        path: PathBuf,
+        /// The version in the file.
+        found: i64,
+        /// The version this build reads.
+        expected: i64,
+    },
+    /// Stored data that cannot be read back (a hand-edited or damaged file).
+    #[error("corrupt org data: {0}")]
+    Corrupt(String),
+    /// A transaction call out of order (commit without begin, ...).
+    #[error("transaction misuse: {0}")]
+    Transaction(&'static str),
+    /// Not an internal failure: an Apex exception for the whole call (a
+    /// governor limit, a duplicate Id in an update list). Raise it in Apex.
+    #[error("{0}")]
+    Apex(ApexFailure),
+}
+
+/// The SQLite side of an org.
+pub struct Store {
+    conn: Connection,
+    insert_sql: HashMap<&'static str, String>,
+}
+
+impl Store {
+    /// Opens the org file, creating an empty one (tables, no records) when the
+    /// file is missing or empty. Returns the store and whether it was created.
+    pub fn open(path: &Path) -> Result<(Store, bool), OrgError> {
+        let fresh = std::fs::metadata(path).map_or(true, |m| m.len() == 0);
+        if fresh {
+            create_parent(path)?;
+        }
+        let store = Store::wrap(Connection::open(path)?);
+        if !fresh {
+            store.check_format(path)?;
+        }
+        Ok((store, fresh))
+    }
+
+    /// An empty store in memory.
+    pub fn open_in_memory() -> Result<Store, OrgError> {
+        Ok(Store::wrap(Connection::open_in_memory()?))
+    }
+
+    fn wrap(conn: Connection) -> Store {
+        conn.set_prepared_statement_cache_capacity(128);
+        let insert_sql = schema()
+            .objects
+            .iter()
+            .map(|o| (o.name, insert_sql(o)))
+            .collect();
+        Store { conn, insert_sql }
+    }
+
+    /// The connection, for the SOQL translator and the transaction calls.
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Creates the meta tables and one table per object. Runs inside the
+    /// caller's transaction.
+    pub fn create_tables(&self) -> Result<(), OrgError> {
+        let mut sql = String::from(
+            "CREATE TABLE apexlite_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);\n\
+             CREATE TABLE apexlite_ids (prefix TEXT PRIMARY KEY, next INTEGER NOT NULL);\n",
+        );
+        for object in &schema().objects {
+            sql.push_str(&table_sql(object));
+        }
+        self.conn.execute_batch(&sql)?;
+        self.conn.execute(
+            "INSERT INTO apexlite_meta (key, value) VALUES ('format', ?1), ('schema_version', ?2)",
+            params![FORMAT, SCHEMA_VERSION.to_string()],
+        )?;
+        Ok(())
+    }
+
+    fn check_format(&self, path: &Path) -> Result<(), OrgError> {
+        let not_org = |reason: String| OrgError::NotAnOrg {
+            path: path.to_owned(),
+            reason,
+        };
+        let read = |key: &str| -> Result<Option<String>, rusqlite::Error> {
+            self.conn
+                .query_row(
+                    "SELECT value FROM apexlite_meta WHERE key = ?1",
+                    [key],
+                    |r| r.get(0),
+                )
+                .optional()
+        };
+        let format = read("format").map_err(|e| not_org(e.to_string()))?;
+        if format.as_deref() != Some(FORMAT) {
+            return Err(not_org(
+                "its meta table does not name the apexlite format".into(),
+            ));
+        }
+        let version = read("schema_version").map_err(|e| not_org(e.to_string()))?;
+        let found = version.and_then(|v| v.parse::<i64>().ok()).unwrap_or(-1);
+        if found != SCHEMA_VERSION {
+            let path = path.to_owned();
+            return Err(OrgError::SchemaVersion {
+                path,
+                found,
+                expected: SCHEMA_VERSION,
+            });
+        }
+        Ok(())
+    }
+
+    /// Reserves `n` consecutive Id numbers for a key prefix and returns the
+    /// first. The counter lives in the file, inside the current transaction,
+    /// so Ids stay unique across runs.
+    pub fn reserve_ids(&self, prefix: &str, n: u64) -> Result<u64, OrgError> {
+        let mut stmt = self.conn.prepare_cached(
+            "INSERT INTO apexlite_ids (prefix, next) VALUES (?1, ?2) \
+             ON CONFLICT(prefix) DO UPDATE SET next = next + excluded.next RETURNING next",
+        )?;
+        let end: i64 = stmt.query_row(params![prefix, n as i64], |r| r.get(0))?;
+        Ok((end as u64).saturating_sub(n) + 1)
+    }
+
+    /// Generates the next Id of an object.
+    pub fn next_id(&self, object: &ObjectDef) -> Result<Id, OrgError> {
+        Ok(Id::generate(
+            object.key_prefix,
+            self.reserve_ids(object.key_prefix, 1)?,
+        ))
+    }
+
+    /// Writes a new row; every field of the record that is set is stored.
+    pub fn insert(&self, record: &Record) -> Result<(), OrgError> {
+        let object = record.object;
+        let sql = self
+            .insert_sql
+            .get(object.name)
+            .map(String::as_str)
+            .unwrap_or_default();
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        for (i, _) in object.fields.iter().enumerate() {
+            let value = record.get(i).map_or(Value::Null, to_sql);
+            stmt.raw_bind_parameter(i + 1, value)?;
+        }
+        stmt.raw_execute()?;
+        Ok(())
+    }
+
+    /// Writes the given fields of an existing row.
+    pub fn update(
+        &self,
+        object: &ObjectDef,
+        id: &Id,
+        fields: &[(usize, FieldValue)],
+    ) -> Result<(), OrgError> {
+        if fields.is_empty() {
+            return Ok(());
+        }
+        let mut sql = format!("UPDATE \"{}\" SET ", object.name);
+        for (n, (i, _)) in fields.iter().enumerate() {
+            let sep = if n == 0 { "" } else { ", " };
+            let _ = write!(sql, "{sep}\"{}\" = ?{}", object.fields[*i].name, n + 1);
+        }
+        let _ = write!(sql, " WHERE \"Id\" = ?{}", fields.len() + 1);
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        for (n, (_, value)) in fields.iter().enumerate() {
+            stmt.raw_bind_parameter(n + 1, to_sql(value))?;
+        }
+        stmt.raw_bind_parameter(fields.len() + 1, id.as_str())?;
+        stmt.raw_execute()?;
+        Ok(())
+    }
+
+    /// The stored row with every field set, deleted or not; `None` when no
+    /// such row exists.
+    pub fn fetch(&self, object: &'static ObjectDef, id: &Id) -> Result<Option<Record>, OrgError> {
+        let sql = format!("SELECT * FROM \"{}\" WHERE \"Id\" = ?1", object.name);
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query([id.as_str()])?;
+        let Some(row) = rows.next()? else {
+            return Ok(None);
+        };
+        let mut record = Record::new(object);
+        for (i, field) in object.fields.iter().enumerate() {
+            record.set(i, from_sql(field, row.get_ref(i)?)?);
+        }
+        Ok(Some(record))
+    }
+
+    /// True when a live (not deleted) row with this Id exists in `object`.
+    pub fn exists(&self, object: &ObjectDef, id: &Id) -> Result<bool, OrgError> {
+        let live = if object.has_recycle_bin() {
+            " AND \"IsDeleted\" = 0"
+        } else {
+            ""
+        };
+        let sql = format!("SELECT 1 FROM \"{}\" WHERE \"Id\" = ?1{live}", object.name);
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        Ok(stmt.exists([id.as_str()])?)
+    }
+
+    /// The Id of a live row whose `field` equals `value` (ignoring case),
+    /// other than `except`; used for uniqueness checks.
+    pub fn find_other(
+        &self,
+        object: &ObjectDef,
+        field: &str,
+        value: &Value,
+        except: Option<&Id>,
+    ) -> Result<Option<Id>, OrgError> {
+        let sql = format!(
+            "SELECT \"Id\" FROM \"{}\" WHERE \"{field}\" = ?1 AND \"Id\" IS NOT ?2 LIMIT 1",
+            object.name
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let except = except.map(|id| id.as_str());
+        let found: Option<String> = stmt
+            .query_row(params![value, except], |r| r.get(0))
+            .optional()?;
+        Ok(found.and_then(|s| Id::parse(&s)))
+    }
+}
+
+fn create_parent(path: &Path) -> Result<(), OrgError> {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => {
+            std::fs::create_dir_all(dir).map_err(|source| OrgError::Io {
+                path: path.to_owned(),
+                source,
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// `CREATE TABLE` and its indexes for one object.
+fn table_sql(object: &ObjectDef) -> String {
+    let mut sql = format!("CREATE TABLE \"{}\" (", object.name);
+    for (i, field) in object.fields.iter().enumerate() {
+        let sep = if i == 0 { "" } else { ", " };
+        let _ = write!(sql, "{sep}\"{}\" {}", field.name, column_type(field));
+        if i == 0 {
+            sql.push_str(" PRIMARY KEY NOT NULL");
+        }
+    }
+    sql.push_str(");\n");
+    for field in &object.fields[1..] {
+        let audit = matches!(field.name, "CreatedById" | "LastModifiedById");
+        let unique = if field.unique { "UNIQUE " } else { "" };
+        if field.unique || (field.ty == FieldType::Reference && !audit) {
+            let _ = writeln!(
+                sql,
+                "CREATE {unique}INDEX \"{0}_{1}\" ON \"{0}\" (\"{1}\");",
+                object.name, field.name
+            );
+        }
+    }
+    sql
+}
+
+fn column_type(field: &FieldDef) -> &'static str {
+    match field.ty {
+        FieldType::Id | FieldType::Reference => "TEXT",
+        FieldType::Boolean | FieldType::Int => "INTEGER",
+        FieldType::Double | FieldType::Decimal | FieldType::Currency => "REAL",
+        FieldType::Date | FieldType::DateTime => "TEXT",
+        _ => "TEXT COLLATE NOCASE",
+    }
+}
+
+fn insert_sql(object: &ObjectDef) -> String {
+    let names: Vec<String> = object
+        .fields
+        .iter()
+        .map(|f| format!("\"{}\"", f.name))
+        .collect();
+    let marks: Vec<String> = (1..=object.fields.len()).map(|i| format!("?{i}")).collect();
+    format!(
+        "INSERT INTO \"{}\" ({}) VALUES ({})",
+        object.name,
+        names.join(", "),
+        marks.join(", ")
+    )
+}
+
+/// The SQL value stored for a field value. Decimals are stored as REAL so
+/// SOQL can compare them; a stated precision loss beyond 15 digits.
+pub fn to_sql(value: &FieldValue) -> Value {
+    match value {
+        FieldValue::Null => Value::Null,
+        FieldValue::Bool(b) => Value::Integer(i64::from(*b)),
+        FieldValue::Int(i) => Value::Integer(i64::from(*i)),
+        FieldValue::Long(i) => Value::Integer(*i),
+        FieldValue::Double(d) => Value::Real(*d),
+        FieldValue::Decimal(d) => Value::Real(d.to_f64().unwrap_or_default()),
+        FieldValue::Text(s) => Value::Text(s.to_string()),
+        FieldValue::Id(id) => Value::Text(id.as_str().to_owned()),
+        FieldValue::Date(d) => Value::Text(d.format(DATE_FORMAT).to_string()),
+        FieldValue::DateTime(t) => Value::Text(t.format(DATETIME_FORMAT).to_string()),
+    }
+}
+
+/// Reads a stored value back as the field's type.
+pub fn from_sql(field: &FieldDef, value: ValueRef<'_>) -> Result<FieldValue, OrgError> {
+    let corrupt = || OrgError::Corrupt(format!("unreadable value in field {}", field.name));
+    let value = match (field.ty, value) {
+        (_, ValueRef::Null) => FieldValue::Null,
+        (FieldType::Boolean, ValueRef::Integer(i)) => FieldValue::Bool(i != 0),
+        (FieldType::Int, ValueRef::Integer(i)) => {
+            FieldValue::Int(i32::try_from(i).map_err(|_| corrupt())?)
+        }
+        (FieldType::Double, ValueRef::Real(d)) => FieldValue::Double(d),
+        (FieldType::Double, ValueRef::Integer(i)) => FieldValue::Double(i as f64),
+        (FieldType::Decimal | FieldType::Currency, ValueRef::Real(d)) => {
+            FieldValue::Decimal(decimal_of(d).ok_or_else(corrupt)?)
+        }
+        (FieldType::Decimal | FieldType::Currency, ValueRef::Integer(i)) => {
+            FieldValue::Decimal(Decimal::from(i))
+        }
+        (_, ValueRef::Text(bytes)) => text_value(field, bytes).ok_or_else(corrupt)?,
+        _ => return Err(corrupt()),
+    };
+    Ok(value)
+}
+
+/// The shortest decimal that reads back as `d`.
+fn decimal_of(d: f64) -> Option<Decimal> {
+    d.to_string()
+        .parse::<Decimal>()
+        .ok()
+        .or_else(|| Decimal::from_f64(d))
+}
+
+fn text_value(field: &FieldDef, bytes: &[u8]) -> Option<FieldValue> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    Some(match field.ty {
+        FieldType::Id | FieldType::Reference => FieldValue::Id(Id::parse(text)?),
+        FieldType::Date => FieldValue::Date(NaiveDate::parse_from_str(text, DATE_FORMAT).ok()?),
+        FieldType::DateTime => {
+            FieldValue::DateTime(NaiveDateTime::parse_from_str(text, DATETIME_FORMAT).ok()?)
+        }
+        FieldType::Boolean
+        | FieldType::Int
+        | FieldType::Double
+        | FieldType::Decimal
+        | FieldType::Currency => return None,
+        _ => FieldValue::Text(Rc::from(text)),
+    })
+}

@@ -1,0 +1,329 @@
+//! Schema-driven field validation: value types, lengths, restricted
+//! picklists, e-mail shape, lookups, and required fields.
+//!
+//! These are the platform's system validations (order of execution steps 2
+//! and 5); object-specific rules live in `org::users`. Messages follow the
+//! platform byte for byte, with the field label the schema gives.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use rust_decimal::Decimal;
+use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
+
+use crate::data::id::Id;
+use crate::data::record::{FieldValue, Record};
+use crate::data::schema::{FieldDef, FieldType, schema};
+use crate::data::status::{DmlError, StatusCode};
+use crate::data::store::{OrgError, Store};
+
+/// Remembers which referenced Ids exist during one DML call, so a batch that
+/// points many rows at the same profile asks SQLite once.
+#[derive(Default)]
+pub struct RefMemo {
+    known: HashMap<Id, bool>,
+}
+
+impl RefMemo {
+    /// True when a live record with this Id exists.
+    pub fn exists(&mut self, store: &Store, id: &Id) -> Result<bool, OrgError> {
+        if let Some(&known) = self.known.get(id) {
+            return Ok(known);
+        }
+        let found = match schema().object_by_prefix(id.prefix()) {
+            Some(object) => store.exists(object, id)?,
+            None => false,
+        };
+        self.known.insert(*id, found);
+        Ok(found)
+    }
+
+    /// Records that a row was just written with this Id.
+    pub fn insert(&mut self, id: Id) {
+        self.known.insert(id, true);
+    }
+
+    /// Forgets everything (after a rollback or a delete).
+    pub fn clear(&mut self) {
+        self.known.clear();
+    }
+}
+
+/// Coerces and checks the fields at `indexes` of `row` (step 2 of the order
+/// of execution). Returns one error per failing field, in schema order.
+pub fn check_fields(
+    store: &Store,
+    memo: &mut RefMemo,
+    row: &mut Record,
+    indexes: &[usize],
+) -> Result<Vec<DmlError>, OrgError> {
+    let mut errors = Vec::new();
+    for &i in indexes {
+        let field = &row.object.fields[i];
+        let Some(value) = row.get(i) else { continue };
+        match coerce(field, value) {
+            Ok(value) => {
+                if let Some(error) = check_value(store, memo, field, &value)? {
+                    errors.push(error);
+                }
+                row.set(i, value);
+            }
+            Err(error) => errors.push(error),
+        }
+    }
+    Ok(errors)
+}
+
+/// The required fields of `row` that are null or blank, as one
+/// `REQUIRED_FIELD_MISSING` error listing them in schema order.
+pub fn check_required(row: &Record) -> Option<DmlError> {
+    let missing: Vec<&str> = row
+        .object
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(i, f)| f.required && is_blank(row.get(*i)))
+        .map(|(_, f)| f.name)
+        .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    let list = missing.join(", ");
+    Some(DmlError::new(
+        StatusCode::RequiredFieldMissing,
+        format!("Required fields are missing: [{list}]"),
+        &missing,
+    ))
+}
+
+/// True for an unset, null or whitespace-only value.
+pub fn is_blank(value: Option<&FieldValue>) -> bool {
+    match value {
+        None | Some(FieldValue::Null) => true,
+        Some(FieldValue::Text(s)) => s.trim().is_empty(),
+        Some(_) => false,
+    }
+}
+
+/// The value converted to the field's type; an empty string becomes null,
+/// as the platform stores it.
+fn coerce(field: &FieldDef, value: &FieldValue) -> Result<FieldValue, DmlError> {
+    use FieldValue as V;
+    let converted = match (field.ty, value) {
+        (_, V::Null) => Some(V::Null),
+        (FieldType::Id | FieldType::Reference, V::Id(_)) => Some(value.clone()),
+        (FieldType::Id | FieldType::Reference, V::Text(s)) if s.is_empty() => Some(V::Null),
+        (FieldType::Id | FieldType::Reference, V::Text(s)) => match Id::parse(s) {
+            Some(id) => Some(V::Id(id)),
+            None => return Err(incorrect_type(field, s)),
+        },
+        (_, V::Text(s)) if field.is_text() && s.is_empty() => Some(V::Null),
+        (_, V::Text(_)) if field.is_text() => Some(value.clone()),
+        (_, V::Id(id)) if field.is_text() => Some(V::Text(Rc::from(id.as_str()))),
+        (FieldType::Boolean, V::Bool(_)) => Some(value.clone()),
+        (FieldType::Int, _) => as_int(value).map(V::Int),
+        (FieldType::Double, _) => as_f64(value).map(V::Double),
+        (FieldType::Decimal | FieldType::Currency, _) => as_decimal(value).map(V::Decimal),
+        (FieldType::Date, V::Date(_)) | (FieldType::DateTime, V::DateTime(_)) => {
+            Some(value.clone())
+        }
+        _ => None,
+    };
+    converted.ok_or_else(|| {
+        DmlError::new(
+            StatusCode::InvalidTypeOnFieldInRecord,
+            format!(
+                "{}: value not of required type: {}",
+                field.label,
+                display(value)
+            ),
+            &[field.name],
+        )
+    })
+}
+
+fn as_int(value: &FieldValue) -> Option<i32> {
+    match value {
+        FieldValue::Int(i) => Some(*i),
+        FieldValue::Long(l) => i32::try_from(*l).ok(),
+        FieldValue::Decimal(d) if d.fract().is_zero() => d.to_i32(),
+        _ => None,
+    }
+}
+
+fn as_f64(value: &FieldValue) -> Option<f64> {
+    match value {
+        FieldValue::Int(i) => Some(f64::from(*i)),
+        FieldValue::Long(l) => Some(*l as f64),
+        FieldValue::Double(d) => Some(*d),
+        FieldValue::Decimal(d) => d.to_f64(),
+        _ => None,
+    }
+}
+
+fn as_decimal(value: &FieldValue) -> Option<Decimal> {
+    match value {
+        FieldValue::Int(i) => Some(Decimal::from(*i)),
+        FieldValue::Long(l) => Some(Decimal::from(*l)),
+        FieldValue::Double(d) => Decimal::from_f64(*d),
+        FieldValue::Decimal(d) => Some(*d),
+        _ => None,
+    }
+}
+
+/// Length, picklist, e-mail and lookup checks of one coerced value.
+fn check_value(
+    store: &Store,
+    memo: &mut RefMemo,
+    field: &FieldDef,
+    value: &FieldValue,
+) -> Result<Option<DmlError>, OrgError> {
+    let error = match value {
+        FieldValue::Text(s) => check_text(field, s),
+        FieldValue::Id(id) if field.ty == FieldType::Reference => {
+            return check_reference(store, memo, field, id);
+        }
+        _ => None,
+    };
+    Ok(error)
+}
+
+fn check_text(field: &FieldDef, text: &str) -> Option<DmlError> {
+    if field.length > 0 && text.chars().count() > field.length as usize {
+        let message = format!(
+            "{}: data value too large: {text} (max length={})",
+            field.label, field.length
+        );
+        return Some(DmlError::new(
+            StatusCode::StringTooLong,
+            message,
+            &[field.name],
+        ));
+    }
+    if field.ty == FieldType::Picklist && field.restricted && !field.picklist.contains(&text) {
+        let message = format!(
+            "{}: bad value for restricted picklist field: {text}",
+            field.label
+        );
+        let code = StatusCode::InvalidOrNullForRestrictedPicklist;
+        return Some(DmlError::new(code, message, &[field.name]));
+    }
+    if field.ty == FieldType::Email && !is_email(text) {
+        let message = format!("{}: invalid email address: {text}", field.label);
+        return Some(DmlError::new(
+            StatusCode::InvalidEmailAddress,
+            message,
+            &[field.name],
+        ));
+    }
+    None
+}
+
+fn check_reference(
+    store: &Store,
+    memo: &mut RefMemo,
+    field: &FieldDef,
+    id: &Id,
+) -> Result<Option<DmlError>, OrgError> {
+    let right_type = field.reference_to.iter().any(|name| {
+        schema()
+            .object(name)
+            .is_some_and(|o| o.key_prefix == id.prefix())
+    });
+    if !right_type {
+        return Ok(Some(incorrect_type(field, id.as_str())));
+    }
+    if !memo.exists(store, id)? {
+        let code = StatusCode::InvalidCrossReferenceKey;
+        return Ok(Some(DmlError::new(code, "invalid cross reference id", &[])));
+    }
+    Ok(None)
+}
+
+/// `FIELD_INTEGRITY_EXCEPTION`, `<Label>: id value of incorrect type: <value>`.
+/// Also used for text that is not an Id at all, where the platform's exact
+/// code is not known.
+fn incorrect_type(field: &FieldDef, value: &str) -> DmlError {
+    DmlError::new(
+        StatusCode::FieldIntegrityException,
+        format!("{}: id value of incorrect type: {value}", field.label),
+        &[field.name],
+    )
+}
+
+/// The strict address check of e-mail fields: one `@`, a local part of the
+/// characters RFC 5322 allows unquoted, and a dotted domain of letters,
+/// digits and inner hyphens.
+pub fn is_email(text: &str) -> bool {
+    let Some((local, domain)) = text.split_once('@') else {
+        return false;
+    };
+    let local_ok = !local.is_empty()
+        && local.len() <= 64
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+        && local
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c));
+    let labels: Vec<&str> = domain.split('.').collect();
+    let domain_ok = labels.len() >= 2
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        });
+    local_ok && domain_ok
+}
+
+/// A field value as the platform prints it inside messages.
+pub fn display(value: &FieldValue) -> String {
+    match value {
+        FieldValue::Null => "null".to_owned(),
+        FieldValue::Bool(b) => b.to_string(),
+        FieldValue::Int(i) => i.to_string(),
+        FieldValue::Long(l) => l.to_string(),
+        FieldValue::Double(d) => d.to_string(),
+        FieldValue::Decimal(d) => d.to_string(),
+        FieldValue::Text(s) => s.to_string(),
+        FieldValue::Id(id) => id.to_string(),
+        FieldValue::Date(d) => d.to_string(),
+        FieldValue::DateTime(t) => t.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_shapes() {
+        for good in [
+            "jd@x.com",
+            "first.last+tag@sub.example.co.uk",
+            "a_b@x-y.org",
+        ] {
+            assert!(is_email(good), "{good}");
+        }
+        for bad in [
+            "",
+            "jd",
+            "jd@",
+            "@x.com",
+            "jd@x",
+            "j d@x.com",
+            "jd@@x.com",
+            "jd@x..com",
+        ] {
+            assert!(!is_email(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn blank_values() {
+        assert!(is_blank(None));
+        assert!(is_blank(Some(&FieldValue::Text(Rc::from("  ")))));
+        assert!(!is_blank(Some(&FieldValue::Bool(false))));
+    }
+}

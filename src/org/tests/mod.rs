@@ -1,0 +1,7 @@
+//! Tests of the org through its public API: seed, user rules, DML, SOQL and
+//! the org file.
+
+mod dml;
+mod file;
+mod soql;
+mod users;

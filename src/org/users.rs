@@ -1,0 +1,760 @@
+//! User-management rules: licenses and their seats, contactless (External
+//! Identity) users, portal users and their contacts, uniqueness of usernames
+//! and nicknames, and the running user's permission to manage users.
+//!
+//! The save pipeline (`data::dml`) calls [`check_insert`] and [`check_update`]
+//! for every User row that passed field validation and required fields.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDateTime;
+use rusqlite::types::Value;
+use rusqlite::{OptionalExtension, params};
+
+use crate::data::dml::SaveContext;
+use crate::data::id::Id;
+use crate::data::record::{FieldValue, Record};
+use crate::data::schema::{ObjectDef, schema};
+use crate::data::status::{DmlError, StatusCode};
+use crate::data::store::{OrgError, Store, to_sql};
+
+/// The user DML runs as.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunningUser {
+    /// `UserInfo.getUserId()`.
+    pub id: Id,
+    /// `UserInfo.getUserName()`.
+    pub username: String,
+    /// `UserInfo.getProfileId()`.
+    pub profile_id: Id,
+}
+
+/// What a license lets its users be, for the contact and permission rules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LicenseKind {
+    /// Salesforce, Salesforce Platform: employees; no contact allowed.
+    Internal,
+    /// External Identity: external users, contact optional (contactless users).
+    ExternalIdentity,
+    /// Customer Community and Customer Community Plus: contact required.
+    Customer,
+    /// Partner Community: contact required.
+    Partner,
+}
+
+/// One license of the seeded org.
+#[derive(Clone, Copy, Debug)]
+pub struct LicenseSpec {
+    /// `UserLicense.Name` (also `MasterLabel`).
+    pub name: &'static str,
+    /// `UserLicense.LicenseDefinitionKey`.
+    pub key: &'static str,
+    /// The `UserType` of users on this license.
+    pub user_type: &'static str,
+    /// The rules that apply.
+    pub kind: LicenseKind,
+    /// Seats in the seeded org: small, as in a sandbox, so tests can fill one.
+    pub total: i32,
+}
+
+/// The licenses apexlite knows. `SFDC`, `AUL` and the `PID_` community keys
+/// are documented; `PID_External_Identity` is a guess.
+pub const LICENSES: &[LicenseSpec] = &[
+    LicenseSpec {
+        name: "Salesforce",
+        key: "SFDC",
+        user_type: "Standard",
+        kind: LicenseKind::Internal,
+        total: 10,
+    },
+    LicenseSpec {
+        name: "Salesforce Platform",
+        key: "AUL",
+        user_type: "Standard",
+        kind: LicenseKind::Internal,
+        total: 10,
+    },
+    LicenseSpec {
+        name: "External Identity",
+        key: "PID_External_Identity",
+        user_type: "CspLitePortal",
+        kind: LicenseKind::ExternalIdentity,
+        total: 5,
+    },
+    LicenseSpec {
+        name: "Customer Community",
+        key: "PID_Customer_Community",
+        user_type: "CspLitePortal",
+        kind: LicenseKind::Customer,
+        total: 5,
+    },
+    LicenseSpec {
+        name: "Customer Community Plus",
+        key: "PID_Customer_Community_Plus",
+        user_type: "PowerCustomerSuccess",
+        kind: LicenseKind::Customer,
+        total: 5,
+    },
+    LicenseSpec {
+        name: "Partner Community",
+        key: "PID_Partner_Community",
+        user_type: "PowerPartner",
+        kind: LicenseKind::Partner,
+        total: 5,
+    },
+];
+
+/// The license spec with this definition key.
+pub fn license_spec(key: &str) -> Option<&'static LicenseSpec> {
+    LICENSES.iter().find(|l| l.key == key)
+}
+
+/// The user-management permissions of a profile.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Perms {
+    /// `PermissionsManageUsers`: implies all the others.
+    pub manage_users: bool,
+    /// `PermissionsManageInternalUsers`.
+    pub manage_internal: bool,
+    /// `PermissionsManagePartners` ("Manage External Users").
+    pub manage_partners: bool,
+    /// `PermissionsManageCssUsers` ("Manage Customer Users").
+    pub manage_customers: bool,
+}
+
+impl Perms {
+    /// Whether these permissions let a user create or edit users of `kind`
+    /// (DOMAIN.md §1.1 fact 4, §2.4).
+    pub fn may_manage(&self, kind: LicenseKind) -> bool {
+        if self.manage_users {
+            return true;
+        }
+        self.manage_internal
+            && match kind {
+                LicenseKind::Internal => true,
+                LicenseKind::ExternalIdentity => self.manage_customers || self.manage_partners,
+                LicenseKind::Customer => self.manage_customers,
+                LicenseKind::Partner => self.manage_partners,
+            }
+    }
+}
+
+#[derive(Clone, Debug)]
+struct ProfileInfo {
+    license: Id,
+    user_type: String,
+    perms: Perms,
+}
+
+#[derive(Clone, Debug)]
+struct LicenseInfo {
+    name: String,
+    kind: LicenseKind,
+    total: i64,
+    used: i64,
+}
+
+/// The state the user rules keep during one DML call: profiles, licenses and
+/// seats, and the usernames, nicknames and contacts taken by earlier rows.
+pub struct UserRules {
+    profiles: HashMap<Id, ProfileInfo>,
+    licenses: HashMap<Id, LicenseInfo>,
+    running: Perms,
+    seats: HashMap<Id, i64>,
+    usernames: HashSet<String>,
+    nicknames: HashSet<String>,
+    contacts: HashSet<Id>,
+    nickname_seq: u64,
+}
+
+impl UserRules {
+    /// Reads profiles and licenses (a handful of rows) for one call.
+    pub fn load(store: &Store, running: &RunningUser) -> Result<UserRules, OrgError> {
+        let profiles = load_profiles(store)?;
+        let licenses = load_licenses(store)?;
+        let running = profiles
+            .get(&running.profile_id)
+            .map(|p| p.perms)
+            .unwrap_or_default();
+        Ok(UserRules {
+            profiles,
+            licenses,
+            running,
+            seats: HashMap::new(),
+            usernames: HashSet::new(),
+            nicknames: HashSet::new(),
+            contacts: HashSet::new(),
+            nickname_seq: 0,
+        })
+    }
+
+    /// Writes the seat changes of the call to `UserLicense.UsedLicenses`.
+    pub fn write_seats(&mut self, store: &Store, now: NaiveDateTime) -> Result<(), OrgError> {
+        let mut stmt = store.conn().prepare_cached(
+            "UPDATE \"UserLicense\" SET \"UsedLicenses\" = \"UsedLicenses\" + ?1, \
+             \"UsedLicensesLastUpdated\" = ?2 WHERE \"Id\" = ?3",
+        )?;
+        for (license, delta) in self.seats.drain() {
+            if delta != 0 {
+                let stamp = to_sql(&FieldValue::DateTime(now));
+                stmt.execute(params![delta, stamp, license.as_str()])?;
+                if let Some(info) = self.licenses.get_mut(&license) {
+                    info.used += delta;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn license_of(&self, profile: &Id) -> Option<(&Id, &LicenseInfo)> {
+        let license = &self.profiles.get(profile)?.license;
+        self.licenses.get(license).map(|info| (license, info))
+    }
+
+    /// Takes a seat on `license`, or fails when none is left.
+    fn take_seat(&mut self, license: &Id, enforce: bool) -> Option<DmlError> {
+        let info = self.licenses.get(license)?;
+        let pending = self.seats.get(license).copied().unwrap_or(0);
+        if enforce && info.used + pending >= info.total {
+            let message = format!("License Limit Exceeded - {}", info.name);
+            return Some(DmlError::new(
+                StatusCode::LicenseLimitExceeded,
+                message,
+                &[],
+            ));
+        }
+        *self.seats.entry(*license).or_insert(0) += 1;
+        None
+    }
+
+    fn free_seat(&mut self, license: &Id) {
+        *self.seats.entry(*license).or_insert(0) -= 1;
+    }
+}
+
+fn load_profiles(store: &Store) -> Result<HashMap<Id, ProfileInfo>, OrgError> {
+    let mut stmt = store.conn().prepare_cached(
+        "SELECT \"Id\", \"UserLicenseId\", \"UserType\", \"PermissionsManageUsers\", \
+         \"PermissionsManageInternalUsers\", \"PermissionsManagePartners\", \
+         \"PermissionsManageCssUsers\" FROM \"Profile\"",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let perms = Perms {
+            manage_users: r.get::<_, Option<bool>>(3)?.unwrap_or(false),
+            manage_internal: r.get::<_, Option<bool>>(4)?.unwrap_or(false),
+            manage_partners: r.get::<_, Option<bool>>(5)?.unwrap_or(false),
+            manage_customers: r.get::<_, Option<bool>>(6)?.unwrap_or(false),
+        };
+        let id: String = r.get(0)?;
+        let license: Option<String> = r.get(1)?;
+        let user_type: Option<String> = r.get(2)?;
+        Ok((id, license, user_type.unwrap_or_default(), perms))
+    })?;
+    let mut profiles = HashMap::new();
+    for row in rows {
+        let (id, license, user_type, perms) = row?;
+        let (Some(id), Some(license)) = (Id::parse(&id), license.as_deref().and_then(Id::parse))
+        else {
+            return Err(OrgError::Corrupt(format!("profile {id} without a license")));
+        };
+        profiles.insert(
+            id,
+            ProfileInfo {
+                license,
+                user_type,
+                perms,
+            },
+        );
+    }
+    Ok(profiles)
+}
+
+fn load_licenses(store: &Store) -> Result<HashMap<Id, LicenseInfo>, OrgError> {
+    let mut stmt = store.conn().prepare_cached(
+        "SELECT \"Id\", \"Name\", \"LicenseDefinitionKey\", \"TotalLicenses\", \"UsedLicenses\" \
+         FROM \"UserLicense\"",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, i64>(3)?,
+            r.get::<_, i64>(4)?,
+        ))
+    })?;
+    let mut licenses = HashMap::new();
+    for row in rows {
+        let (id, name, key, total, used) = row?;
+        let id = Id::parse(&id).ok_or_else(|| OrgError::Corrupt(format!("license Id {id}")))?;
+        // A license apexlite has no rules for behaves like an internal one.
+        let kind = license_spec(&key).map_or(LicenseKind::Internal, |s| s.kind);
+        licenses.insert(
+            id,
+            LicenseInfo {
+                name,
+                kind,
+                total,
+                used,
+            },
+        );
+    }
+    Ok(licenses)
+}
+
+fn user_object() -> Result<&'static ObjectDef, OrgError> {
+    schema()
+        .object("User")
+        .ok_or(OrgError::Corrupt("no User object".into()))
+}
+
+fn id_field(row: &Record, name: &str) -> Option<Id> {
+    row.get_by_name(name).and_then(FieldValue::as_id).copied()
+}
+
+fn text_field<'r>(row: &'r Record, name: &str) -> Option<&'r str> {
+    row.get_by_name(name).and_then(FieldValue::as_text)
+}
+
+fn is_active(row: &Record) -> bool {
+    !matches!(row.get_by_name("IsActive"), Some(FieldValue::Bool(false)))
+}
+
+/// The rules for a new User (after required fields passed). Fills
+/// `UserType`, `AccountId` and a missing `CommunityNickname`.
+pub fn check_insert(
+    ctx: &mut SaveContext<'_>,
+    row: &mut Record,
+    errors: &mut Vec<DmlError>,
+) -> Result<(), OrgError> {
+    let (enforce, now, store) = (ctx.enforce_license_limits, ctx.now, ctx.store);
+    let rules = ctx.user_rules()?;
+    let Some(profile) = id_field(row, "ProfileId") else {
+        return Ok(());
+    };
+    let Some((license, info)) = rules.license_of(&profile) else {
+        errors.push(cross_reference());
+        return Ok(());
+    };
+    let (license, kind) = (*license, info.kind);
+    if let Some(error) = check_access(rules, kind)
+        .or_else(|| check_username_shape(row))
+        .or_else(|| check_contact_rule(kind, id_field(row, "ContactId")))
+    {
+        errors.push(error);
+        return Ok(());
+    }
+    if let Some(error) = link_contact(store, rules, row, None)?
+        .or(check_unique(store, rules, row, None)?)
+        .or_else(|| {
+            if is_active(row) {
+                rules.take_seat(&license, enforce)
+            } else {
+                None
+            }
+        })
+    {
+        errors.push(error);
+        return Ok(());
+    }
+    let user_type = rules
+        .profiles
+        .get(&profile)
+        .map(|p| p.user_type.clone())
+        .unwrap_or_default();
+    row.set_by_name("UserType", FieldValue::Text(user_type.into()));
+    fill_nickname(store, rules, row, now)?;
+    reserve(rules, row);
+    Ok(())
+}
+
+/// The rules for a changed User: permission, username, nickname, profile and
+/// license changes, contact changes, and seats on (de)activation.
+pub fn check_update(
+    ctx: &mut SaveContext<'_>,
+    old: &Record,
+    row: &mut Record,
+    changed: &[usize],
+    errors: &mut Vec<DmlError>,
+) -> Result<(), OrgError> {
+    let enforce = ctx.enforce_license_limits;
+    let store = ctx.store;
+    let rules = ctx.user_rules()?;
+    let (Some(old_profile), Some(profile)) =
+        (id_field(old, "ProfileId"), id_field(row, "ProfileId"))
+    else {
+        return Ok(());
+    };
+    let (Some((&old_license, _)), Some((&license, info))) =
+        (rules.license_of(&old_profile), rules.license_of(&profile))
+    else {
+        errors.push(cross_reference());
+        return Ok(());
+    };
+    let kind = info.kind;
+    let self_id = old.id().copied();
+    let touched = |name: &str| {
+        row.object
+            .field_index(name)
+            .is_some_and(|i| changed.contains(&i))
+    };
+    let contact_changed = touched("ContactId");
+    let first = check_access(rules, kind)
+        .or_else(|| {
+            if touched("Username") {
+                check_username_shape(row)
+            } else {
+                None
+            }
+        })
+        .or_else(|| check_profile_change(rules, &old_profile, &profile))
+        .or_else(|| check_contact_rule(kind, id_field(row, "ContactId")));
+    if let Some(error) = first {
+        errors.push(error);
+        return Ok(());
+    }
+    let contact_error = if contact_changed {
+        link_contact(store, rules, row, self_id.as_ref())?
+    } else {
+        None
+    };
+    let unique_error = check_unique_changed(store, rules, row, old, self_id.as_ref())?;
+    let seat_error = move_seats(
+        rules,
+        (old_license, is_active(old)),
+        (license, is_active(row)),
+        enforce,
+    );
+    if let Some(error) = contact_error.or(unique_error).or(seat_error) {
+        errors.push(error);
+        return Ok(());
+    }
+    let user_type = rules
+        .profiles
+        .get(&profile)
+        .map(|p| p.user_type.clone())
+        .unwrap_or_default();
+    row.set_by_name("UserType", FieldValue::Text(user_type.into()));
+    reserve(rules, row);
+    Ok(())
+}
+
+/// A contact that a portal user points at must keep its account.
+pub fn check_portal_contact(
+    ctx: &mut SaveContext<'_>,
+    old: &Record,
+    row: &Record,
+    errors: &mut Vec<DmlError>,
+) -> Result<(), OrgError> {
+    let had_account = id_field(old, "AccountId").is_some();
+    let (Some(contact), None) = (old.id(), id_field(row, "AccountId")) else {
+        return Ok(());
+    };
+    if !had_account {
+        return Ok(());
+    }
+    let value = Value::Text(contact.to_string());
+    if ctx
+        .store
+        .find_other(user_object()?, "ContactId", &value, None)?
+        .is_some()
+    {
+        errors.push(DmlError::new(
+            StatusCode::FieldIntegrityException,
+            "A portal user's contact record must include an account. Furthermore, the owner of \
+             the account must be associated with a role.",
+            &["AccountId"],
+        ));
+    }
+    Ok(())
+}
+
+fn cross_reference() -> DmlError {
+    DmlError::new(
+        StatusCode::InvalidCrossReferenceKey,
+        "invalid cross reference id",
+        &[],
+    )
+}
+
+/// The running user needs Manage Internal Users plus Manage Customer Users or
+/// Manage External Users for external users. The platform's code and text
+/// for a refusal are not documented: `INSUFFICIENT_ACCESS_OR_READONLY` with
+/// its usual message is a guess.
+fn check_access(rules: &UserRules, kind: LicenseKind) -> Option<DmlError> {
+    if rules.running.may_manage(kind) {
+        return None;
+    }
+    let code = StatusCode::InsufficientAccessOrReadonly;
+    Some(DmlError::new(
+        code,
+        "insufficient access rights on object id",
+        &[],
+    ))
+}
+
+/// Usernames must look like an e-mail address. The platform's check is
+/// loose (several `@` pass); apexlite asks for text, `@`, and a dotted
+/// domain after the last `@`, with no spaces — the exact rule is a guess.
+fn check_username_shape(row: &Record) -> Option<DmlError> {
+    let username = text_field(row, "Username")?;
+    let shaped = username.rsplit_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty()
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+    }) && !username.chars().any(char::is_whitespace);
+    if shaped {
+        return None;
+    }
+    Some(DmlError::new(
+        StatusCode::FieldIntegrityException,
+        "Username must be in the form of an email address (for example, john@acme.com): Username",
+        &["Username"],
+    ))
+}
+
+/// Contact presence by license: External Identity users may go without one
+/// (contactless users), other external users need one, internal users may
+/// not have one (that code and text are guesses).
+fn check_contact_rule(kind: LicenseKind, contact: Option<Id>) -> Option<DmlError> {
+    match (kind, contact) {
+        (LicenseKind::Customer | LicenseKind::Partner, None) => Some(DmlError::new(
+            StatusCode::InvalidCrossReferenceKey,
+            "Cannot create a portal user without contact.",
+            &[],
+        )),
+        (LicenseKind::Internal, Some(_)) => Some(DmlError::new(
+            StatusCode::FieldIntegrityException,
+            "Contact ID: internal users cannot be associated with a contact",
+            &["ContactId"],
+        )),
+        _ => None,
+    }
+}
+
+/// Checks the user's contact (account present, account owner holding a role,
+/// no other user on it) and mirrors its account into `AccountId`.
+fn link_contact(
+    store: &Store,
+    rules: &UserRules,
+    row: &mut Record,
+    self_id: Option<&Id>,
+) -> Result<Option<DmlError>, OrgError> {
+    let Some(contact) = id_field(row, "ContactId") else {
+        row.set_by_name("AccountId", FieldValue::Null);
+        return Ok(None);
+    };
+    let (account, owner_role) = contact_account(store, &contact)?;
+    let Some(account) = account.filter(|_| owner_role.is_some()) else {
+        let code = StatusCode::UnknownException;
+        return Ok(Some(DmlError::new(
+            code,
+            "portal account owner must have a role",
+            &[],
+        )));
+    };
+    let value = Value::Text(contact.to_string());
+    let taken = rules.contacts.contains(&contact)
+        || store
+            .find_other(user_object()?, "ContactId", &value, self_id)?
+            .is_some();
+    if taken {
+        let code = StatusCode::PortalUserAlreadyExistsForContact;
+        return Ok(Some(DmlError::new(
+            code,
+            "portal user already exists for contact",
+            &[],
+        )));
+    }
+    row.set_by_name("AccountId", FieldValue::Id(account));
+    Ok(None)
+}
+
+/// The contact's account and that account owner's role.
+fn contact_account(store: &Store, contact: &Id) -> Result<(Option<Id>, Option<String>), OrgError> {
+    let mut stmt = store.conn().prepare_cached(
+        "SELECT a.\"Id\", u.\"UserRoleId\" FROM \"Contact\" c \
+         LEFT JOIN \"Account\" a ON a.\"Id\" = c.\"AccountId\" AND a.\"IsDeleted\" = 0 \
+         LEFT JOIN \"User\" u ON u.\"Id\" = a.\"OwnerId\" WHERE c.\"Id\" = ?1",
+    )?;
+    let found: Option<(Option<String>, Option<String>)> = stmt
+        .query_row([contact.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let (account, role) = found.unwrap_or((None, None));
+    Ok((account.as_deref().and_then(Id::parse), role))
+}
+
+/// Username and nickname uniqueness against stored users and earlier rows.
+fn check_unique(
+    store: &Store,
+    rules: &UserRules,
+    row: &Record,
+    self_id: Option<&Id>,
+) -> Result<Option<DmlError>, OrgError> {
+    if let Some(username) = text_field(row, "Username")
+        && username_taken(store, rules, username, self_id)?
+    {
+        return Ok(Some(duplicate_username()));
+    }
+    if let Some(nickname) = text_field(row, "CommunityNickname")
+        && nickname_taken(store, rules, nickname, self_id)?
+    {
+        return Ok(Some(duplicate_nickname()));
+    }
+    Ok(None)
+}
+
+fn check_unique_changed(
+    store: &Store,
+    rules: &UserRules,
+    row: &Record,
+    old: &Record,
+    self_id: Option<&Id>,
+) -> Result<Option<DmlError>, OrgError> {
+    let same = |name: &str| {
+        let (a, b) = (text_field(row, name), text_field(old, name));
+        a.map(str::to_lowercase) == b.map(str::to_lowercase)
+    };
+    if same("Username") && same("CommunityNickname") {
+        return Ok(None);
+    }
+    check_unique(store, rules, row, self_id)
+}
+
+fn username_taken(
+    store: &Store,
+    rules: &UserRules,
+    username: &str,
+    self_id: Option<&Id>,
+) -> Result<bool, OrgError> {
+    if rules.usernames.contains(&username.to_lowercase()) {
+        return Ok(true);
+    }
+    let value = Value::Text(username.to_owned());
+    Ok(store
+        .find_other(user_object()?, "Username", &value, self_id)?
+        .is_some())
+}
+
+fn nickname_taken(
+    store: &Store,
+    rules: &UserRules,
+    nickname: &str,
+    self_id: Option<&Id>,
+) -> Result<bool, OrgError> {
+    if rules.nicknames.contains(&nickname.to_lowercase()) {
+        return Ok(true);
+    }
+    let value = Value::Text(nickname.to_owned());
+    Ok(store
+        .find_other(user_object()?, "CommunityNickname", &value, self_id)?
+        .is_some())
+}
+
+/// The current platform text, trailing space included.
+fn duplicate_username() -> DmlError {
+    DmlError::new(
+        StatusCode::DuplicateUsername,
+        "Duplicate Username.<br>The username already exists in this or another Salesforce \
+         organization. Usernames must be unique across all Salesforce organizations. To \
+         resolve, use a different username (it doesn't need to match the user's email \
+         address). ",
+        &["Username"],
+    )
+}
+
+/// `Duplicate Nickname` is observed; the rest of the text is modelled on the
+/// legacy username message (a guess).
+fn duplicate_nickname() -> DmlError {
+    DmlError::new(
+        StatusCode::DuplicateCommNickname,
+        "Duplicate Nickname.<br>Another user has already selected this nickname.<br>Please \
+         select another.",
+        &["CommunityNickname"],
+    )
+}
+
+/// Profile changes must stay on the user's license, except the upgrades and
+/// downgrades the platform supports: a `CspLitePortal` user (External
+/// Identity, Customer Community) moving to Customer Community Plus or Partner
+/// Community, and a community user moving to External Identity.
+fn check_profile_change(rules: &UserRules, old: &Id, new: &Id) -> Option<DmlError> {
+    let (old_license, old_info) = rules.license_of(old)?;
+    let (new_license, new_info) = rules.license_of(new)?;
+    if old_license == new_license {
+        return None;
+    }
+    let old_type = rules.profiles.get(old).map(|p| p.user_type.as_str());
+    let new_type = rules.profiles.get(new).map(|p| p.user_type.as_str());
+    let upgrade = old_type == Some("CspLitePortal")
+        && matches!(new_type, Some("PowerCustomerSuccess" | "PowerPartner"));
+    let downgrade = matches!(old_info.kind, LicenseKind::Customer | LicenseKind::Partner)
+        && new_info.kind == LicenseKind::ExternalIdentity;
+    if upgrade || downgrade {
+        return None;
+    }
+    Some(DmlError::new(
+        StatusCode::FieldIntegrityException,
+        "You can only assign profiles that are compatible with the user's license. For a list \
+         of compatible licenses and profiles, see the Salesforce Help.",
+        &["ProfileId"],
+    ))
+}
+
+/// Seat bookkeeping for an update: an active user holds a seat on its
+/// license; deactivating frees it, reactivating or moving license takes one.
+fn move_seats(
+    rules: &mut UserRules,
+    (old_license, was_active): (Id, bool),
+    (license, active): (Id, bool),
+    enforce: bool,
+) -> Option<DmlError> {
+    let held = was_active && old_license == license;
+    if active
+        && !held
+        && let Some(error) = rules.take_seat(&license, enforce)
+    {
+        return Some(error);
+    }
+    if was_active && (!active || old_license != license) {
+        rules.free_seat(&old_license);
+    }
+    None
+}
+
+/// Fills a blank `CommunityNickname`. The platform generates one; its exact
+/// format is not documented: `User` plus a 19-digit number is a guess
+/// modelled on nicknames seen in orgs.
+fn fill_nickname(
+    store: &Store,
+    rules: &mut UserRules,
+    row: &mut Record,
+    now: NaiveDateTime,
+) -> Result<(), OrgError> {
+    if text_field(row, "CommunityNickname").is_some_and(|n| !n.trim().is_empty()) {
+        return Ok(());
+    }
+    let millis = now.and_utc().timestamp_millis().unsigned_abs() % 10_000_000_000_000;
+    loop {
+        rules.nickname_seq += 1;
+        let nickname = format!("User{millis:013}{:06}", rules.nickname_seq % 1_000_000);
+        if !nickname_taken(store, rules, &nickname, None)? {
+            row.set_by_name("CommunityNickname", FieldValue::Text(nickname.into()));
+            return Ok(());
+        }
+    }
+}
+
+/// Marks the row's username, nickname and contact as taken for later rows.
+fn reserve(rules: &mut UserRules, row: &Record) {
+    if let Some(username) = text_field(row, "Username") {
+        rules.usernames.insert(username.to_lowercase());
+    }
+    if let Some(nickname) = text_field(row, "CommunityNickname") {
+        rules.nicknames.insert(nickname.to_lowercase());
+    }
+    if let Some(contact) = id_field(row, "ContactId") {
+        rules.contacts.insert(contact);
+    }
+}
