@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 
 use super::ir::{Arith, BinOp, Const, Conversion, Expr, ExprKind, Ordering, Place};
 use super::types::Type;
-use super::{Checked, Checker, Reported};
+use super::{Checked, Checker, Local, Reported};
 use crate::data::schema::ObjectDef;
 use crate::stdlib::{self, Signature};
 use crate::syntax::ast::{self, BinaryOp, ExprKind as E, Literal, NewInit, UnaryOp};
@@ -130,10 +130,10 @@ impl Checker {
 
     fn name(&mut self, ident: &ast::Ident) -> Checked<Expr> {
         match self.lookup(&ident.name) {
-            Some(local) => {
-                let ty = local.ty.clone();
-                Ok(typed(ExprKind::Local(local.slot), ty, &ident.span))
+            Some(Local { slot, ty: Some(ty) }) => {
+                Ok(typed(ExprKind::Local(*slot), ty.clone(), &ident.span))
             }
+            Some(Local { ty: None, .. }) => Err(Reported),
             None => {
                 let msg = format!("Variable does not exist: {}", ident.name);
                 Err(self.error(msg, &ident.span, "not declared"))

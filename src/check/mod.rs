@@ -42,7 +42,8 @@ type Checked<T> = Result<T, Reported>;
 #[derive(Clone)]
 struct Local {
     slot: usize,
-    ty: Type,
+    /// `None` when the declaration itself was in error.
+    ty: Option<Type>,
 }
 
 #[derive(Default)]
@@ -67,7 +68,7 @@ impl Checker {
 
     /// Declares a local in the innermost scope. Apex refuses to shadow a local
     /// of an enclosing block as well as one of the same block.
-    fn declare(&mut self, ident: &ast::Ident, ty: Type) -> Checked<usize> {
+    fn declare(&mut self, ident: &ast::Ident, ty: Option<Type>) -> Checked<usize> {
         if self.lookup(&ident.name).is_some() {
             let msg = format!("Duplicate variable: {}", ident.name);
             return Err(self.error(msg, &ident.span, "already declared"));

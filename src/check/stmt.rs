@@ -2,7 +2,7 @@
 
 use super::ir::Stmt;
 use super::types::Type;
-use super::{Checked, Checker};
+use super::{Checked, Checker, Reported};
 use crate::syntax::ast::{self, DmlOp, StmtKind};
 
 impl Checker {
@@ -76,15 +76,29 @@ impl Checker {
         ty: &ast::TypeRef,
         vars: &[(ast::Ident, Option<ast::Expr>)],
     ) -> Checked<Stmt> {
-        let ty = self.resolve_type(ty)?;
+        // A declaration that fails still declares its names, poisoned, so
+        // their later uses add no errors of their own.
+        let Ok(ty) = self.resolve_type(ty) else {
+            for (name, _) in vars {
+                let _ = self.declare(name, None);
+            }
+            return Err(Reported);
+        };
         let mut stmts = Vec::with_capacity(vars.len());
+        let mut failed = false;
         for (name, init) in vars {
             let init = match init {
-                Some(e) => Some(self.expr_as(e, &ty)?),
-                None => None,
+                Some(e) => self.expr_as(e, &ty).map(Some),
+                None => Ok(None),
             };
-            let slot = self.declare(name, ty.clone())?;
-            stmts.push(Stmt::Local { slot, init });
+            let slot = self.declare(name, Some(ty.clone()));
+            match (init, slot) {
+                (Ok(init), Ok(slot)) => stmts.push(Stmt::Local { slot, init }),
+                _ => failed = true,
+            }
+        }
+        if failed {
+            return Err(Reported);
         }
         Ok(if stmts.len() == 1 {
             stmts.remove(0)
@@ -262,7 +276,7 @@ impl Checker {
             return Err(self.error(msg, &ty.span, "does not match the elements"));
         }
         self.scopes.push(Default::default());
-        let slot = self.declare(var, var_ty);
+        let slot = self.declare(var, Some(var_ty));
         let body = self.loop_body(body);
         self.scopes.pop();
         Ok(Stmt::ForEach {

@@ -7,12 +7,12 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use super::eval::{Eval, Interpreter};
-use super::exception::{ApexException, DML, LIMIT, QUERY, SOBJECT};
+use super::exception::{ApexException, DML, Failure, QUERY, SOBJECT};
 use super::value::Value;
 use crate::check::ir::Expr;
 use crate::data::record::{FieldValue, Record};
 use crate::data::schema::ObjectDef;
-use crate::org::{BindValue, DmlError, QueryError, QueryOutput, RowResult};
+use crate::org::{BindValue, OrgError, QueryError, QueryOutput, exception_message};
 use crate::syntax::ast::{DmlOp, SoqlQuery};
 use crate::syntax::source::Span;
 
@@ -64,9 +64,12 @@ impl Interpreter<'_> {
     pub(super) fn dml(&mut self, op: DmlOp, target: &Expr, span: &Span) -> Eval<()> {
         let handles = dml_targets(self.expr(target)?, span)?;
         let mut records: Vec<Record> = handles.iter().map(|h| h.borrow().clone()).collect();
-        let results = self.org.dml(op, &mut records, true)?;
-        if let Some(failure) = dml_failure(op, &records, &results, span) {
-            return Err(failure.into());
+        let results = self
+            .org
+            .dml(op, &mut records, true)
+            .map_err(|e| org_failure(e, span))?;
+        if let Some(message) = exception_message(op, &results) {
+            return Err(ApexException::new(DML, message, span).into());
         }
         if op == DmlOp::Insert || op == DmlOp::Upsert {
             for (handle, result) in handles.iter().zip(&results) {
@@ -94,10 +97,7 @@ impl Interpreter<'_> {
             Err(QueryError::Invalid(msg)) => {
                 return Err(ApexException::new(QUERY, msg, span).into());
             }
-            Err(QueryError::Limit(msg)) => {
-                return Err(ApexException::new(LIMIT, msg, span).into());
-            }
-            Err(QueryError::Org(e)) => return Err(e.into()),
+            Err(QueryError::Org(e)) => return Err(org_failure(e, span)),
         };
         Ok(match output {
             QueryOutput::Count(n) if count => Value::Int(i32::try_from(n).unwrap_or(i32::MAX)),
@@ -144,39 +144,6 @@ fn dml_targets(value: Value, span: &Span) -> Eval<Vec<Rc<RefCell<Record>>>> {
     }
 }
 
-/// The `DmlException` for the first failed row, if any row failed.
-fn dml_failure(
-    op: DmlOp,
-    records: &[Record],
-    results: &[RowResult],
-    span: &Span,
-) -> Option<ApexException> {
-    let (row, error) = results
-        .iter()
-        .enumerate()
-        .find_map(|(i, r)| r.errors.first().map(|e| (i, e)))?;
-    let with_id = match records.get(row).and_then(Record::id) {
-        Some(id) if op != DmlOp::Insert => format!(" with id {id}"),
-        _ => String::new(),
-    };
-    let message = format!(
-        "{} failed. First exception on row {row}{with_id}; first error: {}",
-        op.title(),
-        describe_error(error)
-    );
-    Some(ApexException::new(DML, message, span))
-}
-
-/// `CODE, message: [Field, Other]`, the platform's form of one DML error.
-fn describe_error(e: &DmlError) -> String {
-    format!(
-        "{}, {}: [{}]",
-        e.code.as_str(),
-        e.message,
-        e.fields.join(", ")
-    )
-}
-
 /// The value a bind expression contributes to a query.
 fn bind_value(v: Value) -> BindValue {
     match v {
@@ -193,5 +160,14 @@ fn bind_scalar(v: &Value) -> FieldValue {
             .id()
             .map_or(FieldValue::Null, |id| FieldValue::Id(*id)),
         other => other.to_field().unwrap_or(FieldValue::Null),
+    }
+}
+
+/// Org errors that are Apex exceptions (governor limits, refused operations)
+/// are thrown at the statement; the rest are internal failures.
+fn org_failure(e: OrgError, span: &Span) -> Failure {
+    match e {
+        OrgError::Apex(f) => ApexException::new(f.type_name, f.message, span).into(),
+        other => Failure::Org(other),
     }
 }
