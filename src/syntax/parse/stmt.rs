@@ -47,15 +47,18 @@ pub(crate) fn statement<'t, 's: 't, I: TokenInput<'t, 's>>()
                 .then_ignore(semi())
                 .map(StmtKind::Return),
         ));
+        // Each alternative is boxed: chumsky inlines combinators into one
+        // stack frame, and an unboxed choice of all statements makes a frame
+        // too big for its stack-growth checks in debug builds.
         let kind = choice((
-            block(stmt.clone()),
-            if_stmt(stmt.clone(), expr.clone()),
-            while_stmt(stmt.clone(), expr.clone()),
-            for_stmt(stmt, expr.clone()),
-            jump,
-            dml_stmt(expr.clone()),
-            local_decl(expr.clone()).then_ignore(semi()),
-            expr_stmt(expr).then_ignore(semi()),
+            block(stmt.clone()).boxed(),
+            if_stmt(stmt.clone(), expr.clone()).boxed(),
+            while_stmt(stmt.clone(), expr.clone()).boxed(),
+            for_stmt(stmt, expr.clone()).boxed(),
+            jump.boxed(),
+            dml_stmt(expr.clone()).boxed(),
+            local_decl(expr.clone()).then_ignore(semi()).boxed(),
+            expr_stmt(expr).then_ignore(semi()).boxed(),
         ))
         .labelled("statement");
         kind.map_with(|kind, e| Stmt {
