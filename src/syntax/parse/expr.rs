@@ -306,7 +306,7 @@ fn cast<'t, 's: 't, I: TokenInput<'t, 's>>() -> impl Parser<'t, I, TypeRef, Extr
         Token::Tilde => (),
     };
     // `(List<Account>) [SELECT ...]` casts a query; `(a)[0]` indexes.
-    let query = just(Token::LBracket).then(word("select")).ignored();
+    let query = just(Token::LBracket).then(word("SELECT")).ignored();
     type_ref()
         .delimited_by(just(Token::LParen), just(Token::RParen))
         .then_ignore(starts_operand.or(query).rewind())

@@ -169,7 +169,8 @@ fn ident_at(select: &[SoqlSelect]) -> Ident {
 #[test]
 fn more_sample_statements_parse() {
     let s = parse(
-        "List<User> us = [SELECT Id, Username FROM User WHERE Username = :name OR Alias IN :aliases];\
+        "List<User> us = [SELECT Id, Username FROM User \
+         WHERE Username = :name OR Alias IN :aliases];\
          delete us; Integer i = 0; i++; String s = 'it\\'s'; /* c */ // c",
     );
     assert_eq!(s.stmts.len(), 5);
@@ -198,7 +199,8 @@ fn more_sample_statements_parse() {
         panic!()
     };
     assert!(
-        matches!(&vars[0].1, Some(Expr { kind: ExprKind::Literal(Literal::String(t)), .. }) if t == "it's")
+        matches!(&vars[0].1, Some(Expr { kind: ExprKind::Literal(Literal::String(t)), .. })
+            if t == "it's")
     );
 }
 
@@ -331,7 +333,8 @@ fn control_flow() {
 #[test]
 fn dml_statements() {
     let s = parse(
-        "insert a; update b; upsert c Ext__c; upsert d Account.Fields.Ext__c; delete e; undelete f; upsert g;",
+        "insert a; update b; upsert c Ext__c; upsert d Account.Fields.Ext__c; \
+         delete e; undelete f; upsert g;",
     );
     let keys: Vec<_> = s
         .stmts
@@ -441,7 +444,8 @@ fn lex_errors_are_reported_once_in_context() {
 #[test]
 fn nested_generics_close_with_adjacent_angles() {
     parse(
-        "List<List<String>> a; Map<String, Map<String, List<Integer>>> b = new Map<String, Map<String, List<Integer>>>();",
+        "List<List<String>> a; Map<String, Map<String, List<Integer>>> b = \
+         new Map<String, Map<String, List<Integer>>>();",
     );
 }
 
@@ -454,9 +458,11 @@ fn survive(text: &str) {
 #[test]
 fn every_prefix_of_a_script_is_handled() {
     let sample = format!(
-        "{CONTACTLESS}List<User> us = [SELECT Id FROM User WHERE Alias IN :a ORDER BY Name LIMIT :n];\
+        "{CONTACTLESS}List<User> us = \
+         [SELECT Id FROM User WHERE Alias IN :a ORDER BY Name LIMIT :n];\
          for (User x : us) {{ if (x.Id != null) {{ x.Alias = 'a\\'b'; }} else {{ break; }} }}\
-         Map<String, List<Integer>> m = new Map<String, List<Integer>>{{'k' => new List<Integer>{{1}}}};\
+         Map<String, List<Integer>> m = \
+         new Map<String, List<Integer>>{{'k' => new List<Integer>{{1}}}};\
          Integer i = (Integer) m.get('k')[0] >>> 2; upsert us Ext__c; /* done */"
     );
     for (i, _) in sample.char_indices() {
@@ -618,4 +624,24 @@ fn deep_trees_are_refused_with_a_diagnostic() {
     let d = errors(&format!("x = {}1;", "a + ".repeat(MAX_CHAIN + 10)));
     assert!(d[0].message.contains("too complex"), "{d:?}");
     parse(&format!("x = {}1;", "a + ".repeat(MAX_DEPTH / 2)));
+}
+#[test]
+fn labels_name_the_closing_token_not_every_operator() {
+    let d = errors("x = (1 + 2;");
+    assert_eq!(
+        (d[0].message.as_str(), d[0].label.as_str()),
+        ("Unexpected token ';'.", "expected ')'")
+    );
+    let d = errors("x = a ? b;");
+    assert_eq!(d[0].label, "expected ':'");
+    let d = errors("List<User> us = [SELECT FROM User];");
+    assert_eq!(d[0].label, "expected ',' or FROM");
+}
+
+#[test]
+fn recovery_skips_a_broken_loop_header_and_its_body() {
+    let d = errors("for (Integer i = 0; i < 3; i++ { }\nx = ;");
+    assert_eq!(d.len(), 2, "{d:?}");
+    assert_eq!(d[0].message, "Unexpected token '{'.");
+    assert_eq!(d[1].label, "expected an expression");
 }
