@@ -158,7 +158,7 @@ fn soql_value<'t, 's: 't, I: TokenInput<'t, 's>>(
     choice((bind_expr(bind), soql_literal(), list)).labelled("value")
 }
 
-/// `bind = ":" member_chain`
+/// `bind_expr = ":" member_chain`
 fn bind_expr<'t, 's: 't, I: TokenInput<'t, 's>>(
     bind: BoxedExpr<'t, 's, I>,
 ) -> impl Parser<'t, I, SoqlValue, Extra<'t, 's>> + Clone {
