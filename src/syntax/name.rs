@@ -23,11 +23,7 @@ impl Name {
         } else {
             text.into()
         };
-        let text = if *folded == *text {
-            folded.clone()
-        } else {
-            text.into()
-        };
+        let text = if *folded == *text { folded.clone() } else { text.into() };
         Name { text, folded }
     }
 

@@ -397,6 +397,9 @@ fn unicode_escape(chars: &mut std::str::Chars<'_>) -> Result<char, LexError> {
     char::from_u32(code).ok_or(LexError::BadEscape)
 }
 
+/// The literal is checked without its sign, so `-2147483648` (the least
+/// Integer) is refused as "Illegal integer"; write `-2147483647 - 1` instead.
+/// Long literals have the same limit at their end of the range.
 fn lex_integer<'s>(lex: &mut Lexer<'s, Token<'s>>) -> Result<i32, LexError> {
     lex.slice().parse().map_err(|_| LexError::IllegalInteger)
 }

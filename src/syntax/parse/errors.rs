@@ -56,26 +56,77 @@ fn expected_found(
     Diagnostic::new(message, span, describe(expected))
 }
 
-/// "expected an expression", "expected ')' or ','", ...
+/// "expected an expression", "expected ')'", ... Tokens that would only have
+/// continued the expression before the error (operators, `.`, `[`) are left
+/// out when something else was expected too: the closing `)` is the news.
 fn describe(expected: &[RichPattern<'_, Token<'_>>]) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    for pattern in expected {
-        let part = match pattern {
-            RichPattern::Label(l) if l == "expression" => return "expected an expression".into(),
-            RichPattern::Label(l) => l.to_string(),
-            RichPattern::Token(t) => format!("'{}'", token_text(t)),
-            RichPattern::EndOfInput => "end of input".into(),
-            _ => continue,
-        };
-        if !parts.contains(&part) {
-            parts.push(part);
-        }
+    let wants_expression = expected
+        .iter()
+        .any(|p| matches!(p, RichPattern::Label(l) if l == "expression" || l == "literal"));
+    if wants_expression {
+        return "expected an expression".into();
     }
+    let all: Vec<String> = expected
+        .iter()
+        .filter_map(|p| pattern_text(p, false))
+        .collect();
+    let structural: Vec<String> = expected
+        .iter()
+        .filter_map(|p| pattern_text(p, true))
+        .collect();
+    let mut parts = if structural.is_empty() {
+        all
+    } else {
+        structural
+    };
+    parts.dedup();
     match parts.as_slice() {
         [] => "not expected here".into(),
         [one] => format!("expected {one}"),
         [init @ .., last] => format!("expected {} or {last}", init.join(", ")),
     }
+}
+
+fn pattern_text(pattern: &RichPattern<'_, Token<'_>>, structural_only: bool) -> Option<String> {
+    match pattern {
+        RichPattern::Label(l) => Some(l.to_string()),
+        RichPattern::Token(t) if structural_only && continues_expression(t) => None,
+        RichPattern::Token(t) => Some(format!("'{}'", token_text(t))),
+        RichPattern::EndOfInput => Some("end of input".into()),
+        _ => None,
+    }
+}
+
+/// Tokens that extend an expression already complete: operators, member
+/// access, calls and indexing.
+fn continues_expression(tok: &Token<'_>) -> bool {
+    !matches!(
+        tok,
+        Token::RParen
+            | Token::RBracket
+            | Token::RBrace
+            | Token::LBrace
+            | Token::Semi
+            | Token::Comma
+            | Token::Colon
+            | Token::FatArrow
+            | Token::Assign
+            | Token::Ident(_)
+    ) && keyword_or_punct(tok)
+}
+
+/// True for tokens with fixed text (not identifiers or literals).
+fn keyword_or_punct(tok: &Token<'_>) -> bool {
+    !matches!(
+        tok,
+        Token::Ident(_)
+            | Token::Str(_)
+            | Token::Integer(_)
+            | Token::Long(_)
+            | Token::Decimal(_)
+            | Token::Double(_)
+            | Token::Error(_)
+    )
 }
 
 /// How a token is written in source, for "expected ..." labels.

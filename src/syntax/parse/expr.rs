@@ -169,10 +169,10 @@ fn binary_levels<'t, 's: 't, I: TokenInput<'t, 's>>(
 
 /// One left-associative level: `operand (op operand)*`.
 fn binary<'t, 's: 't, I: TokenInput<'t, 's>>(
-    operand: impl Parser<'t, I, Expr, Extra<'t, 's>> + Clone,
-    op: impl Parser<'t, I, BinaryOp, Extra<'t, 's>> + Clone,
+    operand: impl Parser<'t, I, Expr, Extra<'t, 's>> + Clone + 't,
+    op: impl Parser<'t, I, BinaryOp, Extra<'t, 's>> + Clone + 't,
 ) -> impl Parser<'t, I, Expr, Extra<'t, 's>> + Clone {
-    operand
+    let level = operand
         .clone()
         .foldl_with(op.then(operand).repeated(), |lhs, (op, rhs), e| Expr {
             kind: ExprKind::Binary {
@@ -181,7 +181,18 @@ fn binary<'t, 's: 't, I: TokenInput<'t, 's>>(
                 rhs: Box::new(rhs),
             },
             span: span(e.span()),
-        })
+        });
+    checkpoint(level)
+}
+
+/// Wraps a parser so that entering it checks the remaining stack and grows it
+/// when low (chumsky does this for every `recursive`). Debug builds inline whole
+/// combinator trees into frames of several kilobytes; without a check at each
+/// precedence level, one nesting step can outrun the stack's safety margin.
+fn checkpoint<'t, 's: 't, I: TokenInput<'t, 's>, O: 't>(
+    parser: impl Parser<'t, I, O, Extra<'t, 's>> + Clone + 't,
+) -> Boxed<'t, 't, I, O, Extra<'t, 's>> {
+    recursive(move |_| parser).boxed()
 }
 
 /// `shift_op = "<<" | ">>" | ">>>"`, the last two from adjacent `>` tokens.
@@ -295,7 +306,7 @@ fn cast<'t, 's: 't, I: TokenInput<'t, 's>>() -> impl Parser<'t, I, TypeRef, Extr
         Token::Tilde => (),
     };
     // `(List<Account>) [SELECT ...]` casts a query; `(a)[0]` indexes.
-    let query = just(Token::LBracket).then(word("select")).ignored();
+    let query = just(Token::LBracket).then(word("SELECT")).ignored();
     type_ref()
         .delimited_by(just(Token::LParen), just(Token::RParen))
         .then_ignore(starts_operand.or(query).rewind())

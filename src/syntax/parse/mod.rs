@@ -3,6 +3,7 @@
 //! `grammar/soql.ebnf`.
 
 mod base;
+mod depth;
 mod errors;
 mod expr;
 mod soql;
@@ -19,9 +20,7 @@ use crate::syntax::ast::{Script, SoqlQuery};
 use crate::syntax::source::{Diagnostic, SourceFile, Span};
 use crate::syntax::token::{Token, lex};
 
-/// How deeply brackets may nest. Deeper input is refused with a diagnostic
-/// rather than risking the stack in this and later stages.
-pub const MAX_NESTING: usize = 256;
+pub use depth::{MAX_CHAIN, MAX_DEPTH, MAX_NESTING};
 
 /// Parses an anonymous Apex script.
 pub fn parse_script(file: &SourceFile) -> Result<Script, Vec<Diagnostic>> {
@@ -35,7 +34,19 @@ pub fn parse_script(file: &SourceFile) -> Result<Script, Vec<Diagnostic>> {
         )
         .into_output_errors();
     diags.extend(errors::convert(&file.text, errors));
-    finish(stmts.map(|stmts| Script { stmts }), diags)
+    let script = stmts.map(|stmts| Script { stmts });
+    if let Some(at) = script.as_ref().and_then(depth::too_deep) {
+        diags.push(too_deep_diagnostic(at));
+    }
+    match finish(script, diags) {
+        Ok(script) => Ok(script),
+        Err((script, diags)) => {
+            if let Some(script) = script {
+                depth::dismantle(script);
+            }
+            Err(diags)
+        }
+    }
 }
 
 /// Parses the text of a dynamic SOQL query, as given to `Database.query`.
@@ -53,21 +64,28 @@ pub fn parse_soql(text: &str) -> Result<SoqlQuery, Vec<Diagnostic>> {
         )
         .into_output_errors();
     diags.extend(errors::convert(text, errors));
-    finish(query, diags)
+    if let Some(at) = query.as_ref().and_then(depth::query_too_deep) {
+        diags.push(too_deep_diagnostic(at));
+    }
+    match finish(query, diags) {
+        Ok(query) => Ok(query),
+        Err((query, diags)) => {
+            if let Some(query) = query {
+                depth::dismantle_query(query);
+            }
+            Err(diags)
+        }
+    }
 }
 
 type Spanned<'s> = (Token<'s>, SimpleSpan);
 
-/// Lexes the text and checks bracket nesting. When nesting is too deep the
-/// token list comes back empty, so nothing deep reaches the parser.
+/// Lexes the text and checks nesting and operator chains. When a limit is
+/// exceeded the token list comes back empty, so nothing deep reaches the parser.
 fn prepare(text: &str) -> (Vec<Spanned<'_>>, Vec<Diagnostic>) {
     let (tokens, mut diags) = lex(text);
-    if let Some(at) = too_deep(&tokens) {
-        diags.push(Diagnostic::new(
-            format!("Brackets nested more than {MAX_NESTING} deep"),
-            at,
-            "nested too deeply",
-        ));
+    if let Some(diag) = depth::token_limits(&tokens) {
+        diags.push(diag);
         return (Vec::new(), diags);
     }
     let tokens = tokens
@@ -77,28 +95,20 @@ fn prepare(text: &str) -> (Vec<Spanned<'_>>, Vec<Diagnostic>) {
     (tokens, diags)
 }
 
-/// The span of the first bracket opened beyond [`MAX_NESTING`], if any.
-fn too_deep(tokens: &[(Token<'_>, Span)]) -> Option<Span> {
-    let mut depth = 0usize;
-    for (tok, span) in tokens {
-        match tok {
-            Token::LParen | Token::LBracket | Token::LBrace => {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    return Some(span.clone());
-                }
-            }
-            Token::RParen | Token::RBracket | Token::RBrace => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    None
+fn too_deep_diagnostic(at: Span) -> Diagnostic {
+    let message = format!("Code nested more than {MAX_DEPTH} levels deep");
+    Diagnostic::new(message, at, "nested too deeply")
 }
 
-fn finish<T>(output: Option<T>, mut diags: Vec<Diagnostic>) -> Result<T, Vec<Diagnostic>> {
+/// The output when there are no diagnostics; otherwise the diagnostics in
+/// source order, with whatever output there was so the caller can free it.
+fn finish<T>(
+    output: Option<T>,
+    mut diags: Vec<Diagnostic>,
+) -> Result<T, (Option<T>, Vec<Diagnostic>)> {
     match output {
         Some(out) if diags.is_empty() => Ok(out),
-        _ => {
+        output => {
             if diags.is_empty() {
                 diags.push(Diagnostic::new(
                     "Invalid input",
@@ -107,7 +117,7 @@ fn finish<T>(output: Option<T>, mut diags: Vec<Diagnostic>) -> Result<T, Vec<Dia
                 ));
             }
             diags.sort_by_key(|d| d.span.start);
-            Err(diags)
+            Err((output, diags))
         }
     }
 }

@@ -24,13 +24,13 @@ pub(crate) fn soql_query<'t, 's: 't, I: TokenInput<'t, 's>>(
     bind: BoxedExpr<'t, 's, I>,
 ) -> impl Parser<'t, I, SoqlQuery, Extra<'t, 's>> + Clone {
     let value = soql_value(bind.clone());
-    let count = word("limit").ignore_then(count_value(bind.clone()));
-    let offset = word("offset").ignore_then(count_value(bind));
-    word("select")
+    let count = word("LIMIT").ignore_then(count_value(bind.clone()));
+    let offset = word("OFFSET").ignore_then(count_value(bind));
+    word("SELECT")
         .ignore_then(select_list())
-        .then_ignore(word("from"))
+        .then_ignore(word("FROM"))
         .then(ident())
-        .then(word("where").ignore_then(condition(value)).or_not())
+        .then(word("WHERE").ignore_then(condition(value)).or_not())
         .then(order_by().or_not())
         .then(count.or_not())
         .then(offset.or_not())
@@ -52,7 +52,7 @@ pub(crate) fn soql_query<'t, 's: 't, I: TokenInput<'t, 's>>(
 /// `select_item = "COUNT" "(" ")" | field_path`
 fn select_list<'t, 's: 't, I: TokenInput<'t, 's>>()
 -> impl Parser<'t, I, Vec<SoqlSelect>, Extra<'t, 's>> + Clone {
-    let count = word("count")
+    let count = word("COUNT")
         .then(just(Token::LParen))
         .then(just(Token::RParen))
         .map_with(|_, e| SoqlSelect::Count(span(e.span())));
@@ -82,17 +82,17 @@ fn condition<'t, 's: 't, I: TokenInput<'t, 's>>(
     recursive(|condition| {
         let grouped = condition.delimited_by(just(Token::LParen), just(Token::RParen));
         let atom = grouped.or(comparison(value));
-        let not_condition = word("not")
+        let not_condition = word("NOT")
             .repeated()
             .foldr(atom, |_, c| SoqlCond::Not(Box::new(c)));
         let and_condition = not_condition
             .clone()
-            .foldl(word("and").ignore_then(not_condition).repeated(), |a, b| {
+            .foldl(word("AND").ignore_then(not_condition).repeated(), |a, b| {
                 SoqlCond::And(Box::new(a), Box::new(b))
             });
         and_condition
             .clone()
-            .foldl(word("or").ignore_then(and_condition).repeated(), |a, b| {
+            .foldl(word("OR").ignore_then(and_condition).repeated(), |a, b| {
                 SoqlCond::Or(Box::new(a), Box::new(b))
             })
     })
@@ -138,9 +138,9 @@ fn soql_op<'t, 's: 't, I: TokenInput<'t, 's>>() -> impl Parser<'t, I, SoqlOp, Ex
     };
     choice((
         symbol,
-        word("like").to(SoqlOp::Like),
-        word("in").to(SoqlOp::In),
-        word("not").then(word("in")).to(SoqlOp::NotIn),
+        word("LIKE").to(SoqlOp::Like),
+        word("IN").to(SoqlOp::In),
+        word("NOT").then(word("IN")).to(SoqlOp::NotIn),
     ))
     .labelled("comparison operator")
 }
@@ -158,7 +158,7 @@ fn soql_value<'t, 's: 't, I: TokenInput<'t, 's>>(
     choice((bind_expr(bind), soql_literal(), list)).labelled("value")
 }
 
-/// `bind = ":" member_chain`
+/// `bind_expr = ":" member_chain`
 fn bind_expr<'t, 's: 't, I: TokenInput<'t, 's>>(
     bind: BoxedExpr<'t, 's, I>,
 ) -> impl Parser<'t, I, SoqlValue, Extra<'t, 's>> + Clone {
@@ -205,8 +205,8 @@ fn count_value<'t, 's: 't, I: TokenInput<'t, 's>>(
 /// `order_item = field_path ("ASC" | "DESC")? ("NULLS" ("FIRST" | "LAST"))?`
 fn order_by<'t, 's: 't, I: TokenInput<'t, 's>>()
 -> impl Parser<'t, I, Vec<SoqlOrder>, Extra<'t, 's>> + Clone {
-    let direction = word("asc").to(false).or(word("desc").to(true));
-    let nulls = word("nulls").ignore_then(word("first").to(true).or(word("last").to(false)));
+    let direction = word("ASC").to(false).or(word("DESC").to(true));
+    let nulls = word("NULLS").ignore_then(word("FIRST").to(true).or(word("LAST").to(false)));
     let item = field_path()
         .then(direction.or_not())
         .then(nulls.or_not())
@@ -215,7 +215,7 @@ fn order_by<'t, 's: 't, I: TokenInput<'t, 's>>()
             descending: descending.unwrap_or(false),
             nulls_first,
         });
-    word("order")
-        .then(word("by"))
+    word("ORDER")
+        .then(word("BY"))
         .ignore_then(item.separated_by(just(Token::Comma)).at_least(1).collect())
 }

@@ -1,6 +1,7 @@
 //! Statements of anonymous Apex: declarations, expressions, DML, blocks and
 //! control flow.
 
+use chumsky::input::InputRef;
 use chumsky::prelude::*;
 
 use super::base::{Extra, TokenInput, custom, ident, member_name, semi, span};
@@ -47,15 +48,18 @@ pub(crate) fn statement<'t, 's: 't, I: TokenInput<'t, 's>>()
                 .then_ignore(semi())
                 .map(StmtKind::Return),
         ));
+        // Each alternative is boxed: chumsky inlines combinators into one
+        // stack frame, and an unboxed choice of all statements makes a frame
+        // too big for its stack-growth checks in debug builds.
         let kind = choice((
-            block(stmt.clone()),
-            if_stmt(stmt.clone(), expr.clone()),
-            while_stmt(stmt.clone(), expr.clone()),
-            for_stmt(stmt, expr.clone()),
-            jump,
-            dml_stmt(expr.clone()),
-            local_decl(expr.clone()).then_ignore(semi()),
-            expr_stmt(expr).then_ignore(semi()),
+            block(stmt.clone()).boxed(),
+            if_stmt(stmt.clone(), expr.clone()).boxed(),
+            while_stmt(stmt.clone(), expr.clone()).boxed(),
+            for_stmt(stmt, expr.clone()).boxed(),
+            jump.boxed(),
+            dml_stmt(expr.clone()).boxed(),
+            local_decl(expr.clone()).then_ignore(semi()).boxed(),
+            expr_stmt(expr).then_ignore(semi()).boxed(),
         ))
         .labelled("statement");
         kind.map_with(|kind, e| Stmt {
@@ -67,15 +71,68 @@ pub(crate) fn statement<'t, 's: 't, I: TokenInput<'t, 's>>()
     })
 }
 
-/// Recovery: skip to the end of the broken statement (its `;`, or before the
-/// `}` that closes the enclosing block) and carry on after it.
+/// Recovery: skip to the end of the broken statement and carry on after it.
+/// The statement ends at a `;` outside parentheses, after a `{ ... }` body, or
+/// before the `}` that closes the enclosing block. A `{` right after `>` or
+/// `]` opens a collection initialiser and does not end the statement.
 fn skip_statement<'t, 's: 't, I: TokenInput<'t, 's>>()
 -> impl Parser<'t, I, Stmt, Extra<'t, 's>> + Clone {
-    none_of([Token::Semi, Token::RBrace])
-        .repeated()
-        .at_least(1)
-        .then(just(Token::Semi).or_not())
-        .map_with(|_, e| placeholder(e.span()))
+    chumsky::primitive::custom(|inp: &mut InputRef<'t, '_, I, Extra<'t, 's>>| {
+        let before = inp.cursor();
+        let mut parens = 0usize;
+        let mut consumed = 0usize;
+        let mut previous = None;
+        while let Some(tok) = inp.peek() {
+            match &tok {
+                Token::RBrace => break,
+                Token::Semi if parens == 0 => {
+                    inp.next();
+                    consumed += 1;
+                    break;
+                }
+                Token::LBrace => {
+                    consumed += skip_braces(inp);
+                    if !matches!(previous, Some(Token::Gt | Token::RBracket)) {
+                        break;
+                    }
+                }
+                other => {
+                    match other {
+                        Token::LParen => parens += 1,
+                        Token::RParen => parens = parens.saturating_sub(1),
+                        _ => {}
+                    }
+                    inp.next();
+                    consumed += 1;
+                }
+            }
+            previous = Some(tok);
+        }
+        let at = inp.span_since(&before);
+        if consumed == 0 {
+            return Err(Rich::custom(at, "nothing to skip"));
+        }
+        Ok(placeholder(at))
+    })
+}
+
+/// Skips a `{ ... }` group, nested groups included, or to the end of input.
+/// Returns how many tokens it skipped.
+fn skip_braces<'t, 's: 't, I: TokenInput<'t, 's>>(
+    inp: &mut InputRef<'t, '_, I, Extra<'t, 's>>,
+) -> usize {
+    let mut depth = 0usize;
+    let mut count = 0usize;
+    while let Some(tok) = inp.next() {
+        count += 1;
+        match tok {
+            Token::LBrace => depth += 1,
+            Token::RBrace if depth <= 1 => break,
+            Token::RBrace => depth -= 1,
+            _ => {}
+        }
+    }
+    count
 }
 
 /// The statement standing in for one that failed to parse; the script as a

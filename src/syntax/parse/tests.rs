@@ -169,7 +169,8 @@ fn ident_at(select: &[SoqlSelect]) -> Ident {
 #[test]
 fn more_sample_statements_parse() {
     let s = parse(
-        "List<User> us = [SELECT Id, Username FROM User WHERE Username = :name OR Alias IN :aliases];\
+        "List<User> us = [SELECT Id, Username FROM User \
+         WHERE Username = :name OR Alias IN :aliases];\
          delete us; Integer i = 0; i++; String s = 'it\\'s'; /* c */ // c",
     );
     assert_eq!(s.stmts.len(), 5);
@@ -198,7 +199,8 @@ fn more_sample_statements_parse() {
         panic!()
     };
     assert!(
-        matches!(&vars[0].1, Some(Expr { kind: ExprKind::Literal(Literal::String(t)), .. }) if t == "it's")
+        matches!(&vars[0].1, Some(Expr { kind: ExprKind::Literal(Literal::String(t)), .. })
+            if t == "it's")
     );
 }
 
@@ -331,7 +333,8 @@ fn control_flow() {
 #[test]
 fn dml_statements() {
     let s = parse(
-        "insert a; update b; upsert c Ext__c; upsert d Account.Fields.Ext__c; delete e; undelete f; upsert g;",
+        "insert a; update b; upsert c Ext__c; upsert d Account.Fields.Ext__c; \
+         delete e; undelete f; upsert g;",
     );
     let keys: Vec<_> = s
         .stmts
@@ -441,6 +444,204 @@ fn lex_errors_are_reported_once_in_context() {
 #[test]
 fn nested_generics_close_with_adjacent_angles() {
     parse(
-        "List<List<String>> a; Map<String, Map<String, List<Integer>>> b = new Map<String, Map<String, List<Integer>>>();",
+        "List<List<String>> a; Map<String, Map<String, List<Integer>>> b = \
+         new Map<String, Map<String, List<Integer>>>();",
     );
+}
+
+/// Parses without caring about the outcome; the point is that it returns.
+fn survive(text: &str) {
+    let _ = parse_script(&SourceFile::new("t.apex", text));
+    let _ = parse_soql(text);
+}
+
+#[test]
+fn every_prefix_of_a_script_is_handled() {
+    let sample = format!(
+        "{CONTACTLESS}List<User> us = \
+         [SELECT Id FROM User WHERE Alias IN :a ORDER BY Name LIMIT :n];\
+         for (User x : us) {{ if (x.Id != null) {{ x.Alias = 'a\\'b'; }} else {{ break; }} }}\
+         Map<String, List<Integer>> m = \
+         new Map<String, List<Integer>>{{'k' => new List<Integer>{{1}}}};\
+         Integer i = (Integer) m.get('k')[0] >>> 2; upsert us Ext__c; /* done */"
+    );
+    for (i, _) in sample.char_indices() {
+        survive(&sample[..i]);
+        survive(&sample[i..]);
+    }
+}
+
+#[test]
+fn malformed_fragments_are_handled() {
+    let cases = [
+        "'",
+        "'''",
+        "'abc",
+        "'\\",
+        "'\\u12",
+        "/*",
+        "/* x",
+        "*/",
+        "\"",
+        "#",
+        "é",
+        "\0",
+        "}",
+        "{",
+        ")",
+        "(",
+        "[",
+        "]",
+        "[SELECT",
+        "[SELECT Id FROM",
+        "x = [SELECT Id FROM A WHERE",
+        "new",
+        "new List<",
+        "new Map<String,",
+        "a ?",
+        "a ? b :",
+        "for (",
+        "for (;;",
+        "if (",
+        "upsert",
+        "final",
+        "List<List<String>",
+        "x = :y;",
+        "x = 1L + 99999999999999999999L;",
+        "x = 1.5d + 1e400d;",
+        "x >>>>= 1;",
+        "a > > b;",
+        "(((",
+        "]]]",
+        "x = (Integer);",
+    ];
+    for case in cases {
+        survive(case);
+    }
+}
+
+#[test]
+fn random_input_is_handled() {
+    let vocab = [
+        "x",
+        "User",
+        "(",
+        ")",
+        "[",
+        "]",
+        "{",
+        "}",
+        ";",
+        ",",
+        ".",
+        "?.",
+        "?",
+        ":",
+        "=",
+        "==",
+        "<",
+        ">",
+        "+",
+        "-",
+        "++",
+        "!",
+        "new",
+        "insert",
+        "if",
+        "else",
+        "for",
+        "SELECT",
+        "FROM",
+        "WHERE",
+        "IN",
+        "'s'",
+        "1",
+        "2.5",
+        "null",
+        "=>",
+        "List",
+        "Map",
+        "instanceof",
+        "'",
+    ];
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for _ in 0..300 {
+        let len = (next() % 40) as usize;
+        let soup: Vec<&str> = (0..len)
+            .map(|_| vocab[(next() as usize) % vocab.len()])
+            .collect();
+        survive(&soup.join(" "));
+        let bytes: Vec<u8> = (0..len).map(|_| next() as u8).collect();
+        survive(&String::from_utf8_lossy(&bytes));
+    }
+}
+
+#[test]
+fn deep_nesting_is_refused_not_overflowed() {
+    for open in ["(", "[", "{"] {
+        let d = errors(&open.repeat(10_000));
+        assert!(d[0].message.contains("nested"), "{d:?}");
+    }
+    let d = errors(&format!(
+        "x = {}1{};",
+        "(".repeat(10_000),
+        ")".repeat(10_000)
+    ));
+    assert!(d[0].message.contains("nested"), "{d:?}");
+}
+
+#[test]
+fn moderate_nesting_parses() {
+    let n = MAX_NESTING - 1;
+    parse(&format!("x = {}1{};", "(".repeat(n), ")".repeat(n)));
+}
+
+#[test]
+fn long_chains_do_not_overflow() {
+    let n = 10_000;
+    survive(&format!("x = {}1;", "- ".repeat(n)));
+    survive(&format!("x = {}1;", "!".repeat(n)));
+    survive(&format!("x = {}1;", "a + ".repeat(n)));
+    survive(&format!("{}1;", "a = ".repeat(n)));
+    survive(&format!("x = {}1;", "c ? 1 : ".repeat(n)));
+    survive(&format!("x = a{};", ".b".repeat(n)));
+    survive(&format!("{}x = 1;", "if (a) ".repeat(n)));
+    survive(&format!("if (a) x = 1;{}", " else if (a) x = 1;".repeat(n)));
+    survive(&format!("List{} x;", "<List".repeat(n)));
+    survive(&format!("SELECT Id FROM A WHERE {}a = 1", "NOT ".repeat(n)));
+}
+
+#[test]
+fn deep_trees_are_refused_with_a_diagnostic() {
+    let d = errors(&format!("x = {}1;", "a + ".repeat(MAX_DEPTH + 10)));
+    assert!(d[0].message.contains("nested more than"), "{d:?}");
+    let d = errors(&format!("x = {}1;", "a + ".repeat(MAX_CHAIN + 10)));
+    assert!(d[0].message.contains("too complex"), "{d:?}");
+    parse(&format!("x = {}1;", "a + ".repeat(MAX_DEPTH / 2)));
+}
+#[test]
+fn labels_name_the_closing_token_not_every_operator() {
+    let d = errors("x = (1 + 2;");
+    assert_eq!(
+        (d[0].message.as_str(), d[0].label.as_str()),
+        ("Unexpected token ';'.", "expected ')'")
+    );
+    let d = errors("x = a ? b;");
+    assert_eq!(d[0].label, "expected ':'");
+    let d = errors("List<User> us = [SELECT FROM User];");
+    assert_eq!(d[0].label, "expected ',' or FROM");
+}
+
+#[test]
+fn recovery_skips_a_broken_loop_header_and_its_body() {
+    let d = errors("for (Integer i = 0; i < 3; i++ { }\nx = ;");
+    assert_eq!(d.len(), 2, "{d:?}");
+    assert_eq!(d[0].message, "Unexpected token '{'.");
+    assert_eq!(d[1].label, "expected an expression");
 }

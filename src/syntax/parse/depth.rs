@@ -1,0 +1,381 @@
+//! Bounds on how deep a parsed tree may be, so that no stage that walks it
+//! recursively (checking, running, even dropping it) can exhaust the stack.
+//!
+//! Two guards: [`token_limits`] refuses input before parsing when brackets
+//! nest too deeply or one statement chains too many operators; [`too_deep`]
+//! measures the finished tree without recursion, and [`dismantle`] frees a
+//! refused tree one node at a time.
+
+use crate::syntax::ast::{
+    Expr, ExprKind, NewInit, Script, SoqlCond, SoqlQuery, SoqlValue, Stmt, StmtKind, TypeRef,
+};
+use crate::syntax::source::{Diagnostic, Span};
+use crate::syntax::token::Token;
+
+/// How deeply brackets may nest.
+pub const MAX_NESTING: usize = 256;
+/// How many nodes deep a statement or expression tree may be.
+pub const MAX_DEPTH: usize = 500;
+/// How many chaining operators one statement (the text between `;`, `{` and
+/// `}`) may hold. Each can add a level to the tree, and a tree is built in
+/// full before it can be measured.
+pub const MAX_CHAIN: usize = 2_000;
+
+/// Checks bracket nesting and operator chains in the token stream.
+pub(super) fn token_limits(tokens: &[(Token<'_>, Span)]) -> Option<Diagnostic> {
+    let mut depth = 0usize;
+    let mut chain = 0usize;
+    for (tok, span) in tokens {
+        match tok {
+            Token::LParen | Token::LBracket | Token::LBrace => depth += 1,
+            Token::RParen | Token::RBracket | Token::RBrace => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth > MAX_NESTING {
+            let message = format!("Brackets nested more than {MAX_NESTING} deep");
+            return Some(Diagnostic::new(message, span.clone(), "nested too deeply"));
+        }
+        if matches!(tok, Token::Semi | Token::LBrace | Token::RBrace) {
+            chain = 0;
+        } else if chains(tok) {
+            chain += 1;
+            if chain > MAX_CHAIN {
+                let message = format!("Statement too complex: more than {MAX_CHAIN} operators");
+                return Some(Diagnostic::new(
+                    message,
+                    span.clone(),
+                    "split this statement",
+                ));
+            }
+        }
+    }
+    None
+}
+
+/// Tokens that may add a level to a tree: operators, member access, generic
+/// brackets, statement keywords and the SOQL connectives.
+fn chains(tok: &Token<'_>) -> bool {
+    match tok {
+        Token::Ident(w) => ["and", "or", "not"]
+            .iter()
+            .any(|k| w.eq_ignore_ascii_case(k)),
+        Token::Str(_) | Token::Integer(_) | Token::Long(_) | Token::Decimal(_) => false,
+        Token::Double(_) | Token::Error(_) | Token::Null | Token::True | Token::False => false,
+        Token::Comma | Token::Semi | Token::Colon | Token::New | Token::Final => false,
+        Token::LParen | Token::RParen | Token::LBracket | Token::RBracket => false,
+        Token::LBrace | Token::RBrace | Token::BlockComment => false,
+        _ => true,
+    }
+}
+
+/// A node of any kind, borrowed.
+enum Node<'a> {
+    Stmt(&'a Stmt),
+    Expr(&'a Expr),
+    Cond(&'a SoqlCond),
+    Value(&'a SoqlValue),
+    Type(&'a TypeRef),
+}
+
+/// The span of the first node deeper than [`MAX_DEPTH`], if any.
+pub(super) fn too_deep(script: &Script) -> Option<Span> {
+    deepest(script.stmts.iter().map(Node::Stmt).collect())
+}
+
+/// The same for a query on its own.
+pub(super) fn query_too_deep(query: &SoqlQuery) -> Option<Span> {
+    let mut roots = Vec::new();
+    query_children(query, &mut roots);
+    deepest(roots)
+}
+
+fn deepest(roots: Vec<Node<'_>>) -> Option<Span> {
+    let mut stack: Vec<(Node<'_>, usize)> = roots.into_iter().map(|n| (n, 1)).collect();
+    let mut children = Vec::new();
+    while let Some((node, depth)) = stack.pop() {
+        if depth > MAX_DEPTH {
+            return Some(node_span(&node));
+        }
+        node_children(node, &mut children);
+        stack.extend(children.drain(..).map(|c| (c, depth + 1)));
+    }
+    None
+}
+
+fn node_span(node: &Node<'_>) -> Span {
+    match node {
+        Node::Stmt(s) => s.span.clone(),
+        Node::Expr(e) => e.span.clone(),
+        Node::Type(t) => t.span.clone(),
+        Node::Cond(SoqlCond::Compare { span, .. }) => span.clone(),
+        Node::Value(SoqlValue::Literal(_, span) | SoqlValue::List(_, span)) => span.clone(),
+        Node::Value(SoqlValue::Bind(e)) => e.span.clone(),
+        Node::Cond(_) => 0..0,
+    }
+}
+
+fn node_children<'a>(node: Node<'a>, out: &mut Vec<Node<'a>>) {
+    match node {
+        Node::Stmt(s) => stmt_children(s, out),
+        Node::Expr(e) => expr_children(e, out),
+        Node::Cond(c) => match c {
+            SoqlCond::And(a, b) | SoqlCond::Or(a, b) => out.extend([Node::Cond(a), Node::Cond(b)]),
+            SoqlCond::Not(a) => out.push(Node::Cond(a)),
+            SoqlCond::Compare { value, .. } => out.push(Node::Value(value)),
+        },
+        Node::Value(v) => match v {
+            SoqlValue::Literal(..) => {}
+            SoqlValue::List(items, _) => out.extend(items.iter().map(Node::Value)),
+            SoqlValue::Bind(e) => out.push(Node::Expr(e)),
+        },
+        Node::Type(t) => out.extend(t.args.iter().map(Node::Type)),
+    }
+}
+
+fn stmt_children<'a>(stmt: &'a Stmt, out: &mut Vec<Node<'a>>) {
+    match &stmt.kind {
+        StmtKind::Local { ty, vars } => {
+            out.push(Node::Type(ty));
+            out.extend(vars.iter().filter_map(|(_, e)| e.as_ref()).map(Node::Expr));
+        }
+        StmtKind::Expr(e) | StmtKind::Dml { target: e, .. } => out.push(Node::Expr(e)),
+        StmtKind::Return(e) => out.extend(e.iter().map(Node::Expr)),
+        StmtKind::Block(stmts) => out.extend(stmts.iter().map(Node::Stmt)),
+        StmtKind::If {
+            cond,
+            then,
+            otherwise,
+        } => {
+            out.extend([Node::Expr(cond), Node::Stmt(then)]);
+            out.extend(otherwise.iter().map(|s| Node::Stmt(s)));
+        }
+        StmtKind::While { cond, body } => out.extend([Node::Expr(cond), Node::Stmt(body)]),
+        StmtKind::For {
+            init,
+            cond,
+            update,
+            body,
+        } => {
+            out.extend(init.iter().map(|s| Node::Stmt(s)));
+            out.extend(cond.iter().chain(update).map(Node::Expr));
+            out.push(Node::Stmt(body));
+        }
+        StmtKind::ForEach {
+            ty, iterable, body, ..
+        } => {
+            out.extend([Node::Type(ty), Node::Expr(iterable), Node::Stmt(body)]);
+        }
+        StmtKind::Break | StmtKind::Continue => {}
+    }
+}
+
+fn expr_children<'a>(expr: &'a Expr, out: &mut Vec<Node<'a>>) {
+    match &expr.kind {
+        ExprKind::Literal(_) | ExprKind::Name(_) => {}
+        ExprKind::Field { target, .. } => out.push(Node::Expr(target)),
+        ExprKind::Call { target, args, .. } => {
+            out.extend(target.iter().map(|t| Node::Expr(t)));
+            out.extend(args.iter().map(Node::Expr));
+        }
+        ExprKind::Index { target, index } => out.extend([Node::Expr(target), Node::Expr(index)]),
+        ExprKind::New { ty, init } => {
+            out.push(Node::Type(ty));
+            new_init_children(init, out);
+        }
+        ExprKind::Unary { expr, .. } => out.push(Node::Expr(expr)),
+        ExprKind::Binary { lhs, rhs, .. } => out.extend([Node::Expr(lhs), Node::Expr(rhs)]),
+        ExprKind::Assign { target, value, .. } => {
+            out.extend([Node::Expr(target), Node::Expr(value)]);
+        }
+        ExprKind::Ternary {
+            cond,
+            then,
+            otherwise,
+        } => {
+            out.extend([Node::Expr(cond), Node::Expr(then), Node::Expr(otherwise)]);
+        }
+        ExprKind::Cast { ty, expr } | ExprKind::InstanceOf { expr, ty } => {
+            out.extend([Node::Type(ty), Node::Expr(expr)]);
+        }
+        ExprKind::Soql(q) => query_children(q, out),
+    }
+}
+
+fn new_init_children<'a>(init: &'a NewInit, out: &mut Vec<Node<'a>>) {
+    match init {
+        NewInit::Args(items) | NewInit::Elements(items) => out.extend(items.iter().map(Node::Expr)),
+        NewInit::Fields(fields) => out.extend(fields.iter().map(|(_, e)| Node::Expr(e))),
+        NewInit::Pairs(pairs) => {
+            out.extend(
+                pairs
+                    .iter()
+                    .flat_map(|(k, v)| [Node::Expr(k), Node::Expr(v)]),
+            );
+        }
+        NewInit::ArraySize(n) => out.push(Node::Expr(n)),
+    }
+}
+
+fn query_children<'a>(query: &'a SoqlQuery, out: &mut Vec<Node<'a>>) {
+    out.extend(query.filter.iter().map(Node::Cond));
+    out.extend(query.limit.iter().chain(&query.offset).map(Node::Value));
+}
+
+/// A node of any kind, owned, for taking a tree apart.
+enum Owned {
+    Stmt(Stmt),
+    Expr(Expr),
+    Cond(SoqlCond),
+    Value(SoqlValue),
+    Type(TypeRef),
+}
+
+/// Frees a script without recursion, however deep it is.
+pub(super) fn dismantle(script: Script) {
+    dismantle_nodes(script.stmts.into_iter().map(Owned::Stmt).collect());
+}
+
+/// Frees a query without recursion.
+pub(super) fn dismantle_query(query: SoqlQuery) {
+    let mut nodes = Vec::new();
+    take_query(query, &mut nodes);
+    dismantle_nodes(nodes);
+}
+
+fn dismantle_nodes(mut stack: Vec<Owned>) {
+    // Each node is emptied of its children before it drops, so every drop is
+    // shallow.
+    while let Some(node) = stack.pop() {
+        match node {
+            Owned::Stmt(s) => take_stmt(s, &mut stack),
+            Owned::Expr(e) => take_expr(e, &mut stack),
+            Owned::Cond(c) => take_cond(c, &mut stack),
+            Owned::Value(v) => take_value(v, &mut stack),
+            Owned::Type(t) => stack.extend(t.args.into_iter().map(Owned::Type)),
+        }
+    }
+}
+
+fn take_stmt(stmt: Stmt, out: &mut Vec<Owned>) {
+    let expr = |e: Expr| Owned::Expr(e);
+    let boxed = |s: Box<Stmt>| Owned::Stmt(*s);
+    match stmt.kind {
+        StmtKind::Local { ty, vars } => {
+            out.push(Owned::Type(ty));
+            out.extend(vars.into_iter().filter_map(|(_, e)| e).map(expr));
+        }
+        StmtKind::Expr(e) | StmtKind::Dml { target: e, .. } => out.push(expr(e)),
+        StmtKind::Return(e) => out.extend(e.map(expr)),
+        StmtKind::Block(stmts) => out.extend(stmts.into_iter().map(Owned::Stmt)),
+        StmtKind::If {
+            cond,
+            then,
+            otherwise,
+        } => {
+            out.extend([expr(cond), boxed(then)]);
+            out.extend(otherwise.map(boxed));
+        }
+        StmtKind::While { cond, body } => out.extend([expr(cond), boxed(body)]),
+        StmtKind::For {
+            init,
+            cond,
+            update,
+            body,
+        } => {
+            out.extend(init.map(boxed));
+            out.extend(cond.into_iter().chain(update).map(expr));
+            out.push(boxed(body));
+        }
+        StmtKind::ForEach {
+            ty, iterable, body, ..
+        } => {
+            out.extend([Owned::Type(ty), expr(iterable), boxed(body)]);
+        }
+        StmtKind::Break | StmtKind::Continue => {}
+    }
+}
+
+fn take_expr(expr: Expr, out: &mut Vec<Owned>) {
+    let boxed = |e: Box<Expr>| Owned::Expr(*e);
+    match expr.kind {
+        ExprKind::Literal(_) | ExprKind::Name(_) => {}
+        ExprKind::Field { target, .. } | ExprKind::Unary { expr: target, .. } => {
+            out.push(boxed(target));
+        }
+        ExprKind::Call { target, args, .. } => {
+            out.extend(target.map(boxed));
+            out.extend(args.into_iter().map(Owned::Expr));
+        }
+        ExprKind::Index {
+            target: a,
+            index: b,
+        }
+        | ExprKind::Binary { lhs: a, rhs: b, .. }
+        | ExprKind::Assign {
+            target: a,
+            value: b,
+            ..
+        } => out.extend([boxed(a), boxed(b)]),
+        ExprKind::New { ty, init } => {
+            out.push(Owned::Type(ty));
+            take_new_init(init, out);
+        }
+        ExprKind::Ternary {
+            cond,
+            then,
+            otherwise,
+        } => {
+            out.extend([boxed(cond), boxed(then), boxed(otherwise)]);
+        }
+        ExprKind::Cast { ty, expr } | ExprKind::InstanceOf { expr, ty } => {
+            out.extend([Owned::Type(ty), boxed(expr)]);
+        }
+        ExprKind::Soql(q) => take_query(*q, out),
+    }
+}
+
+fn take_new_init(init: NewInit, out: &mut Vec<Owned>) {
+    match init {
+        NewInit::Args(items) | NewInit::Elements(items) => {
+            out.extend(items.into_iter().map(Owned::Expr));
+        }
+        NewInit::Fields(fields) => out.extend(fields.into_iter().map(|(_, e)| Owned::Expr(e))),
+        NewInit::Pairs(pairs) => {
+            out.extend(
+                pairs
+                    .into_iter()
+                    .flat_map(|(k, v)| [Owned::Expr(k), Owned::Expr(v)]),
+            );
+        }
+        NewInit::ArraySize(n) => out.push(Owned::Expr(*n)),
+    }
+}
+
+fn take_query(query: SoqlQuery, out: &mut Vec<Owned>) {
+    out.extend(query.filter.map(Owned::Cond));
+    out.extend(
+        query
+            .limit
+            .into_iter()
+            .chain(query.offset)
+            .map(Owned::Value),
+    );
+}
+
+fn take_cond(cond: SoqlCond, out: &mut Vec<Owned>) {
+    match cond {
+        SoqlCond::And(a, b) | SoqlCond::Or(a, b) => {
+            out.extend([Owned::Cond(*a), Owned::Cond(*b)]);
+        }
+        SoqlCond::Not(a) => out.push(Owned::Cond(*a)),
+        SoqlCond::Compare { value, .. } => out.push(Owned::Value(value)),
+    }
+}
+
+fn take_value(value: SoqlValue, out: &mut Vec<Owned>) {
+    match value {
+        SoqlValue::Literal(..) => {}
+        SoqlValue::List(items, _) => out.extend(items.into_iter().map(Owned::Value)),
+        SoqlValue::Bind(e) => out.push(Owned::Expr(*e)),
+    }
+}
