@@ -23,7 +23,11 @@ impl Name {
         } else {
             text.into()
         };
-        let text = if *folded == *text { folded.clone() } else { text.into() };
+        let text = if *folded == *text {
+            folded.clone()
+        } else {
+            text.into()
+        };
         Name { text, folded }
     }
 

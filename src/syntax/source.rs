@@ -20,7 +20,10 @@ pub struct SourceFile {
 impl SourceFile {
     /// Makes a source file from a name and its text.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> SourceFile {
-        SourceFile { name: name.into(), text: text.into() }
+        SourceFile {
+            name: name.into(),
+            text: text.into(),
+        }
     }
 
     /// The 1-based line and column (in characters) of a byte offset.
@@ -55,7 +58,11 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// Makes a diagnostic whose label repeats nothing of the headline.
     pub fn new(message: impl Into<String>, span: Span, label: impl Into<String>) -> Diagnostic {
-        Diagnostic { message: message.into(), span, label: label.into() }
+        Diagnostic {
+            message: message.into(),
+            span,
+            label: label.into(),
+        }
     }
 }
 
