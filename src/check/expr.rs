@@ -51,12 +51,13 @@ impl Checker {
             E::Soql(q) => self.soql(q, span),
             E::Cast { .. } => Err(self.unsupported("casts", span)),
             E::InstanceOf { .. } => Err(self.unsupported("instanceof", span)),
+            E::Sosl(_) => Err(self.unsupported("SOSL searches", span)),
         }
     }
 
     /// A construct the parser accepts but this runtime cannot run yet.
     pub(super) fn unsupported(&mut self, what: &str, span: &Span) -> Reported {
-        let msg = format!("{what} are not supported by apexlite yet");
+        let msg = format!("apexlite does not support {what} yet");
         self.error(msg, span, "not supported yet")
     }
 

@@ -20,6 +20,12 @@ use types::Type;
 /// Checks an anonymous script and resolves it for the interpreter.
 pub fn check_script(script: &ast::Script) -> Result<Program, Vec<Diagnostic>> {
     let mut checker = Checker::default();
+    for m in &script.methods {
+        checker.unsupported("methods declared in anonymous blocks", &m.span);
+    }
+    for t in &script.types {
+        checker.unsupported("types declared in anonymous blocks", &t.span);
+    }
     let body = checker.block(&script.stmts);
     if checker.errors.is_empty() {
         Ok(Program {

@@ -62,6 +62,10 @@ impl Checker {
             StmtKind::Break => Ok(Stmt::Break),
             StmtKind::Continue => Ok(Stmt::Continue),
             StmtKind::Return(None) => Ok(Stmt::Return),
+            StmtKind::DoWhile { .. } => Err(self.unsupported("do-while loops", &s.span)),
+            StmtKind::Throw(_) => Err(self.unsupported("throw statements", &s.span)),
+            StmtKind::Try { .. } => Err(self.unsupported("try statements", &s.span)),
+            StmtKind::Switch { .. } => Err(self.unsupported("switch statements", &s.span)),
             StmtKind::Return(Some(e)) => {
                 let msg = "Void method must not return a value";
                 Err(self.error(msg, &e.span, "anonymous Apex returns nothing"))

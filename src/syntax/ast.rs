@@ -20,6 +20,234 @@ pub struct Ident {
 pub struct Script {
     /// The top-level statements.
     pub stmts: Vec<Stmt>,
+    /// Methods declared at the top level of the block (`Integer twice(Integer x) {...}`).
+    pub methods: Vec<MethodDecl>,
+    /// Classes, interfaces and enums declared in the block.
+    pub types: Vec<TypeDecl>,
+}
+
+/// A source file of a project: one `.cls` type or one `.trigger`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Unit {
+    /// A class, interface or enum file.
+    Type(TypeDecl),
+    /// A trigger file.
+    Trigger(TriggerDecl),
+}
+
+/// `@Name` or `@Name(key = value, ...)`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Annotation {
+    /// The annotation name, e.g. `isTest`.
+    pub name: Ident,
+    /// `key = value` pairs; a bare value has no key.
+    pub args: Vec<(Option<Ident>, Expr)>,
+    /// The whole annotation.
+    pub span: Span,
+}
+
+/// Modifier keywords in front of a declaration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Modifier {
+    /// `public`
+    Public,
+    /// `private`
+    Private,
+    /// `protected`
+    Protected,
+    /// `global`
+    Global,
+    /// `static`
+    Static,
+    /// `final`
+    Final,
+    /// `abstract`
+    Abstract,
+    /// `virtual`
+    Virtual,
+    /// `override`
+    Override,
+    /// `transient`
+    Transient,
+    /// `testMethod`
+    TestMethod,
+    /// `webservice`
+    WebService,
+    /// `with sharing`
+    WithSharing,
+    /// `without sharing`
+    WithoutSharing,
+    /// `inherited sharing`
+    InheritedSharing,
+}
+
+/// Annotations and modifier keywords of a declaration.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Modifiers {
+    /// Annotations in order.
+    pub annotations: Vec<Annotation>,
+    /// Modifier keywords in order.
+    pub words: Vec<Modifier>,
+}
+
+impl Modifiers {
+    /// True when the keyword is present.
+    pub fn has(&self, m: Modifier) -> bool {
+        self.words.contains(&m)
+    }
+
+    /// The annotation of that name (any case), if present.
+    pub fn annotation(&self, name: &str) -> Option<&Annotation> {
+        self.annotations.iter().find(|a| a.name.name.is(name))
+    }
+}
+
+/// A class, interface or enum declaration.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TypeDecl {
+    /// Annotations and modifiers.
+    pub modifiers: Modifiers,
+    /// The type's name.
+    pub name: Ident,
+    /// What kind of type, with its body.
+    pub kind: TypeDeclKind,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// The kinds of type declarations.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TypeDeclKind {
+    /// `class Name [extends T] [implements I, J] { members }`
+    Class(ClassBody),
+    /// `interface Name [extends I, J] { method signatures }`
+    Interface(ClassBody),
+    /// `enum Name { A, B, C }`
+    Enum(Vec<Ident>),
+}
+
+/// The body of a class or interface.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClassBody {
+    /// `extends T` of a class.
+    pub extends: Option<TypeRef>,
+    /// `implements I, J` of a class, or `extends I, J` of an interface.
+    pub implements: Vec<TypeRef>,
+    /// Members in order.
+    pub members: Vec<Member>,
+}
+
+/// A member of a class or interface.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Member {
+    /// `[modifiers] Type a = x, b;`
+    Field(FieldDecl),
+    /// A method, or a signature ending in `;` in interfaces and abstract classes.
+    Method(MethodDecl),
+    /// `[modifiers] ClassName(params) { body }`; `ret` is `None`.
+    Constructor(MethodDecl),
+    /// `[modifiers] Type Name { get; set; }` or with accessor bodies.
+    Property(PropertyDecl),
+    /// `{ ... }` or `static { ... }`
+    Initializer {
+        /// True for `static { ... }`.
+        is_static: bool,
+        /// The statements.
+        body: Vec<Stmt>,
+        /// The whole block.
+        span: Span,
+    },
+    /// An inner class, interface or enum.
+    Type(TypeDecl),
+}
+
+/// A field declaration in a class.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldDecl {
+    /// Annotations and modifiers.
+    pub modifiers: Modifiers,
+    /// The declared type.
+    pub ty: TypeRef,
+    /// One or more declarators.
+    pub vars: Vec<(Ident, Option<Expr>)>,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// A method or constructor.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MethodDecl {
+    /// Annotations and modifiers.
+    pub modifiers: Modifiers,
+    /// The return type; `None` for `void` and for constructors.
+    pub ret: Option<TypeRef>,
+    /// The method name (the class name for constructors).
+    pub name: Ident,
+    /// The parameters.
+    pub params: Vec<Param>,
+    /// The body; `None` for a signature ending in `;`.
+    pub body: Option<Vec<Stmt>>,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// A method parameter: `[final] Type name`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Param {
+    /// The declared type.
+    pub ty: TypeRef,
+    /// The parameter name.
+    pub name: Ident,
+}
+
+/// A property: a field with `get`/`set` accessors.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PropertyDecl {
+    /// Annotations and modifiers.
+    pub modifiers: Modifiers,
+    /// The declared type.
+    pub ty: TypeRef,
+    /// The property name.
+    pub name: Ident,
+    /// `get;` or `get { ... }`, with its own modifiers.
+    pub getter: Option<Accessor>,
+    /// `set;` or `set { ... }`, with its own modifiers.
+    pub setter: Option<Accessor>,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// One accessor of a property.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Accessor {
+    /// Modifiers such as `private set;`.
+    pub modifiers: Modifiers,
+    /// The body; `None` for the automatic `get;`/`set;`.
+    pub body: Option<Vec<Stmt>>,
+}
+
+/// `trigger Name on Object (before insert, after update, ...) { body }`
+#[derive(Clone, Debug, PartialEq)]
+pub struct TriggerDecl {
+    /// The trigger name.
+    pub name: Ident,
+    /// The sObject it fires on.
+    pub object: Ident,
+    /// The events, in order written.
+    pub events: Vec<TriggerEvent>,
+    /// The trigger body.
+    pub body: Vec<Stmt>,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// A trigger event such as `before insert`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TriggerEvent {
+    /// True for `before`, false for `after`.
+    pub before: bool,
+    /// The operation.
+    pub op: DmlOp,
 }
 
 /// A reference to a type: `Integer`, `List<User>`, `System.Exception`, `String[]`.
@@ -111,6 +339,71 @@ pub enum StmtKind {
     Continue,
     /// `return [expr];`
     Return(Option<Expr>),
+    /// `do body while (cond);`
+    DoWhile {
+        /// The loop body, run before the first test.
+        body: Box<Stmt>,
+        /// The condition.
+        cond: Expr,
+    },
+    /// `throw expr;`
+    Throw(Expr),
+    /// `try { } catch (Type e) { } ... finally { }`
+    Try {
+        /// The guarded block.
+        body: Vec<Stmt>,
+        /// The catch clauses, tried in order.
+        catches: Vec<Catch>,
+        /// The `finally` block, if any.
+        finally: Option<Vec<Stmt>>,
+    },
+    /// `switch on expr { when ... { } when else { } }`
+    Switch {
+        /// The value switched on.
+        subject: Expr,
+        /// The `when` clauses in order.
+        whens: Vec<When>,
+    },
+}
+
+/// `catch (Type name) { body }`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Catch {
+    /// The exception type caught.
+    pub ty: TypeRef,
+    /// The variable bound to the exception.
+    pub var: Ident,
+    /// The handler.
+    pub body: Vec<Stmt>,
+    /// The whole clause.
+    pub span: Span,
+}
+
+/// One `when` clause of a `switch on`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct When {
+    /// What it matches.
+    pub kind: WhenKind,
+    /// The statements run on a match.
+    pub body: Vec<Stmt>,
+    /// The whole clause.
+    pub span: Span,
+}
+
+/// What a `when` clause matches.
+#[derive(Clone, Debug, PartialEq)]
+pub enum WhenKind {
+    /// `when 1, 2` / `when 'a'` / `when RED, GREEN` / `when null`
+    Values(Vec<Expr>),
+    /// `when Account a`: a type test binding a variable.
+    Type {
+        /// The type tested.
+        ty: TypeRef,
+        /// The variable bound on a match.
+        var: Ident,
+    },
+    /// `when else`
+    Else,
 }
 
 /// A DML operation.
@@ -241,6 +534,8 @@ pub enum ExprKind {
     },
     /// `[SELECT ... FROM ...]`
     Soql(Box<SoqlQuery>),
+    /// `[FIND 'x' IN ALL FIELDS RETURNING Account(Name)]`, kept as written.
+    Sosl(String),
 }
 
 /// A literal value as written.

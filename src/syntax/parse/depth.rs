@@ -8,6 +8,7 @@
 
 use crate::syntax::ast::{
     Expr, ExprKind, NewInit, Script, SoqlCond, SoqlQuery, SoqlValue, Stmt, StmtKind, TypeRef,
+    WhenKind,
 };
 use crate::syntax::source::{Diagnostic, Span};
 use crate::syntax::token::Token;
@@ -166,12 +167,35 @@ fn stmt_children<'a>(stmt: &'a Stmt, out: &mut Vec<Node<'a>>) {
             out.extend([Node::Type(ty), Node::Expr(iterable), Node::Stmt(body)]);
         }
         StmtKind::Break | StmtKind::Continue => {}
+        StmtKind::DoWhile { body, cond } => out.extend([Node::Stmt(body), Node::Expr(cond)]),
+        StmtKind::Throw(e) => out.push(Node::Expr(e)),
+        StmtKind::Try {
+            body,
+            catches,
+            finally,
+        } => {
+            out.extend(body.iter().map(Node::Stmt));
+            for c in catches {
+                out.push(Node::Type(&c.ty));
+                out.extend(c.body.iter().map(Node::Stmt));
+            }
+            out.extend(finally.iter().flatten().map(Node::Stmt));
+        }
+        StmtKind::Switch { subject, whens } => {
+            out.push(Node::Expr(subject));
+            for w in whens {
+                if let WhenKind::Values(values) = &w.kind {
+                    out.extend(values.iter().map(Node::Expr));
+                }
+                out.extend(w.body.iter().map(Node::Stmt));
+            }
+        }
     }
 }
 
 fn expr_children<'a>(expr: &'a Expr, out: &mut Vec<Node<'a>>) {
     match &expr.kind {
-        ExprKind::Literal(_) | ExprKind::Name(_) => {}
+        ExprKind::Literal(_) | ExprKind::Name(_) | ExprKind::Sosl(_) => {}
         ExprKind::Field { target, .. } => out.push(Node::Expr(target)),
         ExprKind::Call { target, args, .. } => {
             out.extend(target.iter().map(|t| Node::Expr(t)));
@@ -292,13 +316,36 @@ fn take_stmt(stmt: Stmt, out: &mut Vec<Owned>) {
             out.extend([Owned::Type(ty), expr(iterable), boxed(body)]);
         }
         StmtKind::Break | StmtKind::Continue => {}
+        StmtKind::DoWhile { body, cond } => out.extend([boxed(body), expr(cond)]),
+        StmtKind::Throw(e) => out.push(expr(e)),
+        StmtKind::Try {
+            body,
+            catches,
+            finally,
+        } => {
+            out.extend(body.into_iter().map(Owned::Stmt));
+            for c in catches {
+                out.push(Owned::Type(c.ty));
+                out.extend(c.body.into_iter().map(Owned::Stmt));
+            }
+            out.extend(finally.into_iter().flatten().map(Owned::Stmt));
+        }
+        StmtKind::Switch { subject, whens } => {
+            out.push(expr(subject));
+            for w in whens {
+                if let WhenKind::Values(values) = w.kind {
+                    out.extend(values.into_iter().map(expr));
+                }
+                out.extend(w.body.into_iter().map(Owned::Stmt));
+            }
+        }
     }
 }
 
 fn take_expr(expr: Expr, out: &mut Vec<Owned>) {
     let boxed = |e: Box<Expr>| Owned::Expr(*e);
     match expr.kind {
-        ExprKind::Literal(_) | ExprKind::Name(_) => {}
+        ExprKind::Literal(_) | ExprKind::Name(_) | ExprKind::Sosl(_) => {}
         ExprKind::Field { target, .. } | ExprKind::Unary { expr: target, .. } => {
             out.push(boxed(target));
         }

@@ -34,7 +34,11 @@ pub fn parse_script(file: &SourceFile) -> Result<Script, Vec<Diagnostic>> {
         )
         .into_output_errors();
     diags.extend(errors::convert(&file.text, errors));
-    let script = stmts.map(|stmts| Script { stmts });
+    let script = stmts.map(|stmts| Script {
+        stmts,
+        methods: Vec::new(),
+        types: Vec::new(),
+    });
     if let Some(at) = script.as_ref().and_then(depth::too_deep) {
         diags.push(too_deep_diagnostic(at));
     }
