@@ -64,6 +64,7 @@ fn sx(e: &Expr) -> String {
         ExprKind::Cast { ty, expr } => format!("(cast {} {})", ty_s(ty), sx(expr)),
         ExprKind::InstanceOf { expr, ty } => format!("(instanceof {} {})", sx(expr), ty_s(ty)),
         ExprKind::Soql(q) => format!("[soql {}]", q.from.name),
+        ExprKind::Sosl(text) => format!("[sosl {text}]"),
     }
 }
 
