@@ -53,7 +53,7 @@ pub fn run(file: &SourceFile, org: &mut Org, out: &mut dyn Write) -> Result<Outc
         Err(diags) => return Ok(Outcome::CompileFailed(diags)),
     };
     org.begin()?;
-    let result = Interpreter::new(&program, org, out).run(&program);
+    let result = Interpreter::new(&program, file, org, out).run(&program);
     match result {
         Ok(()) => {
             org.commit()?;

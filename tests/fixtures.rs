@@ -60,6 +60,7 @@ areas!(
     syntax,
     compile,
     exceptions,
+    database,
 );
 
 #[test]

@@ -8,6 +8,7 @@ use super::ir::{Arith, BinOp, Const, Conversion, Expr, ExprKind, Ordering, Place
 use super::types::Type;
 use super::{Checked, Checker, Local, Reported};
 use crate::data::schema::ObjectDef;
+use crate::interp::exception::{ASSERT, LIMIT};
 use crate::stdlib::{self, Signature};
 use crate::syntax::ast::{self, BinaryOp, ExprKind as E, Literal, NewInit, UnaryOp};
 use crate::syntax::source::Span;
@@ -176,6 +177,9 @@ impl Checker {
         safe: bool,
         span: &Span,
     ) -> Checked<Expr> {
+        if let Some(c) = self.static_constant(target, field)? {
+            return Ok(c);
+        }
         let target = self.expr(target)?;
         let (object, index) = self.field_of(&target, field)?;
         let ty = Type::of_field(object.fields[index].ty);
@@ -185,6 +189,34 @@ impl Checker {
             safe,
         };
         Ok(typed(kind, ty, span))
+    }
+
+    /// `StatusCode.REQUIRED_FIELD_MISSING` (also `System.StatusCode.X`), unless
+    /// a local hides the class name.
+    fn static_constant(&mut self, target: &ast::Expr, field: &ast::Ident) -> Checked<Option<Expr>> {
+        let class = match &target.kind {
+            E::Name(class) => class,
+            E::Field {
+                target: inner,
+                field: class,
+                ..
+            } if matches!(&inner.kind, E::Name(ns) if ns.name.is("system")) => class,
+            _ => return Ok(None),
+        };
+        if !class.name.is("statuscode") || self.lookup(&class.name).is_some() {
+            return Ok(None);
+        }
+        let Some(code) = crate::org::StatusCode::parse(field.name.as_str()) else {
+            let msg = format!("Variable does not exist: {}", field.name);
+            return Err(self.error(msg, &field.span, "not a status code apexlite knows"));
+        };
+        let span = target.span.start..field.span.end;
+        let ty = Type::Native(crate::check::types::Native::StatusCode);
+        Ok(Some(typed(
+            ExprKind::Const(Const::StatusCode(code.as_str())),
+            ty,
+            &span,
+        )))
     }
 
     fn index(&mut self, target: &ast::Expr, index: &ast::Expr, span: &Span) -> Checked<Expr> {
@@ -388,11 +420,50 @@ impl Checker {
                     .collect::<Checked<Vec<_>>>()?;
                 Ok(typed(ExprKind::NewList(items), ty.clone(), span))
             }
+            (Type::Exception(name), NewInit::Args(args)) => self.new_exception(name, args, span),
             _ => {
                 let msg = format!("Constructor not defined: [{ty}].<Constructor>");
                 Err(self.error(msg, span, "no such constructor"))
             }
         }
+    }
+
+    /// `new DmlException()`, `(message)`, `(cause)` or `(message, cause)`.
+    fn new_exception(
+        &mut self,
+        name: &'static str,
+        args: &[ast::Expr],
+        span: &Span,
+    ) -> Checked<Expr> {
+        if name == LIMIT || name == ASSERT {
+            let msg = format!("Type cannot be constructed: {name}");
+            return Err(self.error(msg, span, "thrown only by the platform"));
+        }
+        let args = args
+            .iter()
+            .map(|a| self.expr(a))
+            .collect::<Checked<Vec<_>>>()?;
+        let fits = match args.as_slice() {
+            [] => true,
+            [a] => matches!(a.ty, Type::String | Type::Null | Type::Exception(_)),
+            [m, c] => {
+                matches!(m.ty, Type::String | Type::Null)
+                    && matches!(c.ty, Type::Exception(_) | Type::Null)
+            }
+            _ => false,
+        };
+        if !fits {
+            let msg = format!(
+                "Constructor not defined: [{name}].<Constructor>({})",
+                arg_types(&args)
+            );
+            return Err(self.error(msg, span, "no such constructor"));
+        }
+        let kind = ExprKind::NewException {
+            type_name: name,
+            args,
+        };
+        Ok(typed(kind, Type::Exception(name), span))
     }
 
     fn new_fields(

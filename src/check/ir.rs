@@ -73,12 +73,41 @@ pub enum Stmt {
         /// The loop body.
         body: Box<Stmt>,
     },
+    /// `do body while (cond);`
+    DoWhile {
+        /// The loop body, run before each test.
+        body: Box<Stmt>,
+        /// A Boolean condition.
+        cond: Expr,
+    },
+    /// `throw expr;`
+    Throw(Expr),
+    /// `try` with its handlers.
+    Try {
+        /// The guarded statements.
+        body: Vec<Stmt>,
+        /// Handlers tried in order.
+        catches: Vec<Catch>,
+        /// Run however the guarded statements end.
+        finally: Option<Vec<Stmt>>,
+    },
     /// `break;`
     Break,
     /// `continue;`
     Continue,
     /// `return;`
     Return,
+}
+
+/// One `catch` clause.
+#[derive(Debug)]
+pub struct Catch {
+    /// The exception type caught; `System.Exception` catches every catchable one.
+    pub type_name: &'static str,
+    /// The slot the exception is bound to.
+    pub slot: usize,
+    /// The handler.
+    pub body: Vec<Stmt>,
 }
 
 /// A resolved expression with its static type and span.
@@ -186,6 +215,13 @@ pub enum ExprKind {
     },
     /// Takes the only row of a query result (assignment of a query to one sObject).
     SingleRow(Box<Expr>),
+    /// `new DmlException('message')` and other platform exceptions.
+    NewException {
+        /// The qualified type name.
+        type_name: &'static str,
+        /// An optional message, then an optional cause.
+        args: Vec<Expr>,
+    },
 }
 
 /// A constant value, as written in the source.
@@ -205,6 +241,8 @@ pub enum Const {
     Decimal(Decimal),
     /// A string literal.
     String(Rc<str>),
+    /// A `StatusCode` enum value such as `StatusCode.REQUIRED_FIELD_MISSING`.
+    StatusCode(&'static str),
 }
 
 /// A place an assignment writes.

@@ -1,6 +1,6 @@
 //! Checking statements: declarations, DML, control flow.
 
-use super::ir::Stmt;
+use super::ir::{Catch, Stmt};
 use super::types::Type;
 use super::{Checked, Checker, Reported};
 use crate::syntax::ast::{self, DmlOp, StmtKind};
@@ -62,9 +62,20 @@ impl Checker {
             StmtKind::Break => Ok(Stmt::Break),
             StmtKind::Continue => Ok(Stmt::Continue),
             StmtKind::Return(None) => Ok(Stmt::Return),
-            StmtKind::DoWhile { .. } => Err(self.unsupported("do-while loops", &s.span)),
-            StmtKind::Throw(_) => Err(self.unsupported("throw statements", &s.span)),
-            StmtKind::Try { .. } => Err(self.unsupported("try statements", &s.span)),
+            StmtKind::DoWhile { body, cond } => {
+                let body = self.loop_body(body);
+                let cond = self.condition(cond);
+                Ok(Stmt::DoWhile {
+                    body: Box::new(body?),
+                    cond: cond?,
+                })
+            }
+            StmtKind::Throw(e) => self.throw(e),
+            StmtKind::Try {
+                body,
+                catches,
+                finally,
+            } => self.try_stmt(body, catches, finally),
             StmtKind::Switch { .. } => Err(self.unsupported("switch statements", &s.span)),
             StmtKind::Return(Some(e)) => {
                 let msg = "Void method must not return a value";
@@ -287,6 +298,58 @@ impl Checker {
             slot: slot?,
             iterable,
             body: Box::new(body?),
+        })
+    }
+
+    fn throw(&mut self, e: &ast::Expr) -> Checked<Stmt> {
+        let value = self.expr(e)?;
+        if !matches!(value.ty, Type::Exception(_)) {
+            let msg = format!("Throw expression must be of type Exception: {}", value.ty);
+            return Err(self.error(msg, &e.span, "not an exception"));
+        }
+        Ok(Stmt::Throw(value))
+    }
+
+    fn try_stmt(
+        &mut self,
+        body: &[ast::Stmt],
+        catches: &[ast::Catch],
+        finally: &Option<Vec<ast::Stmt>>,
+    ) -> Checked<Stmt> {
+        let body = self.block(body);
+        let mut out = Vec::with_capacity(catches.len());
+        let mut failed = false;
+        for c in catches {
+            match self.catch(c) {
+                Ok(c) => out.push(c),
+                Err(Reported) => failed = true,
+            }
+        }
+        let finally = finally.as_ref().map(|f| self.block(f));
+        if failed {
+            return Err(Reported);
+        }
+        Ok(Stmt::Try {
+            body,
+            catches: out,
+            finally,
+        })
+    }
+
+    fn catch(&mut self, c: &ast::Catch) -> Checked<Catch> {
+        let ty = self.resolve_type(&c.ty)?;
+        let Type::Exception(type_name) = ty else {
+            let msg = format!("Catch block variable must be of type exception: {ty}");
+            return Err(self.error(msg, &c.ty.span, "not an exception type"));
+        };
+        self.scopes.push(Default::default());
+        let slot = self.declare(&c.var, Some(ty));
+        let body = self.block(&c.body);
+        self.scopes.pop();
+        Ok(Catch {
+            type_name,
+            slot: slot?,
+            body,
         })
     }
 

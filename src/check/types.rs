@@ -3,6 +3,7 @@
 use std::fmt;
 
 use crate::data::schema::{FieldType, ObjectDef, schema};
+use crate::interp::exception::{EXCEPTION, PLATFORM_EXCEPTIONS};
 use crate::syntax::ast::TypeRef;
 use crate::syntax::source::Diagnostic;
 
@@ -37,6 +38,43 @@ pub enum Type {
     SObject(Option<&'static ObjectDef>),
     /// `List<T>` (also `T[]`).
     List(Box<Type>),
+    /// A platform exception type by qualified name; `System.Exception` is the base.
+    Exception(&'static str),
+    /// A platform class without source: results, errors, savepoints.
+    Native(Native),
+}
+
+/// Platform classes whose values the runtime builds itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Native {
+    /// `Database.SaveResult`
+    SaveResult,
+    /// `Database.UpsertResult`
+    UpsertResult,
+    /// `Database.DeleteResult`
+    DeleteResult,
+    /// `Database.UndeleteResult`
+    UndeleteResult,
+    /// `Database.Error`
+    DatabaseError,
+    /// `System.Savepoint`
+    Savepoint,
+    /// `System.StatusCode`
+    StatusCode,
+}
+
+impl Native {
+    fn name(self) -> &'static str {
+        match self {
+            Native::SaveResult => "Database.SaveResult",
+            Native::UpsertResult => "Database.UpsertResult",
+            Native::DeleteResult => "Database.DeleteResult",
+            Native::UndeleteResult => "Database.UndeleteResult",
+            Native::DatabaseError => "Database.Error",
+            Native::Savepoint => "System.Savepoint",
+            Native::StatusCode => "System.StatusCode",
+        }
+    }
 }
 
 impl Type {
@@ -77,6 +115,7 @@ impl Type {
             (Type::Id, Type::String) | (Type::String, Type::Id) => true,
             (Type::SObject(None), Type::SObject(_)) => true,
             (Type::List(to), Type::List(from)) => list_element_accepts(to, from),
+            (Type::Exception(base), Type::Exception(_)) => *base == EXCEPTION,
             _ => false,
         }
     }
@@ -108,6 +147,8 @@ impl PartialEq for Type {
             (Type::SObject(Some(a)), Type::SObject(Some(b))) => std::ptr::eq(*a, *b),
             (Type::SObject(a), Type::SObject(b)) => a.is_none() && b.is_none(),
             (Type::List(a), Type::List(b)) => a == b,
+            (Type::Exception(a), Type::Exception(b)) => a == b,
+            (Type::Native(a), Type::Native(b)) => a == b,
             _ => std::mem::discriminant(self) == std::mem::discriminant(other),
         }
     }
@@ -139,6 +180,8 @@ impl fmt::Display for Type {
             Type::SObject(Some(o)) => f.write_str(o.name),
             Type::SObject(None) => f.write_str("SObject"),
             Type::List(t) => write!(f, "List<{t}>"),
+            Type::Exception(name) => f.write_str(name),
+            Type::Native(n) => f.write_str(n.name()),
         }
     }
 }
@@ -168,8 +211,20 @@ fn resolve_named(r: &TypeRef) -> Result<Type, Diagnostic> {
         [name] => *name,
         ["system", name] => *name,
         ["schema", name] => *name,
+        ["database", name] => {
+            return database_type(name)
+                .filter(|_| r.args.is_empty())
+                .ok_or_else(invalid);
+        }
         _ => return Err(invalid()),
     };
+    if let Some(e) = exception_type(name) {
+        return if r.args.is_empty() {
+            Ok(e)
+        } else {
+            Err(invalid())
+        };
+    }
     let generic = |n: usize| -> Result<Vec<Type>, Diagnostic> {
         if r.args.len() != n {
             return Err(invalid());
@@ -195,7 +250,34 @@ fn resolve_named(r: &TypeRef) -> Result<Type, Diagnostic> {
         "datetime" => Type::Datetime,
         "object" => Type::Object,
         "sobject" => Type::SObject(None),
+        "savepoint" => Type::Native(Native::Savepoint),
+        "statuscode" => Type::Native(Native::StatusCode),
         other => Type::SObject(Some(schema().object(other).ok_or_else(invalid)?)),
     };
     Ok(ty)
+}
+
+/// `Database.SaveResult` and the other `Database` classes, by folded short name.
+fn database_type(name: &str) -> Option<Type> {
+    let native = match name {
+        "saveresult" => Native::SaveResult,
+        "upsertresult" => Native::UpsertResult,
+        "deleteresult" => Native::DeleteResult,
+        "undeleteresult" => Native::UndeleteResult,
+        "error" => Native::DatabaseError,
+        _ => return None,
+    };
+    Some(Type::Native(native))
+}
+
+/// A platform exception type by folded short name (`dmlexception`).
+pub fn exception_type(name: &str) -> Option<Type> {
+    PLATFORM_EXCEPTIONS
+        .iter()
+        .find(|q| {
+            q.rsplit('.')
+                .next()
+                .is_some_and(|short| short.eq_ignore_ascii_case(name))
+        })
+        .map(|q| Type::Exception(q))
 }

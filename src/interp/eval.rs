@@ -14,7 +14,7 @@ use crate::check::ir::{
 };
 use crate::data::id::Id;
 use crate::org::Org;
-use crate::syntax::source::Span;
+use crate::syntax::source::{SourceFile, Span};
 
 /// How a statement finished.
 #[derive(Debug, PartialEq)]
@@ -36,17 +36,30 @@ pub type Eval<T> = Result<T, Failure>;
 pub struct Interpreter<'a> {
     pub(super) org: &'a mut Org,
     pub(super) out: &'a mut dyn Write,
+    source: &'a SourceFile,
     frame: Vec<Value>,
 }
 
 impl<'a> Interpreter<'a> {
     /// An interpreter for `program` with its frame ready.
-    pub fn new(program: &Program, org: &'a mut Org, out: &'a mut dyn Write) -> Interpreter<'a> {
+    pub fn new(
+        program: &Program,
+        source: &'a SourceFile,
+        org: &'a mut Org,
+        out: &'a mut dyn Write,
+    ) -> Interpreter<'a> {
+        let frame = vec![Value::Null; program.slots];
         Interpreter {
             org,
             out,
-            frame: vec![Value::Null; program.slots],
+            source,
+            frame,
         }
+    }
+
+    /// Stores a value in a local slot.
+    pub(super) fn set_slot(&mut self, slot: usize, value: Value) {
+        self.frame[slot] = value;
     }
 
     /// Runs the program's statements in order.
@@ -54,7 +67,7 @@ impl<'a> Interpreter<'a> {
         self.block(&program.body).map(|_| ())
     }
 
-    fn block(&mut self, stmts: &[Stmt]) -> Eval<Flow> {
+    pub(super) fn block(&mut self, stmts: &[Stmt]) -> Eval<Flow> {
         for s in stmts {
             let flow = self.stmt(s)?;
             if flow != Flow::Normal {
@@ -94,6 +107,15 @@ impl<'a> Interpreter<'a> {
                 iterable,
                 body,
             } => return self.for_each(*slot, iterable, body),
+            Stmt::DoWhile { body, cond } => return self.do_while(body, cond),
+            Stmt::Throw(e) => return Err(self.throw(e)?),
+            Stmt::Try {
+                body,
+                catches,
+                finally,
+            } => {
+                return self.try_stmt(body, catches, finally.as_deref());
+            }
             Stmt::Break => return Ok(Flow::Break),
             Stmt::Continue => return Ok(Flow::Continue),
             Stmt::Return => return Ok(Flow::Return),
@@ -122,6 +144,19 @@ impl<'a> Interpreter<'a> {
             }
             for u in update {
                 self.expr(u)?;
+            }
+        }
+    }
+
+    fn do_while(&mut self, body: &Stmt, cond: &Expr) -> Eval<Flow> {
+        loop {
+            match self.stmt(body)? {
+                Flow::Break => return Ok(Flow::Normal),
+                Flow::Return => return Ok(Flow::Return),
+                Flow::Normal | Flow::Continue => {}
+            }
+            if !self.condition(cond)? {
+                return Ok(Flow::Normal);
             }
         }
     }
@@ -203,6 +238,7 @@ impl<'a> Interpreter<'a> {
                 count,
             } => self.soql(query, binds, *count, &e.span),
             ExprKind::SingleRow(query) => self.single_row(query),
+            ExprKind::NewException { type_name, args } => self.new_exception(type_name, args, e),
         }
     }
 
@@ -265,6 +301,7 @@ fn constant(c: &Const) -> Value {
         Const::Double(d) => Value::Double(*d),
         Const::Decimal(d) => Value::Decimal(*d),
         Const::String(s) => Value::String(s.clone()),
+        Const::StatusCode(name) => Value::StatusCode(name),
     }
 }
 
@@ -412,6 +449,11 @@ fn exact_eq(l: &Value, r: &Value) -> bool {
         (Value::Datetime(a), Value::Datetime(b)) => a == b,
         (Value::List(a), Value::List(b)) => Rc::ptr_eq(a, b),
         (Value::SObject(a), Value::SObject(b)) => Rc::ptr_eq(a, b),
+        (Value::StatusCode(a), Value::StatusCode(b)) => a == b,
+        (Value::Savepoint(a), Value::Savepoint(b)) => a == b,
+        (Value::Exception(a), Value::Exception(b)) => Rc::ptr_eq(a, b),
+        (Value::Result(a), Value::Result(b)) => Rc::ptr_eq(a, b),
+        (Value::DbError(a), Value::DbError(b)) => Rc::ptr_eq(a, b),
         _ => false,
     }
 }
@@ -449,6 +491,11 @@ impl Interpreter<'_> {
         for a in args {
             values.push(self.expr(a)?);
         }
-        crate::stdlib::call(method, &values, &mut *self.out, span)
+        let mut cx = crate::stdlib::Context {
+            out: &mut *self.out,
+            org: &mut *self.org,
+            source: self.source,
+        };
+        crate::stdlib::call(method, &values, &mut cx, span)
     }
 }

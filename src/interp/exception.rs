@@ -1,34 +1,84 @@
 //! Apex exceptions as values, and the failures that stop a run.
 
+use std::borrow::Cow;
 use std::fmt;
 
-use crate::org::OrgError;
+use crate::data::id::Id;
+use crate::org::{OrgError, RowResult};
 use crate::syntax::source::Span;
+
+/// One failed row of a DML operation, as `DmlException.getDml*(i)` reports it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DmlRow {
+    /// The row's position in the input (`getDmlIndex`).
+    pub index: usize,
+    /// The record's Id, if it had one (`getDmlId`).
+    pub id: Option<Id>,
+    /// The status code (`getDmlType`, `getDmlStatusCode`).
+    pub code: &'static str,
+    /// The message alone (`getDmlMessage`).
+    pub message: String,
+    /// The fields involved (`getDmlFieldNames`).
+    pub fields: Vec<String>,
+}
 
 /// An Apex exception: its type name, message and where it was thrown.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ApexException {
     /// The qualified type name, e.g. `System.DmlException`.
-    pub type_name: &'static str,
+    pub type_name: Cow<'static, str>,
     /// The message as `getMessage()` returns it.
     pub message: String,
     /// The expression or statement that threw.
     pub span: Span,
+    /// For a `DmlException`, every failed row.
+    pub dml: Vec<DmlRow>,
+    /// The exception this one wraps (`getCause()`).
+    pub cause: Option<Box<ApexException>>,
 }
 
 impl ApexException {
     /// Makes an exception of a platform type.
-    pub fn new(type_name: &'static str, message: impl Into<String>, span: &Span) -> ApexException {
+    pub fn new(
+        type_name: impl Into<Cow<'static, str>>,
+        message: impl Into<String>,
+        span: &Span,
+    ) -> ApexException {
         ApexException {
-            type_name,
+            type_name: type_name.into(),
             message: message.into(),
             span: span.clone(),
+            dml: Vec::new(),
+            cause: None,
         }
     }
 
     /// `System.NullPointerException: Attempt to de-reference a null object`.
     pub fn null_pointer(span: &Span) -> ApexException {
         ApexException::new(NULL_POINTER, "Attempt to de-reference a null object", span)
+    }
+
+    /// A `DmlException` carrying every failed row of a DML call.
+    pub fn dml(message: String, results: &[RowResult], span: &Span) -> ApexException {
+        let mut e = ApexException::new(DML, message, span);
+        e.dml = results
+            .iter()
+            .enumerate()
+            .flat_map(|(index, r)| r.errors.first().map(|err| (index, r, err)))
+            .map(|(index, r, err)| DmlRow {
+                index,
+                id: r.id,
+                code: err.code.as_str(),
+                message: err.message.clone(),
+                fields: err.fields.clone(),
+            })
+            .collect();
+        e
+    }
+
+    /// True for the exceptions Apex code can never catch.
+    pub fn is_catchable(&self) -> bool {
+        self.type_name != LIMIT && self.type_name != ASSERT
     }
 }
 
@@ -38,6 +88,8 @@ impl fmt::Display for ApexException {
     }
 }
 
+/// `System.Exception`, the base of every exception type.
+pub const EXCEPTION: &str = "System.Exception";
 /// `System.DmlException`
 pub const DML: &str = "System.DmlException";
 /// `System.NullPointerException`
@@ -58,6 +110,35 @@ pub const ASSERT: &str = "System.AssertException";
 pub const TYPE: &str = "System.TypeException";
 /// `System.LimitException`
 pub const LIMIT: &str = "System.LimitException";
+
+/// The platform exception types scripts can name, by their short names.
+pub const PLATFORM_EXCEPTIONS: &[&str] = &[
+    EXCEPTION,
+    DML,
+    NULL_POINTER,
+    QUERY,
+    LIST,
+    STRING,
+    MATH,
+    SOBJECT,
+    ASSERT,
+    TYPE,
+    LIMIT,
+    "System.CalloutException",
+    "System.EmailException",
+    "System.FinalException",
+    "System.IllegalArgumentException",
+    "System.InvalidParameterValueException",
+    "System.JSONException",
+    "System.NoAccessException",
+    "System.NoDataFoundException",
+    "System.RequiredFeatureMissingException",
+    "System.SearchException",
+    "System.SecurityException",
+    "System.SerializationException",
+    "System.UnexpectedException",
+    "System.XmlException",
+];
 
 /// Why evaluation stopped early.
 #[derive(Debug)]

@@ -5,5 +5,6 @@
 
 pub mod eval;
 pub mod exception;
-mod sobject;
+mod flow;
+pub(crate) mod sobject;
 pub mod value;

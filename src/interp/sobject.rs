@@ -7,12 +7,12 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use super::eval::{Eval, Interpreter};
-use super::exception::{ApexException, DML, Failure, QUERY, SOBJECT};
+use super::exception::{ApexException, Failure, QUERY, SOBJECT};
 use super::value::Value;
 use crate::check::ir::Expr;
 use crate::data::record::{FieldValue, Record};
 use crate::data::schema::ObjectDef;
-use crate::org::{BindValue, OrgError, QueryError, QueryOutput, exception_message};
+use crate::org::{BindValue, Org, OrgError, QueryError, QueryOutput, RowResult, exception_message};
 use crate::syntax::ast::{DmlOp, SoqlQuery};
 use crate::syntax::source::Span;
 
@@ -62,23 +62,8 @@ impl Interpreter<'_> {
 
     /// Runs a DML statement: all or none, failing with a `DmlException`.
     pub(super) fn dml(&mut self, op: DmlOp, target: &Expr, span: &Span) -> Eval<()> {
-        let handles = dml_targets(self.expr(target)?, span)?;
-        let mut records: Vec<Record> = handles.iter().map(|h| h.borrow().clone()).collect();
-        let results = self
-            .org
-            .dml(op, &mut records, true)
-            .map_err(|e| org_failure(e, span))?;
-        if let Some(message) = exception_message(op, &results) {
-            return Err(ApexException::new(DML, message, span).into());
-        }
-        if op == DmlOp::Insert || op == DmlOp::Upsert {
-            for (handle, result) in handles.iter().zip(&results) {
-                if let Some(id) = result.id {
-                    handle.borrow_mut().set(0, FieldValue::Id(id));
-                }
-            }
-        }
-        Ok(())
+        let value = self.expr(target)?;
+        run_dml(self.org, op, &value, true, span).map(|_| ())
     }
 
     pub(super) fn soql(
@@ -126,10 +111,38 @@ impl Interpreter<'_> {
     }
 }
 
+/// Runs one DML operation on a record or list value, writes new Ids back
+/// into the sObjects that were saved, and returns each row's result. With
+/// `all_or_none`, any failed row throws a `DmlException` naming every failure.
+pub(crate) fn run_dml(
+    org: &mut Org,
+    op: DmlOp,
+    value: &Value,
+    all_or_none: bool,
+    span: &Span,
+) -> Eval<Vec<RowResult>> {
+    let handles = dml_targets(value, span)?;
+    let mut records: Vec<Record> = handles.iter().map(|h| h.borrow().clone()).collect();
+    let results = org
+        .dml(op, &mut records, all_or_none)
+        .map_err(|e| org_failure(e, span))?;
+    if all_or_none && let Some(message) = exception_message(op, &results) {
+        return Err(ApexException::dml(message, &results, span).into());
+    }
+    if op == DmlOp::Insert || op == DmlOp::Upsert {
+        for (handle, result) in handles.iter().zip(&results) {
+            if let (Some(id), true) = (result.id, result.is_success()) {
+                handle.borrow_mut().set(0, FieldValue::Id(id));
+            }
+        }
+    }
+    Ok(results)
+}
+
 /// The records a DML statement acts on: one sObject or each of a list's.
-fn dml_targets(value: Value, span: &Span) -> Eval<Vec<Rc<RefCell<Record>>>> {
+fn dml_targets(value: &Value, span: &Span) -> Eval<Vec<Rc<RefCell<Record>>>> {
     match value {
-        Value::SObject(r) => Ok(vec![r]),
+        Value::SObject(r) => Ok(vec![r.clone()]),
         // A null element is reported as a null dereference; the platform's
         // exact wording for this case is not known.
         Value::List(items) => items
@@ -165,7 +178,7 @@ fn bind_scalar(v: &Value) -> FieldValue {
 
 /// Org errors that are Apex exceptions (governor limits, refused operations)
 /// are thrown at the statement; the rest are internal failures.
-fn org_failure(e: OrgError, span: &Span) -> Failure {
+pub(crate) fn org_failure(e: OrgError, span: &Span) -> Failure {
     match e {
         OrgError::Apex(f) => ApexException::new(f.type_name, f.message, span).into(),
         other => Failure::Org(other),

@@ -12,6 +12,8 @@ use rust_decimal::Decimal;
 
 use crate::data::id::Id;
 use crate::data::record::{FieldValue, Record};
+use crate::interp::exception::ApexException;
+use crate::org::{DmlError, RowResult};
 
 /// A value of any Apex type.
 #[derive(Clone, Debug)]
@@ -40,6 +42,16 @@ pub enum Value {
     List(Rc<RefCell<Vec<Value>>>),
     /// An sObject, shared by reference as in Apex.
     SObject(Rc<RefCell<Record>>),
+    /// An exception object.
+    Exception(Rc<ApexException>),
+    /// A `Database.SaveResult`, `UpsertResult`, `DeleteResult` or `UndeleteResult`.
+    Result(Rc<RowResult>),
+    /// A `Database.Error`.
+    DbError(Rc<DmlError>),
+    /// A `System.StatusCode` value, by name.
+    StatusCode(&'static str),
+    /// A `System.Savepoint`.
+    Savepoint(u32),
 }
 
 impl Value {
@@ -93,7 +105,13 @@ impl Value {
             Value::Id(id) => FieldValue::Id(*id),
             Value::Date(d) => FieldValue::Date(*d),
             Value::Datetime(d) => FieldValue::DateTime(*d),
-            Value::List(_) | Value::SObject(_) => return None,
+            Value::List(_)
+            | Value::SObject(_)
+            | Value::Exception(_)
+            | Value::Result(_)
+            | Value::DbError(_)
+            | Value::Savepoint(_) => return None,
+            Value::StatusCode(s) => FieldValue::Text(Rc::from(*s)),
         })
     }
 }
@@ -114,6 +132,11 @@ impl fmt::Display for Value {
             Value::Datetime(d) => write!(f, "{}", d.format("%Y-%m-%d %H:%M:%S")),
             Value::List(items) => write_list(f, &items.borrow()),
             Value::SObject(rec) => write_record(f, &rec.borrow()),
+            Value::Exception(e) => write!(f, "{e}"),
+            Value::Result(r) => write_result(f, r),
+            Value::DbError(e) => write_error(f, e),
+            Value::StatusCode(s) => f.write_str(s),
+            Value::Savepoint(n) => write!(f, "System.Savepoint[{n}]"),
         }
     }
 }
@@ -156,6 +179,34 @@ fn write_record(f: &mut fmt::Formatter<'_>, rec: &Record) -> fmt::Result {
         write!(f, "{}={}", rec.object.fields[i].name, Value::from_field(v))?;
     }
     f.write_char('}')
+}
+
+/// `Database.SaveResult[getErrors=();getId=005...;isSuccess=true;]`, the
+/// platform's debug form.
+fn write_result(f: &mut fmt::Formatter<'_>, r: &RowResult) -> fmt::Result {
+    f.write_str("Database.SaveResult[getErrors=(")?;
+    for (i, e) in r.errors.iter().enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        write_error(f, e)?;
+    }
+    f.write_str(");getId=")?;
+    match &r.id {
+        Some(id) => write!(f, "{id}")?,
+        None => f.write_str("null")?,
+    }
+    write!(f, ";isSuccess={};]", r.is_success())
+}
+
+fn write_error(f: &mut fmt::Formatter<'_>, e: &DmlError) -> fmt::Result {
+    write!(
+        f,
+        "Database.Error[getFields=({});getMessage={};getStatusCode={};]",
+        e.fields.join(", "),
+        e.message,
+        e.code.as_str()
+    )
 }
 
 #[cfg(test)]

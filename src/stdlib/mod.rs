@@ -5,11 +5,16 @@
 //! [`call`].
 
 mod collections;
+mod database;
+mod exception;
 mod math;
 mod string;
 mod system;
 
 use std::io::Write;
+
+use crate::org::Org;
+use crate::syntax::source::SourceFile;
 
 use crate::check::types::Type;
 use crate::interp::eval::Eval;
@@ -49,6 +54,28 @@ pub enum Builtin {
     Str(string::Method),
     /// A `List` instance method.
     List(collections::Method),
+    /// `Database.insert(records[, allOrNone])` and the other DML methods.
+    Dml(database::DmlCall),
+    /// `Database.setSavepoint()`
+    SetSavepoint,
+    /// `Database.rollback(savepoint)`
+    Rollback,
+    /// A method of an exception object.
+    Exception(exception::Method),
+    /// A method of `Database.SaveResult` and the other results.
+    Result(database::ResultMethod),
+    /// A method of `Database.Error`.
+    Error(database::ErrorMethod),
+}
+
+/// What built-ins may touch besides their arguments.
+pub struct Context<'a> {
+    /// Where `System.debug` writes.
+    pub out: &'a mut dyn Write,
+    /// The org, for `Database` methods.
+    pub org: &'a mut Org,
+    /// The script, for line numbers in stack traces.
+    pub source: &'a SourceFile,
 }
 
 /// What a built-in takes and returns.
@@ -76,6 +103,7 @@ pub fn static_method(class: &str, method: &str, args: &[Type]) -> Option<Signatu
         "system" => system::resolve(method, args),
         "string" => string::resolve_static(method, args),
         "math" => math::resolve(method, args),
+        "database" => database::resolve(method, args),
         "integer" if method == "valueof" && args.len() == 1 => {
             sig(Builtin::IntegerValueOf, vec![Type::String], Type::Integer)
         }
@@ -88,14 +116,16 @@ pub fn instance_method(receiver: &Type, method: &str, args: &[Type]) -> Option<S
     match receiver {
         Type::String => string::resolve_instance(method, args),
         Type::List(elem) => collections::resolve(receiver, elem, method, args),
+        Type::Exception(name) => exception::resolve(name, method, args),
+        Type::Native(n) => database::resolve_instance(*n, method, args),
         _ => None,
     }
 }
 
 /// Calls a built-in with its evaluated arguments (receiver first).
-pub fn call(method: Builtin, args: &[Value], out: &mut dyn Write, span: &Span) -> Eval<Value> {
+pub fn call(method: Builtin, args: &[Value], cx: &mut Context<'_>, span: &Span) -> Eval<Value> {
     match method {
-        Builtin::Debug => system::debug(&args[0], out),
+        Builtin::Debug => system::debug(&args[0], cx.out),
         Builtin::Assert => system::assert(args, span),
         Builtin::AssertEquals => system::assert_equals(args, span),
         Builtin::AssertNotEquals => system::assert_not_equals(args, span),
@@ -109,5 +139,11 @@ pub fn call(method: Builtin, args: &[Value], out: &mut dyn Write, span: &Span) -
         Builtin::Join => string::join(&args[0], &args[1], span),
         Builtin::Str(m) => string::call(m, args, span),
         Builtin::List(m) => collections::call(m, args, span),
+        Builtin::Dml(c) => database::dml(c, args, cx.org, span),
+        Builtin::SetSavepoint => database::set_savepoint(cx.org, span),
+        Builtin::Rollback => database::rollback(&args[0], cx.org, span),
+        Builtin::Exception(m) => exception::call(m, &args[0], args.get(1), cx.source, span),
+        Builtin::Result(m) => database::result_call(m, &args[0], span),
+        Builtin::Error(m) => database::error_call(m, &args[0], span),
     }
 }

@@ -1,0 +1,179 @@
+//! `Database` methods, their result classes and `Database.Error`.
+
+use std::rc::Rc;
+
+use super::{Builtin, Signature, sig};
+use crate::check::types::{Native, Type};
+use crate::interp::eval::Eval;
+use crate::interp::exception::ApexException;
+use crate::interp::sobject::{org_failure, run_dml};
+use crate::interp::value::Value;
+use crate::org::Org;
+use crate::syntax::ast::DmlOp;
+use crate::syntax::source::Span;
+
+/// A `Database` DML call: the operation, and whether it was given a list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DmlCall {
+    /// The operation.
+    pub op: DmlOp,
+    /// True when the records came as a list (results come back as a list).
+    pub list: bool,
+}
+
+/// Methods of the result classes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResultMethod {
+    /// `getId()`
+    GetId,
+    /// `isSuccess()`
+    IsSuccess,
+    /// `getErrors()`
+    GetErrors,
+    /// `isCreated()` (UpsertResult)
+    IsCreated,
+}
+
+/// Methods of `Database.Error`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorMethod {
+    /// `getStatusCode()`
+    StatusCode,
+    /// `getMessage()`
+    Message,
+    /// `getFields()`
+    Fields,
+}
+
+fn result_type(op: DmlOp) -> Native {
+    match op {
+        DmlOp::Insert | DmlOp::Update => Native::SaveResult,
+        DmlOp::Upsert => Native::UpsertResult,
+        DmlOp::Delete => Native::DeleteResult,
+        DmlOp::Undelete => Native::UndeleteResult,
+    }
+}
+
+pub(super) fn resolve(method: &str, args: &[Type]) -> Option<Signature> {
+    let op = match method {
+        "insert" => DmlOp::Insert,
+        "update" => DmlOp::Update,
+        "upsert" => DmlOp::Upsert,
+        "delete" => DmlOp::Delete,
+        "undelete" => DmlOp::Undelete,
+        "setsavepoint" if args.is_empty() => {
+            return sig(
+                Builtin::SetSavepoint,
+                vec![],
+                Type::Native(Native::Savepoint),
+            );
+        }
+        "rollback" if args.len() == 1 => {
+            let params = vec![Type::Native(Native::Savepoint)];
+            return sig(Builtin::Rollback, params, Type::Void);
+        }
+        _ => return None,
+    };
+    let (records, rest) = args.split_first()?;
+    let list = match records {
+        Type::SObject(_) | Type::Null => false,
+        Type::List(e) if matches!(**e, Type::SObject(_)) => true,
+        _ => return None,
+    };
+    let mut params = vec![records.clone()];
+    match rest {
+        [] => {}
+        [Type::Boolean] => params.push(Type::Boolean),
+        _ => return None,
+    }
+    let one = Type::Native(result_type(op));
+    let ret = if list { Type::List(Box::new(one)) } else { one };
+    sig(Builtin::Dml(DmlCall { op, list }), params, ret)
+}
+
+pub(super) fn resolve_instance(native: Native, method: &str, args: &[Type]) -> Option<Signature> {
+    if !args.is_empty() {
+        return None;
+    }
+    let me = vec![Type::Native(native)];
+    let result_like = matches!(
+        native,
+        Native::SaveResult | Native::UpsertResult | Native::DeleteResult | Native::UndeleteResult
+    );
+    let errors = Type::List(Box::new(Type::Native(Native::DatabaseError)));
+    let (builtin, ret) = match (native, method) {
+        (_, "getid") if result_like => (Builtin::Result(ResultMethod::GetId), Type::Id),
+        (_, "issuccess") if result_like => {
+            (Builtin::Result(ResultMethod::IsSuccess), Type::Boolean)
+        }
+        (_, "geterrors") if result_like => (Builtin::Result(ResultMethod::GetErrors), errors),
+        (Native::UpsertResult, "iscreated") => {
+            (Builtin::Result(ResultMethod::IsCreated), Type::Boolean)
+        }
+        (Native::DatabaseError, "getstatuscode") => (
+            Builtin::Error(ErrorMethod::StatusCode),
+            Type::Native(Native::StatusCode),
+        ),
+        (Native::DatabaseError, "getmessage") => {
+            (Builtin::Error(ErrorMethod::Message), Type::String)
+        }
+        (Native::DatabaseError, "getfields") => (
+            Builtin::Error(ErrorMethod::Fields),
+            Type::List(Box::new(Type::String)),
+        ),
+        _ => return None,
+    };
+    sig(builtin, me, ret)
+}
+
+/// `Database.insert(records, allOrNone)` and friends.
+pub(super) fn dml(call: DmlCall, args: &[Value], org: &mut Org, span: &Span) -> Eval<Value> {
+    let all_or_none = !matches!(args.get(1), Some(Value::Bool(false)));
+    let results = run_dml(org, call.op, &args[0], all_or_none, span)?;
+    let mut values = results.into_iter().map(|r| Value::Result(Rc::new(r)));
+    if call.list {
+        Ok(Value::list(values.collect()))
+    } else {
+        Ok(values.next().unwrap_or(Value::Null))
+    }
+}
+
+pub(super) fn set_savepoint(org: &mut Org, span: &Span) -> Eval<Value> {
+    let n = org.set_savepoint().map_err(|e| org_failure(e, span))?;
+    Ok(Value::Savepoint(n))
+}
+
+pub(super) fn rollback(savepoint: &Value, org: &mut Org, span: &Span) -> Eval<Value> {
+    let Value::Savepoint(n) = savepoint else {
+        return Err(ApexException::null_pointer(span).into());
+    };
+    org.rollback_to_savepoint(*n)
+        .map_err(|e| org_failure(e, span))?;
+    Ok(Value::Null)
+}
+
+pub(super) fn result_call(m: ResultMethod, result: &Value, span: &Span) -> Eval<Value> {
+    let Value::Result(r) = result else {
+        return Err(ApexException::null_pointer(span).into());
+    };
+    Ok(match m {
+        ResultMethod::GetId => r.id.map_or(Value::Null, Value::Id),
+        ResultMethod::IsSuccess => Value::Bool(r.is_success()),
+        ResultMethod::IsCreated => Value::Bool(r.created),
+        ResultMethod::GetErrors => {
+            let errors = r.errors.iter().map(|e| Value::DbError(Rc::new(e.clone())));
+            Value::list(errors.collect())
+        }
+    })
+}
+
+pub(super) fn error_call(m: ErrorMethod, error: &Value, span: &Span) -> Eval<Value> {
+    let Value::DbError(e) = error else {
+        return Err(ApexException::null_pointer(span).into());
+    };
+    Ok(match m {
+        ErrorMethod::StatusCode => Value::StatusCode(e.code.as_str()),
+        ErrorMethod::Message => Value::string(&e.message),
+        ErrorMethod::Fields => Value::list(e.fields.iter().map(|f| Value::string(f)).collect()),
+    })
+}
