@@ -402,23 +402,8 @@ impl Checker {
                     span,
                 ))
             }
-            (Type::List(_), NewInit::Args(args)) if args.is_empty() => {
-                Ok(typed(ExprKind::NewList(Vec::new()), ty.clone(), span))
-            }
-            (Type::List(_), NewInit::Args(args)) if args.len() == 1 => {
-                let source = self.expr_as(&args[0], &ty)?;
-                Ok(typed(
-                    ExprKind::CopyList(Box::new(source)),
-                    ty.clone(),
-                    span,
-                ))
-            }
-            (Type::List(elem), NewInit::Elements(items)) => {
-                let items = items
-                    .iter()
-                    .map(|i| self.expr_as(i, elem))
-                    .collect::<Checked<Vec<_>>>()?;
-                Ok(typed(ExprKind::NewList(items), ty.clone(), span))
+            (Type::List(_) | Type::Set(_) | Type::Map(..), _) => {
+                self.new_collection(&ty, init, span)
             }
             (Type::Exception(name), NewInit::Args(args)) => self.new_exception(name, args, span),
             _ => {

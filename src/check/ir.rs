@@ -162,8 +162,22 @@ pub enum ExprKind {
     },
     /// A new list with elements.
     NewList(Vec<Expr>),
-    /// A copy of another list (`new List<T>(other)`).
-    CopyList(Box<Expr>),
+    /// `new T[n]`: a list of `n` nulls.
+    NewArray(Box<Expr>),
+    /// A new set with elements.
+    NewSet(Vec<Expr>),
+    /// A new map with entries.
+    NewMap(Vec<(Expr, Expr)>),
+    /// A new collection filled from another (`new List<T>(set)`, `new Set<T>(list)`,
+    /// `new Map<K, V>(map)`).
+    Copy {
+        /// The collection copied.
+        source: Box<Expr>,
+        /// What is made.
+        into: Collection,
+    },
+    /// `new Map<Id, SObject>(records)`: records keyed by their Ids.
+    MapByIds(Box<Expr>),
     /// Arithmetic, comparison or concatenation.
     Binary {
         /// The operation, specialised by operand types.
@@ -243,6 +257,17 @@ pub enum Const {
     String(Rc<str>),
     /// A `StatusCode` enum value such as `StatusCode.REQUIRED_FIELD_MISSING`.
     StatusCode(&'static str),
+}
+
+/// The collection kinds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Collection {
+    /// `List`
+    List,
+    /// `Set`
+    Set,
+    /// `Map`
+    Map,
 }
 
 /// A place an assignment writes.

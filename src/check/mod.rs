@@ -4,6 +4,7 @@
 //! (as many as it can find in one pass) and nothing runs. Messages follow the
 //! platform compiler's wording.
 
+mod collections;
 mod expr;
 pub mod ir;
 mod soql;

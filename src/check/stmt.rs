@@ -280,7 +280,7 @@ impl Checker {
         let var_ty = self.resolve_type(ty)?;
         let iterable = self.expr(iterable)?;
         let element = match &iterable.ty {
-            Type::List(t) => (**t).clone(),
+            Type::List(t) | Type::Set(t) => (**t).clone(),
             other => {
                 let msg = format!("Loop must iterate over collection: {other}");
                 return Err(self.error(msg, &iterable.span, "not a list"));

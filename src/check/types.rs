@@ -38,6 +38,10 @@ pub enum Type {
     SObject(Option<&'static ObjectDef>),
     /// `List<T>` (also `T[]`).
     List(Box<Type>),
+    /// `Set<T>`
+    Set(Box<Type>),
+    /// `Map<K, V>`
+    Map(Box<Type>, Box<Type>),
     /// A platform exception type by qualified name; `System.Exception` is the base.
     Exception(&'static str),
     /// A platform class without source: results, errors, savepoints.
@@ -146,7 +150,8 @@ impl PartialEq for Type {
         match (self, other) {
             (Type::SObject(Some(a)), Type::SObject(Some(b))) => std::ptr::eq(*a, *b),
             (Type::SObject(a), Type::SObject(b)) => a.is_none() && b.is_none(),
-            (Type::List(a), Type::List(b)) => a == b,
+            (Type::List(a), Type::List(b)) | (Type::Set(a), Type::Set(b)) => a == b,
+            (Type::Map(k, v), Type::Map(k2, v2)) => k == k2 && v == v2,
             (Type::Exception(a), Type::Exception(b)) => a == b,
             (Type::Native(a), Type::Native(b)) => a == b,
             _ => std::mem::discriminant(self) == std::mem::discriminant(other),
@@ -180,6 +185,8 @@ impl fmt::Display for Type {
             Type::SObject(Some(o)) => f.write_str(o.name),
             Type::SObject(None) => f.write_str("SObject"),
             Type::List(t) => write!(f, "List<{t}>"),
+            Type::Set(t) => write!(f, "Set<{t}>"),
+            Type::Map(k, v) => write!(f, "Map<{k},{v}>"),
             Type::Exception(name) => f.write_str(name),
             Type::Native(n) => f.write_str(n.name()),
         }
@@ -231,9 +238,15 @@ fn resolve_named(r: &TypeRef) -> Result<Type, Diagnostic> {
         }
         r.args.iter().map(resolve_type).collect()
     };
-    if name == "list" {
-        let mut args = generic(1)?;
-        return Ok(Type::List(Box::new(args.remove(0))));
+    match name {
+        "list" => return Ok(Type::List(Box::new(generic(1)?.remove(0)))),
+        "set" => return Ok(Type::Set(Box::new(generic(1)?.remove(0)))),
+        "map" => {
+            let mut args = generic(2)?;
+            let value = args.remove(1);
+            return Ok(Type::Map(Box::new(args.remove(0)), Box::new(value)));
+        }
+        _ => {}
     }
     if !r.args.is_empty() {
         return Err(invalid());

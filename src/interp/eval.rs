@@ -164,8 +164,13 @@ impl<'a> Interpreter<'a> {
     /// Iterates over a snapshot of the list's length; Apex refuses changes to
     /// a list while it is iterated, and reading by index keeps that cheap.
     fn for_each(&mut self, slot: usize, iterable: &Expr, body: &Stmt) -> Eval<Flow> {
-        let Value::List(list) = self.expr(iterable)? else {
-            return Err(ApexException::null_pointer(&iterable.span).into());
+        let list = match self.expr(iterable)? {
+            Value::List(list) => list,
+            Value::Set(set) => {
+                let items = set.borrow().iter().map(|k| k.0.clone()).collect();
+                Rc::new(std::cell::RefCell::new(items))
+            }
+            _ => return Err(ApexException::null_pointer(&iterable.span).into()),
         };
         let len = list.borrow().len();
         for i in 0..len {
@@ -210,10 +215,11 @@ impl<'a> Interpreter<'a> {
                     .collect::<Eval<Vec<_>>>()?;
                 Ok(Value::list(items))
             }
-            ExprKind::CopyList(source) => match self.expr(source)? {
-                Value::List(l) => Ok(Value::list(l.borrow().clone())),
-                _ => Err(ApexException::null_pointer(&source.span).into()),
-            },
+            ExprKind::NewArray(n) => self.new_array(n),
+            ExprKind::NewSet(items) => self.new_set(items),
+            ExprKind::NewMap(pairs) => self.new_map(pairs),
+            ExprKind::Copy { source, into } => self.copy_collection(source, *into),
+            ExprKind::MapByIds(records) => self.map_by_ids(records),
             ExprKind::Binary { op, lhs, rhs } => {
                 let (l, r) = (self.expr(lhs)?, self.expr(rhs)?);
                 binary(*op, l, r, &e.span)

@@ -8,11 +8,13 @@ use std::fmt::{self, Write as _};
 use std::rc::Rc;
 
 use chrono::{NaiveDate, NaiveDateTime};
+use indexmap::{IndexMap, IndexSet};
 use rust_decimal::Decimal;
 
 use crate::data::id::Id;
 use crate::data::record::{FieldValue, Record};
 use crate::interp::exception::ApexException;
+use crate::interp::key::Key;
 use crate::org::{DmlError, RowResult};
 
 /// A value of any Apex type.
@@ -40,6 +42,10 @@ pub enum Value {
     Datetime(NaiveDateTime),
     /// A List, shared by reference as in Apex.
     List(Rc<RefCell<Vec<Value>>>),
+    /// A Set, in insertion order.
+    Set(Rc<RefCell<IndexSet<Key>>>),
+    /// A Map, in insertion order.
+    Map(Rc<RefCell<IndexMap<Key, Value>>>),
     /// An sObject, shared by reference as in Apex.
     SObject(Rc<RefCell<Record>>),
     /// An exception object.
@@ -106,6 +112,8 @@ impl Value {
             Value::Date(d) => FieldValue::Date(*d),
             Value::Datetime(d) => FieldValue::DateTime(*d),
             Value::List(_)
+            | Value::Set(_)
+            | Value::Map(_)
             | Value::SObject(_)
             | Value::Exception(_)
             | Value::Result(_)
@@ -130,7 +138,9 @@ impl fmt::Display for Value {
             Value::Id(id) => write!(f, "{id}"),
             Value::Date(d) => write!(f, "{}", d.format("%Y-%m-%d")),
             Value::Datetime(d) => write!(f, "{}", d.format("%Y-%m-%d %H:%M:%S")),
-            Value::List(items) => write_list(f, &items.borrow()),
+            Value::List(items) => write_list(f, items.borrow().iter()),
+            Value::Set(items) => write_set(f, &items.borrow()),
+            Value::Map(entries) => write_map(f, &entries.borrow()),
             Value::SObject(rec) => write_record(f, &rec.borrow()),
             Value::Exception(e) => write!(f, "{e}"),
             Value::Result(r) => write_result(f, r),
@@ -156,15 +166,40 @@ fn write_double(f: &mut fmt::Formatter<'_>, d: f64) -> fmt::Result {
     }
 }
 
-fn write_list(f: &mut fmt::Formatter<'_>, items: &[Value]) -> fmt::Result {
+fn write_list<'v>(
+    f: &mut fmt::Formatter<'_>,
+    items: impl Iterator<Item = &'v Value>,
+) -> fmt::Result {
     f.write_char('(')?;
-    for (i, item) in items.iter().enumerate() {
+    for (i, item) in items.enumerate() {
         if i > 0 {
             f.write_str(", ")?;
         }
         write!(f, "{item}")?;
     }
     f.write_char(')')
+}
+
+fn write_set(f: &mut fmt::Formatter<'_>, items: &IndexSet<Key>) -> fmt::Result {
+    f.write_char('{')?;
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        write!(f, "{}", item.0)?;
+    }
+    f.write_char('}')
+}
+
+fn write_map(f: &mut fmt::Formatter<'_>, entries: &IndexMap<Key, Value>) -> fmt::Result {
+    f.write_char('{')?;
+    for (i, (k, v)) in entries.iter().enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        write!(f, "{}={v}", k.0)?;
+    }
+    f.write_char('}')
 }
 
 /// `User:{Id=005..., LastName=Doe}`: the fields that are set, in schema order.

@@ -54,6 +54,10 @@ pub enum Builtin {
     Str(string::Method),
     /// A `List` instance method.
     List(collections::Method),
+    /// A `Set` instance method.
+    Set(collections::SetMethod),
+    /// A `Map` instance method.
+    Map(collections::MapMethod),
     /// `Database.insert(records[, allOrNone])` and the other DML methods.
     Dml(database::DmlCall),
     /// `Database.setSavepoint()`
@@ -116,6 +120,8 @@ pub fn instance_method(receiver: &Type, method: &str, args: &[Type]) -> Option<S
     match receiver {
         Type::String => string::resolve_instance(method, args),
         Type::List(elem) => collections::resolve(receiver, elem, method, args),
+        Type::Set(elem) => collections::resolve_set(receiver, elem, method, args),
+        Type::Map(k, v) => collections::resolve_map(receiver, k, v, method, args),
         Type::Exception(name) => exception::resolve(name, method, args),
         Type::Native(n) => database::resolve_instance(*n, method, args),
         _ => None,
@@ -139,6 +145,8 @@ pub fn call(method: Builtin, args: &[Value], cx: &mut Context<'_>, span: &Span) 
         Builtin::Join => string::join(&args[0], &args[1], span),
         Builtin::Str(m) => string::call(m, args, span),
         Builtin::List(m) => collections::call(m, args, span),
+        Builtin::Set(m) => collections::set_call(m, args, span),
+        Builtin::Map(m) => collections::map_call(m, args, span),
         Builtin::Dml(c) => database::dml(c, args, cx.org, span),
         Builtin::SetSavepoint => database::set_savepoint(cx.org, span),
         Builtin::Rollback => database::rollback(&args[0], cx.org, span),
