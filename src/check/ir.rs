@@ -91,12 +91,44 @@ pub enum Stmt {
         /// Run however the guarded statements end.
         finally: Option<Vec<Stmt>>,
     },
+    /// `switch on subject { when ... }`
+    Switch {
+        /// The value switched on.
+        subject: Expr,
+        /// The `when` clauses other than `when else`, in order.
+        arms: Vec<Arm>,
+        /// The `when else` block.
+        otherwise: Option<Vec<Stmt>>,
+    },
     /// `break;`
     Break,
     /// `continue;`
     Continue,
     /// `return;`
     Return,
+}
+
+/// One `when` clause of a `switch on`.
+#[derive(Debug)]
+pub struct Arm {
+    /// What it matches.
+    pub test: ArmTest,
+    /// The statements run on a match.
+    pub body: Vec<Stmt>,
+}
+
+/// What a `when` clause matches.
+#[derive(Debug)]
+pub enum ArmTest {
+    /// Any of these constant values (strings compare with case).
+    Values(Vec<Expr>),
+    /// An sObject of this type, bound to a slot.
+    Type {
+        /// The sObject type.
+        object: &'static ObjectDef,
+        /// The slot the record is bound to.
+        slot: usize,
+    },
 }
 
 /// One `catch` clause.

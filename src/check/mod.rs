@@ -9,6 +9,7 @@ mod expr;
 pub mod ir;
 mod soql;
 mod stmt;
+mod switch;
 pub mod types;
 
 use std::collections::HashMap;

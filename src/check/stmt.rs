@@ -76,7 +76,7 @@ impl Checker {
                 catches,
                 finally,
             } => self.try_stmt(body, catches, finally),
-            StmtKind::Switch { .. } => Err(self.unsupported("switch statements", &s.span)),
+            StmtKind::Switch { subject, whens } => self.switch(subject, whens),
             StmtKind::Return(Some(e)) => {
                 let msg = "Void method must not return a value";
                 Err(self.error(msg, &e.span, "anonymous Apex returns nothing"))

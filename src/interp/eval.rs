@@ -116,6 +116,13 @@ impl<'a> Interpreter<'a> {
             } => {
                 return self.try_stmt(body, catches, finally.as_deref());
             }
+            Stmt::Switch {
+                subject,
+                arms,
+                otherwise,
+            } => {
+                return self.switch(subject, arms, otherwise.as_deref());
+            }
             Stmt::Break => return Ok(Flow::Break),
             Stmt::Continue => return Ok(Flow::Continue),
             Stmt::Return => return Ok(Flow::Return),

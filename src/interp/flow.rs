@@ -4,8 +4,9 @@ use std::rc::Rc;
 
 use super::eval::{Eval, Flow, Interpreter};
 use super::exception::{ApexException, EXCEPTION, Failure};
+use super::key::Key;
 use super::value::Value;
-use crate::check::ir::{Catch, Expr, Stmt};
+use crate::check::ir::{Arm, ArmTest, Catch, Expr, Stmt};
 
 impl Interpreter<'_> {
     /// Evaluates the thrown expression into the failure that unwinds.
@@ -44,6 +45,45 @@ impl Interpreter<'_> {
             }
         }
         outcome
+    }
+
+    /// Runs the first arm whose values (or type) match, else `when else`.
+    pub(super) fn switch(
+        &mut self,
+        subject: &Expr,
+        arms: &[Arm],
+        otherwise: Option<&[Stmt]>,
+    ) -> Eval<Flow> {
+        let value = self.expr(subject)?;
+        for arm in arms {
+            if self.arm_matches(&arm.test, &value)? {
+                return self.block(&arm.body);
+            }
+        }
+        match otherwise {
+            Some(body) => self.block(body),
+            None => Ok(Flow::Normal),
+        }
+    }
+
+    fn arm_matches(&mut self, test: &ArmTest, value: &Value) -> Eval<bool> {
+        match test {
+            ArmTest::Values(values) => {
+                for v in values {
+                    if Key(self.expr(v)?) == Key(value.clone()) {
+                        return Ok(true);
+                    }
+                }
+                Ok(false)
+            }
+            ArmTest::Type { object, slot } => match value {
+                Value::SObject(r) if std::ptr::eq(r.borrow().object, *object) => {
+                    self.set_slot(*slot, value.clone());
+                    Ok(true)
+                }
+                _ => Ok(false),
+            },
+        }
     }
 
     pub(super) fn new_exception(

@@ -8,6 +8,7 @@ mod collections;
 mod database;
 mod exception;
 mod math;
+mod org_info;
 mod string;
 mod system;
 
@@ -70,6 +71,8 @@ pub enum Builtin {
     Result(database::ResultMethod),
     /// A method of `Database.Error`.
     Error(database::ErrorMethod),
+    /// `UserInfo`, `Limits` and clock methods.
+    Info(org_info::Info),
 }
 
 /// What built-ins may touch besides their arguments.
@@ -103,6 +106,9 @@ fn sig(builtin: Builtin, params: Vec<Type>, ret: Type) -> Option<Signature> {
 
 /// Resolves `Class.method(args)` for the built-in classes.
 pub fn static_method(class: &str, method: &str, args: &[Type]) -> Option<Signature> {
+    if let Some(sig) = org_info::resolve(class, method, args) {
+        return Some(sig);
+    }
     match class {
         "system" => system::resolve(method, args),
         "string" => string::resolve_static(method, args),
@@ -153,5 +159,6 @@ pub fn call(method: Builtin, args: &[Value], cx: &mut Context<'_>, span: &Span) 
         Builtin::Exception(m) => exception::call(m, &args[0], args.get(1), cx.source, span),
         Builtin::Result(m) => database::result_call(m, &args[0], span),
         Builtin::Error(m) => database::error_call(m, &args[0], span),
+        Builtin::Info(i) => Ok(org_info::call(i, cx)),
     }
 }
