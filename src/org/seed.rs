@@ -1,6 +1,7 @@
 //! The default org every new org file starts as: an organization of the
-//! chosen edition (Enterprise unless told otherwise), a few licenses with sandbox-sized seat counts, the standard
-//! profiles, a CEO role and the running admin user.
+//! chosen edition (Enterprise unless told otherwise), a few licenses with
+//! sandbox-sized seat counts, the standard profiles, a CEO role and the
+//! running admin user.
 //!
 //! Seed rows are written straight to the store (no save pipeline: nothing
 //! exists yet to validate against) inside the caller's transaction.
