@@ -9,6 +9,9 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+use apexlite::org::edition::Edition;
+use apexlite::org::report::{self, Format};
+use apexlite::org::setup::{self, InitOptions, SeatRequest};
 use apexlite::{Org, Outcome, SourceFile};
 
 /// Exit status when every statement ran and the transaction committed.
@@ -32,6 +35,55 @@ struct Cli {
 enum Command {
     /// Run an anonymous Apex script as one transaction.
     Run(RunArgs),
+    /// Create an org file and inspect its licenses and users.
+    #[command(subcommand)]
+    Org(OrgCommand),
+}
+
+#[derive(Subcommand)]
+enum OrgCommand {
+    /// Create and seed a new org file.
+    Init(InitArgs),
+    /// Set the seats (TotalLicenses) of licenses in an existing org.
+    Seats(SeatsArgs),
+    /// List the licenses with their total, used and remaining seats.
+    Licenses(ReportArgs),
+    /// List the users with their profile, license and contact.
+    Users(ReportArgs),
+}
+
+#[derive(Args)]
+struct InitArgs {
+    #[command(flatten)]
+    org: OrgArg,
+    /// The edition: Enterprise (default), Professional, Performance, Unlimited,
+    /// Developer, Essentials, Group or Contact Manager.
+    #[arg(long, value_name = "NAME", default_value = "Enterprise")]
+    edition: Edition,
+    /// Seats of a license, e.g. 'External Identity=20000' (repeatable).
+    #[arg(long = "seats", value_name = "LICENSE=N")]
+    seats: Vec<SeatRequest>,
+    /// Replace an existing org file.
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(Args)]
+struct SeatsArgs {
+    #[command(flatten)]
+    org: OrgArg,
+    /// Seats of a license, e.g. 'External Identity=20000'.
+    #[arg(required = true, value_name = "LICENSE=N")]
+    seats: Vec<SeatRequest>,
+}
+
+#[derive(Args)]
+struct ReportArgs {
+    #[command(flatten)]
+    org: OrgArg,
+    /// How to print the report.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
 }
 
 #[derive(Args)]
@@ -42,6 +94,9 @@ struct RunArgs {
     /// Run this Apex code instead of a file.
     #[arg(short = 'e', long = "eval", value_name = "CODE")]
     code: Option<String>,
+    /// Run as this user (username, any case) instead of the admin.
+    #[arg(long = "as", value_name = "USERNAME")]
+    run_as: Option<String>,
     #[command(flatten)]
     org: OrgArg,
 }
@@ -67,6 +122,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let status = match cli.command {
         Command::Run(args) => run(&args),
+        Command::Org(command) => org_command(&command),
     };
     ExitCode::from(status)
 }
@@ -90,6 +146,12 @@ fn run(args: &RunArgs) -> u8 {
             return EXIT_ORG;
         }
     };
+    if let Some(username) = &args.run_as
+        && let Err(e) = apexlite::org::login::log_in_as(&mut org, username)
+    {
+        eprintln!("error: {e}");
+        return EXIT_ORG;
+    }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let outcome = apexlite::run(&file, &mut org, &mut out);
@@ -111,6 +173,58 @@ fn run(args: &RunArgs) -> u8 {
             EXIT_ORG
         }
     }
+}
+
+fn org_command(command: &OrgCommand) -> u8 {
+    let result = match command {
+        OrgCommand::Init(args) => org_init(args),
+        OrgCommand::Seats(args) => org_seats(args),
+        OrgCommand::Licenses(args) => open_report(&args.org).and_then(|org| {
+            Ok(report::render_licenses(
+                &report::licenses(&org)?,
+                args.format,
+            ))
+        }),
+        OrgCommand::Users(args) => open_report(&args.org)
+            .and_then(|org| Ok(report::render_users(&report::users(&org)?, args.format))),
+    };
+    match result {
+        Ok(text) => {
+            print!("{text}");
+            EXIT_OK
+        }
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            EXIT_ORG
+        }
+    }
+}
+
+fn open_report(org: &OrgArg) -> Result<Org, setup::SetupError> {
+    Ok(org.open()?)
+}
+
+fn org_init(args: &InitArgs) -> Result<String, setup::SetupError> {
+    let options = InitOptions {
+        edition: args.edition,
+        seats: args.seats.clone(),
+        force: args.force,
+    };
+    setup::init(&args.org.path, &options)?;
+    Ok(format!(
+        "created org {} ({} Edition)\n",
+        args.org.path.display(),
+        args.edition
+    ))
+}
+
+fn org_seats(args: &SeatsArgs) -> Result<String, setup::SetupError> {
+    let mut org = args.org.open()?;
+    setup::set_seats(&mut org, &args.seats)?;
+    Ok(report::render_licenses(
+        &report::licenses(&org)?,
+        Format::Table,
+    ))
 }
 
 fn report_diagnostics(file: &SourceFile, diags: &[apexlite::Diagnostic]) {

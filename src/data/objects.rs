@@ -21,7 +21,9 @@ pub const USER_TYPES: &[&str] = &[
     "SelfService",
 ];
 
-/// Organization.OrganizationType, the edition.
+/// Organization.OrganizationType, the edition. The platform's documented
+/// values plus the editions `apexlite org init --edition` can create
+/// (Performance, Essentials, Group), kept distinct (see `org::edition`).
 const EDITIONS: &[&str] = &[
     "Team Edition",
     "Professional Edition",
@@ -31,6 +33,9 @@ const EDITIONS: &[&str] = &[
     "Unlimited Edition",
     "Contact Manager Edition",
     "Base Edition",
+    "Performance Edition",
+    "Essentials Edition",
+    "Group Edition",
 ];
 
 const DIGEST_FREQUENCIES: &[&str] = &["D", "W", "N"];

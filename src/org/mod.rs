@@ -4,7 +4,11 @@
 //! use seeds) an org file, runs the Apex transaction, DML and SOQL, counts
 //! governor limits and enforces the mixed-DML rule.
 
+pub mod edition;
+pub mod login;
+pub mod report;
 pub mod seed;
+pub mod setup;
 pub mod users;
 
 use std::path::Path;
@@ -25,6 +29,7 @@ use crate::syntax::ast::{DmlOp, SoqlQuery};
 pub use crate::data::soql::{BindValue, QueryError, QueryOutput};
 pub use crate::data::status::{DmlError, RowResult, StatusCode, exception_message};
 pub use crate::data::store::{ApexFailure, OrgError};
+pub use edition::Edition;
 pub use users::RunningUser;
 
 /// An open org: the SQLite store, who runs code, and the transaction state.
@@ -51,21 +56,33 @@ impl Org {
     /// folders created). A file that is not an apexlite org is refused. The
     /// path `:memory:` gives [`Org::open_in_memory`].
     pub fn open(path: &Path) -> Result<Org, OrgError> {
+        Org::open_with(path, Edition::default())
+    }
+
+    /// [`Org::open`], seeding a file created now as an org of `edition`; an
+    /// existing org keeps its edition.
+    pub fn open_with(path: &Path, edition: Edition) -> Result<Org, OrgError> {
         if path.as_os_str() == ":memory:" {
-            return Org::open_in_memory();
+            return Org::open_in_memory_with(edition);
         }
         let (store, created) = Store::open(path)?;
-        Org::start(store, created)
+        Org::start(store, created.then_some(edition))
     }
 
     /// A throwaway seeded org in memory (`--org :memory:`).
     pub fn open_in_memory() -> Result<Org, OrgError> {
-        Org::start(Store::open_in_memory()?, true)
+        Org::open_in_memory_with(Edition::default())
     }
 
-    fn start(store: Store, created: bool) -> Result<Org, OrgError> {
-        let running = if created {
-            create(&store)?
+    /// A throwaway seeded org of `edition` in memory.
+    pub fn open_in_memory_with(edition: Edition) -> Result<Org, OrgError> {
+        Org::start(Store::open_in_memory()?, Some(edition))
+    }
+
+    /// Seeds the store as an org of `seed_as` when it was just created.
+    fn start(store: Store, seed_as: Option<Edition>) -> Result<Org, OrgError> {
+        let running = if let Some(edition) = seed_as {
+            create(&store, edition)?
         } else {
             find_admin(&store)?
         };
@@ -205,6 +222,20 @@ impl Org {
         self.enforce_license_limits = false;
         self.mixed = MixedDml::default();
         Ok(std::mem::replace(&mut self.running, next))
+    }
+
+    /// Makes `user` the user code runs as, for a whole run (`apexlite run
+    /// --as`). Unlike [`Org::run_as`] it counts no DML statement and keeps
+    /// license limits enforced. Who may be chosen is `login::log_in_as`'s
+    /// business.
+    pub fn set_running_user(&mut self, user: RunningUser) {
+        self.running = user;
+    }
+
+    /// The edition in the Organization row; `None` for an edition apexlite
+    /// does not create (a hand-edited `Personal Edition`, ...).
+    pub fn edition(&self) -> Result<Option<Edition>, OrgError> {
+        users::stored_edition(&self.store)
     }
 
     /// Ends a `System.runAs` block, going back to `previous`.
@@ -368,11 +399,11 @@ fn now() -> NaiveDateTime {
 }
 
 /// Creates the tables and seeds them in one committed transaction.
-fn create(store: &Store) -> Result<RunningUser, OrgError> {
+fn create(store: &Store, edition: Edition) -> Result<RunningUser, OrgError> {
     store.conn().execute_batch("BEGIN")?;
     let seeded = store
         .create_tables()
-        .and_then(|()| seed::seed(store, now()));
+        .and_then(|()| seed::seed(store, now(), edition));
     match seeded {
         Ok(user) => {
             store.conn().execute_batch("COMMIT")?;

@@ -1,6 +1,7 @@
-//! The default org every new org file starts as: an Enterprise Edition
-//! organization, a few licenses with sandbox-sized seat counts, the standard
-//! profiles, a CEO role and the running admin user.
+//! The default org every new org file starts as: an organization of the
+//! chosen edition (Enterprise unless told otherwise), a few licenses with
+//! sandbox-sized seat counts, the standard profiles, a CEO role and the
+//! running admin user.
 //!
 //! Seed rows are written straight to the store (no save pipeline: nothing
 //! exists yet to validate against) inside the caller's transaction.
@@ -11,6 +12,7 @@ use crate::data::id::Id;
 use crate::data::record::{FieldValue, Record};
 use crate::data::schema::schema;
 use crate::data::store::{OrgError, Store};
+use crate::org::edition::Edition;
 use crate::org::users::{LICENSES, RunningUser};
 
 /// The admin user's username.
@@ -90,14 +92,16 @@ const PROFILES: &[ProfileSpec] = &[
     },
 ];
 
-/// Writes the seed rows and returns the running admin user.
-pub fn seed(store: &Store, now: NaiveDateTime) -> Result<RunningUser, OrgError> {
+/// Writes the seed rows for an org of `edition` and returns the running
+/// admin user. Every edition gets the same licenses and profiles; what an
+/// edition does not offer is refused by the rules that depend on it.
+pub fn seed(store: &Store, now: NaiveDateTime, edition: Edition) -> Result<RunningUser, OrgError> {
     let seeder = Seeder {
         store,
         now,
         admin: next_id(store, "User")?,
     };
-    seeder.organization()?;
+    seeder.organization(edition)?;
     let licenses = seeder.licenses()?;
     let admin_profile = seeder.profiles(&licenses)?;
     let role = seeder.role()?;
@@ -154,13 +158,13 @@ impl Seeder<'_> {
         Ok(id)
     }
 
-    fn organization(&self) -> Result<Id, OrgError> {
+    fn organization(&self, edition: Edition) -> Result<Id, OrgError> {
         self.write(
             "Organization",
             None,
             &[
                 ("Name", text(ORG_NAME)),
-                ("OrganizationType", text("Enterprise Edition")),
+                ("OrganizationType", text(&edition.organization_type())),
                 ("IsSandbox", FieldValue::Bool(false)),
                 ("InstanceName", text("AL1")),
                 ("DefaultLocaleSidKey", text("en_US")),

@@ -17,6 +17,7 @@ use crate::data::record::{FieldValue, Record};
 use crate::data::schema::{ObjectDef, schema};
 use crate::data::status::{DmlError, StatusCode};
 use crate::data::store::{OrgError, Store, to_sql};
+use crate::org::edition::Edition;
 
 /// The user DML runs as.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -165,6 +166,8 @@ pub struct UserRules {
     nicknames: HashSet<String>,
     contacts: HashSet<Id>,
     nickname_seq: u64,
+    /// Whether the org's edition offers contactless users.
+    contactless: bool,
 }
 
 impl UserRules {
@@ -172,6 +175,7 @@ impl UserRules {
     pub fn load(store: &Store, running: &RunningUser) -> Result<UserRules, OrgError> {
         let profiles = load_profiles(store)?;
         let licenses = load_licenses(store)?;
+        let contactless = stored_edition(store)?.is_some_and(Edition::allows_contactless_users);
         let running = profiles
             .get(&running.profile_id)
             .map(|p| p.perms)
@@ -185,6 +189,7 @@ impl UserRules {
             nicknames: HashSet::new(),
             contacts: HashSet::new(),
             nickname_seq: 0,
+            contactless,
         })
     }
 
@@ -339,7 +344,7 @@ pub fn check_insert(
     let (license, kind) = (*license, info.kind);
     if let Some(error) = check_access(rules, kind)
         .or_else(|| check_username_shape(row))
-        .or_else(|| check_contact_rule(kind, id_field(row, "ContactId")))
+        .or_else(|| check_contact_rule(rules, kind, id_field(row, "ContactId")))
     {
         errors.push(error);
         return Ok(());
@@ -408,7 +413,7 @@ pub fn check_update(
             }
         })
         .or_else(|| check_profile_change(rules, &old_profile, &profile))
-        .or_else(|| check_contact_rule(kind, id_field(row, "ContactId")));
+        .or_else(|| check_contact_rule(rules, kind, id_field(row, "ContactId")));
     if let Some(error) = first {
         errors.push(error);
         return Ok(());
@@ -515,11 +520,27 @@ fn check_username_shape(row: &Record) -> Option<DmlError> {
 }
 
 /// Contact presence by license: External Identity users may go without one
-/// (contactless users), other external users need one, internal users may
-/// not have one (that code and text are guesses).
-fn check_contact_rule(kind: LicenseKind, contact: Option<Id>) -> Option<DmlError> {
+/// (contactless users) in the editions that offer them, other external users
+/// need one, internal users may not have one (that code and text are
+/// guesses).
+///
+/// Outside those editions a contactless user is refused as any portal user
+/// without a contact is. The platform's code and text for this case are not
+/// documented: `INVALID_CROSS_REFERENCE_KEY, Cannot create a portal user
+/// without contact.` is a guess, chosen because without the contactless
+/// feature an External Identity user is a portal user like the others.
+fn check_contact_rule(
+    rules: &UserRules,
+    kind: LicenseKind,
+    contact: Option<Id>,
+) -> Option<DmlError> {
+    let needs_contact = match kind {
+        LicenseKind::Customer | LicenseKind::Partner => true,
+        LicenseKind::ExternalIdentity => !rules.contactless,
+        LicenseKind::Internal => false,
+    };
     match (kind, contact) {
-        (LicenseKind::Customer | LicenseKind::Partner, None) => Some(DmlError::new(
+        (_, None) if needs_contact => Some(DmlError::new(
             StatusCode::InvalidCrossReferenceKey,
             "Cannot create a portal user without contact.",
             &[],
@@ -757,4 +778,19 @@ fn reserve(rules: &mut UserRules, row: &Record) {
     if let Some(contact) = id_field(row, "ContactId") {
         rules.contacts.insert(contact);
     }
+}
+
+/// The edition named by the Organization row's `OrganizationType`; `None`
+/// for an edition apexlite does not create (`Personal Edition`, ...).
+pub fn stored_edition(store: &Store) -> Result<Option<Edition>, OrgError> {
+    let value: Option<Option<String>> = store
+        .conn()
+        .query_row(
+            "SELECT \"OrganizationType\" FROM \"Organization\" LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let value = value.ok_or(OrgError::Corrupt("no Organization row".into()))?;
+    Ok(value.as_deref().and_then(Edition::from_organization_type))
 }

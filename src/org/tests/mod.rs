@@ -3,5 +3,6 @@
 
 mod dml;
 mod file;
+mod manage;
 mod soql;
 mod users;
