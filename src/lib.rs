@@ -19,6 +19,7 @@ pub mod stdlib;
 pub mod syntax;
 
 use std::io::Write;
+use std::time::Duration;
 
 pub use interp::exception::ApexException;
 pub use org::{Org, OrgError};
@@ -44,16 +45,54 @@ pub fn compile(file: &SourceFile) -> Result<check::ir::Program, Vec<Diagnostic>>
     check::check_script(&script)
 }
 
+/// How a script is run.
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    /// The CPU time limit (the platform's 10 seconds by default).
+    pub cpu_limit: Duration,
+}
+
+impl Default for RunOptions {
+    fn default() -> RunOptions {
+        RunOptions {
+            cpu_limit: interp::eval::DEFAULT_CPU_LIMIT,
+        }
+    }
+}
+
 /// Runs an anonymous script as one transaction on `org`, writing
 /// `System.debug` output to `out`. An `Err` is a failure of the org itself
 /// (I/O, a corrupt file), after which the transaction has been rolled back.
 pub fn run(file: &SourceFile, org: &mut Org, out: &mut dyn Write) -> Result<Outcome, OrgError> {
-    let program = match compile(file) {
-        Ok(p) => p,
-        Err(diags) => return Ok(Outcome::CompileFailed(diags)),
-    };
+    run_with(file, org, out, &RunOptions::default())
+}
+
+/// [`run`] with options.
+pub fn run_with(
+    file: &SourceFile,
+    org: &mut Org,
+    out: &mut dyn Write,
+    options: &RunOptions,
+) -> Result<Outcome, OrgError> {
+    match compile(file) {
+        Ok(program) => execute(&program, file, org, out, options),
+        Err(diags) => Ok(Outcome::CompileFailed(diags)),
+    }
+}
+
+/// Runs a compiled script as one transaction: committed when it completes,
+/// rolled back when an exception escapes.
+pub fn execute(
+    program: &check::ir::Program,
+    file: &SourceFile,
+    org: &mut Org,
+    out: &mut dyn Write,
+    options: &RunOptions,
+) -> Result<Outcome, OrgError> {
     org.begin()?;
-    let result = Interpreter::new(&program, file, org, out).run(&program);
+    let result = Interpreter::new(program, file, org, out)
+        .with_cpu_limit(options.cpu_limit)
+        .run(program);
     match result {
         Ok(()) => {
             org.commit()?;

@@ -6,13 +6,14 @@
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
 use apexlite::org::edition::Edition;
 use apexlite::org::report::{self, Format};
 use apexlite::org::setup::{self, InitOptions, SeatRequest};
-use apexlite::{Org, Outcome, SourceFile};
+use apexlite::{Org, Outcome, RunOptions, SourceFile};
 
 /// Exit status when every statement ran and the transaction committed.
 const EXIT_OK: u8 = 0;
@@ -97,6 +98,10 @@ struct RunArgs {
     /// Run as this user (username, any case) instead of the admin.
     #[arg(long = "as", value_name = "USERNAME")]
     run_as: Option<String>,
+    /// The CPU time limit in milliseconds, after which the script ends with
+    /// `System.LimitException: Apex CPU time limit exceeded`.
+    #[arg(long = "cpu-limit-ms", value_name = "MS", default_value_t = 10_000)]
+    cpu_limit_ms: u64,
     #[command(flatten)]
     org: OrgArg,
 }
@@ -118,13 +123,26 @@ impl OrgArg {
     }
 }
 
+/// The parser, checker and interpreter recurse over the program; a thread
+/// with a large stack lets deeply nested (but legal) code through. The memory
+/// is reserved, not committed, until used.
+const STACK_SIZE: usize = 512 << 20;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let status = match cli.command {
-        Command::Run(args) => run(&args),
-        Command::Org(command) => org_command(&command),
-    };
-    ExitCode::from(status)
+    let worker = std::thread::Builder::new()
+        .stack_size(STACK_SIZE)
+        .spawn(move || match cli.command {
+            Command::Run(args) => run(&args),
+            Command::Org(command) => org_command(&command),
+        });
+    match worker.map(|w| w.join()) {
+        Ok(Ok(status)) => ExitCode::from(status),
+        _ => {
+            eprintln!("error: apexlite stopped unexpectedly");
+            ExitCode::from(EXIT_ORG)
+        }
+    }
 }
 
 fn run(args: &RunArgs) -> u8 {
@@ -135,10 +153,13 @@ fn run(args: &RunArgs) -> u8 {
             return EXIT_ORG;
         }
     };
-    if let Err(diags) = apexlite::compile(&file) {
-        report_diagnostics(&file, &diags);
-        return EXIT_COMPILE;
-    }
+    let program = match apexlite::compile(&file) {
+        Ok(program) => program,
+        Err(diags) => {
+            report_diagnostics(&file, &diags);
+            return EXIT_COMPILE;
+        }
+    };
     let mut org = match args.org.open() {
         Ok(org) => org,
         Err(e) => {
@@ -154,7 +175,10 @@ fn run(args: &RunArgs) -> u8 {
     }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let outcome = apexlite::run(&file, &mut org, &mut out);
+    let options = RunOptions {
+        cpu_limit: Duration::from_millis(args.cpu_limit_ms),
+    };
+    let outcome = apexlite::execute(&program, &file, &mut org, &mut out, &options);
     let _ = out.flush();
     match outcome {
         Ok(Outcome::Completed) => EXIT_OK,
@@ -246,9 +270,20 @@ fn read_source(args: &RunArgs) -> Result<SourceFile, String> {
         std::io::stdin()
             .read_to_string(&mut text)
             .map_err(|e| format!("cannot read standard input: {e}"))?;
-        return Ok(SourceFile::new("<stdin>", text));
+        return Ok(SourceFile::new("<stdin>", without_bom(text)));
     }
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    Ok(SourceFile::new(path.display().to_string(), text))
+    Ok(SourceFile::new(
+        path.display().to_string(),
+        without_bom(text),
+    ))
+}
+
+/// Drops the byte-order mark some editors put at the start of UTF-8 files.
+fn without_bom(text: String) -> String {
+    match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    }
 }

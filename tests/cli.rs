@@ -46,6 +46,18 @@ impl<'a> Run<'a> {
         self
     }
 
+    /// Starts the run without waiting for it; stdin is closed.
+    fn spawn(self) -> std::process::Child {
+        let mut cmd = Command::new(BIN);
+        cmd.args(&self.args)
+            .current_dir(&self.cwd)
+            .env_remove("APEXLITE_ORG")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        cmd.spawn().expect("the apexlite binary starts")
+    }
+
     /// Runs to completion; the org variable of the calling shell is never inherited.
     fn output(self) -> Output {
         let mut cmd = Command::new(BIN);
@@ -385,4 +397,62 @@ fn failed_run_leaves_the_org_file_unchanged() {
         before,
         "org unchanged"
     );
+}
+
+#[test]
+fn a_runaway_loop_ends_at_the_cpu_time_limit() {
+    let tmp = temp_dir();
+    let code = "Integer i = 0;\nwhile (true) {\n    i++;\n}";
+    let args = [
+        "run",
+        "-e",
+        code,
+        "--org",
+        ":memory:",
+        "--cpu-limit-ms",
+        "200",
+    ];
+    let out = Run::new(&args, tmp.path()).output();
+    assert_exit(&out, 1, "endless loop");
+    let err = stderr(&out);
+    assert!(
+        err.contains("System.LimitException: Apex CPU time limit exceeded"),
+        "{err}"
+    );
+    assert!(err.contains("AnonymousBlock: line 2"), "{err}");
+}
+
+#[test]
+fn a_byte_order_mark_at_the_start_of_a_file_is_ignored() {
+    let tmp = temp_dir();
+    let script = tmp.path().join("bom.apex");
+    fs::write(&script, b"\xef\xbb\xbfSystem.debug('bom');\n").expect("write script");
+    let out = Run::new(&["run", path_str(&script), "--org", ":memory:"], tmp.path()).output();
+    assert_exit(&out, 0, "script with a BOM");
+    assert_eq!(stdout(&out), "bom\n");
+}
+
+#[test]
+fn runs_on_one_org_file_wait_for_each_other() {
+    let tmp = temp_dir();
+    let org = tmp.path().join("org.db");
+    let seed = Run::new(
+        &["run", "-e", "Integer x;", "--org", path_str(&org)],
+        tmp.path(),
+    );
+    assert_exit(&seed.output(), 0, "seed the org");
+    let children: Vec<_> = (0..6)
+        .map(|i| {
+            let code = format!("insert new Account(Name = 'A{i}');");
+            let args = ["run", "-e", code.as_str(), "--org", path_str(&org)];
+            Run::new(&args, tmp.path()).spawn()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().expect("wait for a run");
+        assert_exit(&out, 0, "concurrent insert");
+    }
+    let count = "System.debug([SELECT COUNT() FROM Account]);";
+    let out = Run::new(&["run", "-e", count, "--org", path_str(&org)], tmp.path()).output();
+    assert_eq!(stdout(&out), "6\n");
 }

@@ -180,7 +180,14 @@ impl Checker {
         if let Some(c) = self.static_constant(target, field)? {
             return Ok(c);
         }
-        let target = self.expr(target)?;
+        let mut target = self.expr(target)?;
+        // `[SELECT Id FROM Profile LIMIT 1].Id` reads the query's only row.
+        if is_query(&target)
+            && let Type::List(row) = &target.ty
+        {
+            let (row, span) = ((**row).clone(), target.span.clone());
+            target = typed(ExprKind::SingleRow(Box::new(target)), row, &span);
+        }
         let (object, index) = self.field_of(&target, field)?;
         let ty = Type::of_field(object.fields[index].ty);
         let kind = ExprKind::Field {

@@ -3,6 +3,7 @@
 use super::ir::{Catch, Stmt};
 use super::types::Type;
 use super::{Checked, Checker, Reported};
+use crate::data::schema::ObjectDef;
 use crate::syntax::ast::{self, DmlOp, StmtKind};
 
 impl Checker {
@@ -165,15 +166,19 @@ impl Checker {
             },
             _ => return Err(self.dml_type_error(op, &target.ty, &target.span)),
         };
+        // Users are deactivated, never deleted; profiles, licenses and the
+        // organization are setup data that DML cannot touch at all.
+        let refused = |o: &ObjectDef| match o.name {
+            "User" => matches!(op, DmlOp::Delete | DmlOp::Undelete),
+            "Profile" | "UserLicense" | "Organization" => true,
+            _ => false,
+        };
         if let Some(o) = object
-            && o.name == "User"
-            && matches!(op, DmlOp::Delete | DmlOp::Undelete)
+            && refused(o)
         {
-            let msg = format!(
-                "DML operation {} not allowed on User",
-                op.title().to_uppercase()
-            );
-            return Err(self.error(msg, &s.span, "users can only be deactivated"));
+            let op_name = op.title().to_uppercase();
+            let msg = format!("DML operation {op_name} not allowed on {}", o.name);
+            return Err(self.error(msg, &s.span, "not allowed on this object"));
         }
         Ok(Stmt::Dml {
             op,

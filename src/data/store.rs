@@ -98,6 +98,9 @@ pub struct Store {
     insert_sql: HashMap<&'static str, String>,
 }
 
+/// How long a run waits for another process's transaction on the same org.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
 impl Store {
     /// Opens the org file, creating an empty one (tables, no records) when the
     /// file is missing or empty. Returns the store and whether it was created.
@@ -120,6 +123,10 @@ impl Store {
 
     fn wrap(conn: Connection) -> Store {
         conn.set_prepared_statement_cache_capacity(128);
+        // Runs on the same org file wait for each other instead of failing
+        // at once with `database is locked`. Setting it cannot fail on an
+        // open connection; if it ever did, runs would only wait less.
+        let _ = conn.busy_timeout(BUSY_TIMEOUT);
         let insert_sql = schema()
             .objects
             .iter()

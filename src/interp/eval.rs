@@ -6,8 +6,9 @@
 use std::cmp::Ordering as CmpOrdering;
 use std::io::Write;
 use std::rc::Rc;
+use std::time::{Duration, Instant};
 
-use super::exception::{ApexException, Failure, LIST, MATH, STRING};
+use super::exception::{ApexException, Failure, LIMIT, LIST, MATH, STRING};
 use super::value::Value;
 use crate::check::ir::{
     Arith, BinOp, Const, Conversion, Expr, ExprKind, Ordering, Place, Program, Stmt,
@@ -38,7 +39,15 @@ pub struct Interpreter<'a> {
     pub(super) out: &'a mut dyn Write,
     source: &'a SourceFile,
     frame: Vec<Value>,
+    /// Loop passes since the clock was last read.
+    ticks: u32,
+    /// When the CPU time limit runs out.
+    deadline: Instant,
 }
+
+/// Loop passes between two readings of the clock: often enough to stop a
+/// runaway loop within milliseconds of its limit, rarely enough to cost nothing.
+const TICKS_PER_CLOCK_READ: u32 = 1024;
 
 impl<'a> Interpreter<'a> {
     /// An interpreter for `program` with its frame ready.
@@ -49,12 +58,34 @@ impl<'a> Interpreter<'a> {
         out: &'a mut dyn Write,
     ) -> Interpreter<'a> {
         let frame = vec![Value::Null; program.slots];
+        let deadline = Instant::now() + DEFAULT_CPU_LIMIT;
         Interpreter {
             org,
             out,
             source,
             frame,
+            ticks: 0,
+            deadline,
         }
+    }
+
+    /// Sets the CPU time the run may take before `System.LimitException:
+    /// Apex CPU time limit exceeded` (the platform's 10 seconds by default).
+    /// apexlite counts the wall-clock time of the whole run, org work included.
+    pub fn with_cpu_limit(mut self, limit: Duration) -> Self {
+        self.deadline = Instant::now() + limit;
+        self
+    }
+
+    /// Counts one pass of a loop; true once the run's time is up.
+    #[inline]
+    fn out_of_time(&mut self) -> bool {
+        self.ticks += 1;
+        if self.ticks < TICKS_PER_CLOCK_READ {
+            return false;
+        }
+        self.ticks = 0;
+        Instant::now() >= self.deadline
     }
 
     /// Stores a value in a local slot.
@@ -144,6 +175,9 @@ impl<'a> Interpreter<'a> {
             {
                 return Ok(Flow::Normal);
             }
+            if self.out_of_time() {
+                return Err(cpu_limit(&body_span(body, cond)));
+            }
             match self.stmt(body)? {
                 Flow::Break => return Ok(Flow::Normal),
                 Flow::Return => return Ok(Flow::Return),
@@ -157,6 +191,9 @@ impl<'a> Interpreter<'a> {
 
     fn do_while(&mut self, body: &Stmt, cond: &Expr) -> Eval<Flow> {
         loop {
+            if self.out_of_time() {
+                return Err(cpu_limit(&cond.span));
+            }
             match self.stmt(body)? {
                 Flow::Break => return Ok(Flow::Normal),
                 Flow::Return => return Ok(Flow::Return),
@@ -184,6 +221,9 @@ impl<'a> Interpreter<'a> {
             let Some(item) = list.borrow().get(i).cloned() else {
                 break;
             };
+            if self.out_of_time() {
+                return Err(cpu_limit(&iterable.span));
+            }
             self.frame[slot] = item;
             match self.stmt(body)? {
                 Flow::Break => break,
@@ -301,6 +341,22 @@ impl<'a> Interpreter<'a> {
             }
         }
         Ok(())
+    }
+}
+
+/// The platform's synchronous CPU time limit.
+pub const DEFAULT_CPU_LIMIT: Duration = Duration::from_secs(10);
+
+fn cpu_limit(span: &Span) -> Failure {
+    ApexException::new(LIMIT, "Apex CPU time limit exceeded", span).into()
+}
+
+/// Where a loop's time-limit exception points: its condition, else its body.
+fn body_span(body: &Stmt, cond: Option<&Expr>) -> Span {
+    match (cond, body) {
+        (Some(c), _) => c.span.clone(),
+        (None, Stmt::Expr(e)) => e.span.clone(),
+        (None, _) => 0..0,
     }
 }
 

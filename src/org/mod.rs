@@ -103,7 +103,9 @@ impl Org {
         if self.in_transaction {
             return Err(OrgError::Transaction("begin inside a transaction"));
         }
-        self.store.conn().execute_batch("BEGIN")?;
+        // IMMEDIATE takes the write lock up front, so two runs on one file
+        // queue behind each other rather than deadlock when both write.
+        self.store.conn().execute_batch("BEGIN IMMEDIATE")?;
         self.in_transaction = true;
         self.reset_transaction_state();
         Ok(())

@@ -30,6 +30,8 @@ pub enum Method {
     Contains,
     /// `list.clear()`
     Clear,
+    /// `list.sort()`: ascending, nulls first, for primitive elements.
+    Sort,
 }
 
 pub(super) fn resolve(list: &Type, elem: &Type, method: &str, args: &[Type]) -> Option<Signature> {
@@ -44,6 +46,7 @@ pub(super) fn resolve(list: &Type, elem: &Type, method: &str, args: &[Type]) -> 
         ("isempty", 0) => (Method::IsEmpty, vec![], Type::Boolean),
         ("contains", 1) => (Method::Contains, vec![e], Type::Boolean),
         ("clear", 0) => (Method::Clear, vec![], Type::Void),
+        ("sort", 0) if sortable(elem) => (Method::Sort, vec![], Type::Void),
         _ => return None,
     };
     let mut all = vec![list.clone()];
@@ -94,7 +97,41 @@ pub(super) fn call(m: Method, args: &[Value], span: &Span) -> Eval<Value> {
             items.borrow_mut().clear();
             Value::Null
         }
+        Method::Sort => {
+            items.borrow_mut().sort_by(sort_order);
+            Value::Null
+        }
     })
+}
+
+/// Element types `List.sort()` orders without a comparator.
+fn sortable(t: &Type) -> bool {
+    t.is_numeric()
+        || matches!(
+            t,
+            Type::String | Type::Id | Type::Date | Type::Datetime | Type::Boolean
+        )
+}
+
+/// Ascending order with nulls first; strings by their UTF-16 code units as
+/// Apex does (so upper case sorts before lower case).
+fn sort_order(a: &Value, b: &Value) -> std::cmp::Ordering {
+    use std::cmp::Ordering::{Equal, Greater, Less};
+    match (a, b) {
+        (Value::Null, Value::Null) => Equal,
+        (Value::Null, _) => Less,
+        (_, Value::Null) => Greater,
+        (Value::Int(x), Value::Int(y)) => x.cmp(y),
+        (Value::Long(x), Value::Long(y)) => x.cmp(y),
+        (Value::Double(x), Value::Double(y)) => x.total_cmp(y),
+        (Value::Decimal(x), Value::Decimal(y)) => x.cmp(y),
+        (Value::String(x), Value::String(y)) => x.encode_utf16().cmp(y.encode_utf16()),
+        (Value::Id(x), Value::Id(y)) => x.cmp(y),
+        (Value::Date(x), Value::Date(y)) => x.cmp(y),
+        (Value::Datetime(x), Value::Datetime(y)) => x.cmp(y),
+        (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
+        _ => Equal,
+    }
 }
 
 /// Element equality for `contains`: like `==`, except that strings compare

@@ -49,3 +49,51 @@ pub(super) fn integer_value_of(text: &Value, span: &Span) -> Eval<Value> {
         _ => Err(ApexException::null_pointer(span).into()),
     }
 }
+
+/// Numeric conversions available on every number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Conversion {
+    /// `intValue()`: truncates, wrapping Longs as a Java cast does.
+    Int,
+    /// `longValue()`
+    Long,
+    /// `doubleValue()`
+    Double,
+}
+
+pub(super) fn resolve_instance(t: &Type, method: &str, args: &[Type]) -> Option<Signature> {
+    if !args.is_empty() {
+        return None;
+    }
+    let (c, ret) = match method {
+        "intvalue" => (Conversion::Int, Type::Integer),
+        "longvalue" => (Conversion::Long, Type::Long),
+        "doublevalue" => (Conversion::Double, Type::Double),
+        _ => return None,
+    };
+    sig(Builtin::Number(c), vec![t.clone()], ret)
+}
+
+pub(super) fn convert(c: Conversion, v: &Value, span: &Span) -> Eval<Value> {
+    use rust_decimal::prelude::ToPrimitive;
+    let as_f64 = |v: &Value| match v {
+        Value::Int(i) => Some(f64::from(*i)),
+        Value::Long(i) => Some(*i as f64),
+        Value::Double(d) => Some(*d),
+        Value::Decimal(d) => d.to_f64(),
+        _ => None,
+    };
+    let as_i64 = |v: &Value| match v {
+        Value::Int(i) => Some(i64::from(*i)),
+        Value::Long(i) => Some(*i),
+        Value::Double(d) => Some(*d as i64),
+        Value::Decimal(d) => d.trunc().to_i64(),
+        _ => None,
+    };
+    let npe = || -> crate::interp::exception::Failure { ApexException::null_pointer(span).into() };
+    Ok(match c {
+        Conversion::Int => Value::Int(as_i64(v).ok_or_else(npe)? as i32),
+        Conversion::Long => Value::Long(as_i64(v).ok_or_else(npe)?),
+        Conversion::Double => Value::Double(as_f64(v).ok_or_else(npe)?),
+    })
+}

@@ -39,6 +39,8 @@ pub enum Builtin {
     ModLong,
     /// `Integer.valueOf(text)`
     IntegerValueOf,
+    /// `n.intValue()`, `n.longValue()` and friends.
+    Number(math::Conversion),
     /// `String.valueOf(value)`
     StringValueOf,
     /// `String.isBlank(s)`
@@ -130,6 +132,7 @@ pub fn instance_method(receiver: &Type, method: &str, args: &[Type]) -> Option<S
         Type::Map(k, v) => collections::resolve_map(receiver, k, v, method, args),
         Type::Exception(name) => exception::resolve(name, method, args),
         Type::Native(n) => database::resolve_instance(*n, method, args),
+        t if t.is_numeric() => math::resolve_instance(t, method, args),
         _ => None,
     }
 }
@@ -143,6 +146,7 @@ pub fn call(method: Builtin, args: &[Value], cx: &mut Context<'_>, span: &Span) 
         Builtin::AssertNotEquals => system::assert_not_equals(args, span),
         Builtin::ModInt | Builtin::ModLong => math::modulo(&args[0], &args[1], span),
         Builtin::IntegerValueOf => math::integer_value_of(&args[0], span),
+        Builtin::Number(c) => math::convert(c, &args[0], span),
         Builtin::StringValueOf => Ok(Value::string(&args[0].to_string())),
         Builtin::IsBlank => Ok(Value::Bool(string::is_blank(&args[0]))),
         Builtin::IsNotBlank => Ok(Value::Bool(!string::is_blank(&args[0]))),

@@ -43,6 +43,8 @@ pub enum Method {
     Equals,
     /// `s.equalsIgnoreCase(other)`
     EqualsIgnoreCase,
+    /// `s.countMatches(t)`: non-overlapping occurrences.
+    CountMatches,
     /// `s.split(separator)`, the separator being a regular expression in Apex;
     /// here it is matched literally.
     Split,
@@ -83,6 +85,7 @@ pub(super) fn resolve_instance(method: &str, args: &[Type]) -> Option<Signature>
         ("equals", 1) => (Method::Equals, vec![Type::Object], Boolean),
         ("equalsignorecase", 1) => (Method::EqualsIgnoreCase, vec![Str], Boolean),
         ("split", 1) => (Method::Split, vec![Str], Type::List(Box::new(Str))),
+        ("countmatches", 1) => (Method::CountMatches, vec![Str], Integer),
         _ => return None,
     };
     let mut all = vec![Str];
@@ -166,6 +169,14 @@ pub(super) fn call(m: Method, args: &[Value], span: &Span) -> Eval<Value> {
             matches!(&args[1], Value::String(o) if o.to_lowercase() == s.to_lowercase()),
         ),
         Method::Split => split(s, str_arg(1)?),
+        Method::CountMatches => {
+            let needle = str_arg(1)?;
+            count(if needle.is_empty() {
+                0
+            } else {
+                s.matches(needle).count()
+            })
+        }
     })
 }
 
