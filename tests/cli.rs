@@ -426,7 +426,7 @@ fn a_runaway_loop_ends_at_the_cpu_time_limit() {
 fn a_byte_order_mark_at_the_start_of_a_file_is_ignored() {
     let tmp = temp_dir();
     let script = tmp.path().join("bom.apex");
-    fs::write(&script, b"\xef\xbb\xbfSystem.debug('bom');\n").expect("write script");
+    std::fs::write(&script, b"\xef\xbb\xbfSystem.debug('bom');\n").expect("write script");
     let out = Run::new(&["run", path_str(&script), "--org", ":memory:"], tmp.path()).output();
     assert_exit(&out, 0, "script with a BOM");
     assert_eq!(stdout(&out), "bom\n");
