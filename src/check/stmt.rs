@@ -66,6 +66,7 @@ impl Checker {
             StmtKind::Throw(_) => Err(self.unsupported("throw statements", &s.span)),
             StmtKind::Try { .. } => Err(self.unsupported("try statements", &s.span)),
             StmtKind::Switch { .. } => Err(self.unsupported("switch statements", &s.span)),
+            StmtKind::RunAs { .. } => Err(self.unsupported("System.runAs blocks", &s.span)),
             StmtKind::Return(Some(e)) => {
                 let msg = "Void method must not return a value";
                 Err(self.error(msg, &e.span, "anonymous Apex returns nothing"))
