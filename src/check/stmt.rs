@@ -78,6 +78,7 @@ impl Checker {
                 finally,
             } => self.try_stmt(body, catches, finally),
             StmtKind::Switch { subject, whens } => self.switch(subject, whens),
+            StmtKind::RunAs { .. } => Err(self.unsupported("System.runAs blocks", &s.span)),
             StmtKind::Return(Some(e)) => {
                 let msg = "Void method must not return a value";
                 Err(self.error(msg, &e.span, "anonymous Apex returns nothing"))

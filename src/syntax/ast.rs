@@ -364,6 +364,13 @@ pub enum StmtKind {
         /// The `when` clauses in order.
         whens: Vec<When>,
     },
+    /// `System.runAs(user) { body }`: the body runs as that user (in tests).
+    RunAs {
+        /// The user, or a `Version` for package-version tests.
+        user: Expr,
+        /// The statements run as that user.
+        body: Vec<Stmt>,
+    },
 }
 
 /// `catch (Type name) { body }`

@@ -32,6 +32,8 @@ pub enum LexError {
     IllegalDecimal,
     /// A Double literal that does not fit a Double.
     IllegalDouble,
+    /// A `[FIND ...` query without its closing `]`.
+    UnterminatedSosl,
 }
 
 impl LexError {
@@ -46,6 +48,7 @@ impl LexError {
             LexError::IllegalLong => ("Illegal long", "outside the Long range"),
             LexError::IllegalDecimal => ("Illegal decimal", "does not fit a Decimal"),
             LexError::IllegalDouble => ("Illegal double", "does not fit a Double"),
+            LexError::UnterminatedSosl => ("Unterminated SOSL query", "no closing ']'"),
         }
     }
 }
@@ -79,6 +82,16 @@ pub enum Token<'s> {
     /// A Double literal: `1.5d`.
     #[regex(r"[0-9]+(\.[0-9]+)?[dD]", lex_double)]
     Double(f64),
+    /// `2147483648`, legal only as the operand of `-` (the least Integer).
+    #[token("2147483648")]
+    IntegerMin,
+    /// `9223372036854775808L`, legal only as the operand of `-` (the least Long).
+    #[token("9223372036854775808l", ignore(case))]
+    LongMin,
+    /// A SOSL query in brackets, `[FIND 'x' IN ALL FIELDS RETURNING Account]`;
+    /// the text between the brackets, trimmed.
+    #[regex(r"\[[ \t\r\n]*[Ff][Ii][Nn][Dd][ \t\r\n]*['{:]", lex_sosl)]
+    Sosl(&'s str),
     /// A `/* ... */` comment; skipped, never produced.
     #[token("/*", lex_block_comment)]
     BlockComment,
@@ -137,6 +150,75 @@ pub enum Token<'s> {
     /// `undelete`
     #[token("undelete", ignore(case))]
     Undelete,
+    /// `do`
+    #[token("do", ignore(case))]
+    Do,
+    /// `try`
+    #[token("try", ignore(case))]
+    Try,
+    /// `catch`
+    #[token("catch", ignore(case))]
+    Catch,
+    /// `finally`
+    #[token("finally", ignore(case))]
+    Finally,
+    /// `throw`
+    #[token("throw", ignore(case))]
+    Throw,
+    /// `switch`
+    #[token("switch", ignore(case))]
+    Switch,
+    /// `class`
+    #[token("class", ignore(case))]
+    Class,
+    /// `interface`
+    #[token("interface", ignore(case))]
+    Interface,
+    /// `enum`
+    #[token("enum", ignore(case))]
+    Enum,
+    /// `extends`
+    #[token("extends", ignore(case))]
+    Extends,
+    /// `implements`
+    #[token("implements", ignore(case))]
+    Implements,
+    /// `public`
+    #[token("public", ignore(case))]
+    Public,
+    /// `private`
+    #[token("private", ignore(case))]
+    Private,
+    /// `protected`
+    #[token("protected", ignore(case))]
+    Protected,
+    /// `global`
+    #[token("global", ignore(case))]
+    Global,
+    /// `static`
+    #[token("static", ignore(case))]
+    Static,
+    /// `abstract`
+    #[token("abstract", ignore(case))]
+    Abstract,
+    /// `virtual`
+    #[token("virtual", ignore(case))]
+    Virtual,
+    /// `override`
+    #[token("override", ignore(case))]
+    Override,
+    /// `transient`
+    #[token("transient", ignore(case))]
+    Transient,
+    /// `testmethod`
+    #[token("testmethod", ignore(case))]
+    TestMethod,
+    /// `webservice`
+    #[token("webservice", ignore(case))]
+    WebService,
+    /// `void`
+    #[token("void", ignore(case))]
+    Void,
 
     /// `(`
     #[token("(")]
@@ -276,12 +358,18 @@ pub enum Token<'s> {
     /// `~`
     #[token("~")]
     Tilde,
+    /// `@`, before an annotation.
+    #[token("@")]
+    At,
 }
 
 impl fmt::Display for Token<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Token::Ident(s) | Token::Decimal(s) => f.write_str(s),
+            Token::Sosl(s) => write!(f, "[{s}]"),
+            Token::IntegerMin => f.write_str("2147483648"),
+            Token::LongMin => f.write_str("9223372036854775808L"),
             Token::Str(s) => write!(f, "'{s}'"),
             Token::Integer(n) => write!(f, "{n}"),
             Token::Long(n) => write!(f, "{n}L"),
@@ -397,9 +485,8 @@ fn unicode_escape(chars: &mut std::str::Chars<'_>) -> Result<char, LexError> {
     char::from_u32(code).ok_or(LexError::BadEscape)
 }
 
-/// The literal is checked without its sign, so `-2147483648` (the least
-/// Integer) is refused as "Illegal integer"; write `-2147483647 - 1` instead.
-/// Long literals have the same limit at their end of the range.
+/// The literal is checked without its sign; `2147483648` itself is the
+/// [`Token::IntegerMin`] token, which the parser accepts only after `-`.
 fn lex_integer<'s>(lex: &mut Lexer<'s, Token<'s>>) -> Result<i32, LexError> {
     lex.slice().parse().map_err(|_| LexError::IllegalInteger)
 }
@@ -407,6 +494,35 @@ fn lex_integer<'s>(lex: &mut Lexer<'s, Token<'s>>) -> Result<i32, LexError> {
 fn lex_long<'s>(lex: &mut Lexer<'s, Token<'s>>) -> Result<i64, LexError> {
     let digits = &lex.slice()[..lex.slice().len() - 1];
     digits.parse().map_err(|_| LexError::IllegalLong)
+}
+
+/// Scans from the `[` to the `]` that closes the query, skipping quoted
+/// strings and `{...}` search terms (both may hold `]`), with `\` escapes.
+fn lex_sosl<'s>(lex: &mut Lexer<'s, Token<'s>>) -> Result<&'s str, LexError> {
+    let start = lex.span().start + 1;
+    let rest = lex.source().get(start..).unwrap_or("");
+    let mut closer: Option<char> = None;
+    let mut escaped = false;
+    for (i, c) in rest.char_indices() {
+        if escaped {
+            escaped = false;
+            continue;
+        }
+        match (closer, c) {
+            (_, '\\') => escaped = true,
+            (Some(close), c) if c == close => closer = None,
+            (Some(_), _) => {}
+            (None, '\'') => closer = Some('\''),
+            (None, '{') => closer = Some('}'),
+            (None, ']') => {
+                lex.bump(start + i + 1 - lex.span().end);
+                return Ok(rest[..i].trim());
+            }
+            (None, _) => {}
+        }
+    }
+    lex.bump(lex.source().len() - lex.span().end);
+    Err(LexError::UnterminatedSosl)
 }
 
 fn lex_decimal<'s>(lex: &mut Lexer<'s, Token<'s>>) -> Result<&'s str, LexError> {
@@ -490,10 +606,12 @@ mod tests {
 
     #[test]
     fn numbers_out_of_range_are_errors() {
+        assert_eq!(kinds("2147483648"), [Token::IntegerMin]);
         assert_eq!(
-            kinds("2147483648"),
+            kinds("2147483649"),
             [Token::Error(LexError::IllegalInteger)]
         );
+        assert_eq!(kinds("9223372036854775808L"), [Token::LongMin]);
         assert_eq!(kinds("2147483647"), [Token::Integer(i32::MAX)]);
         assert_eq!(
             kinds("99999999999999999999L"),
@@ -529,6 +647,32 @@ mod tests {
                 Token::LtGt,
                 Token::ShlAssign,
             ]
+        );
+    }
+
+    #[test]
+    fn sosl_is_one_token() {
+        assert_eq!(
+            kinds("[ FIND 'a]b' IN ALL FIELDS RETURNING Account(Name) ] x"),
+            [
+                Token::Sosl("FIND 'a]b' IN ALL FIELDS RETURNING Account(Name)"),
+                Token::Ident("x")
+            ]
+        );
+        assert_eq!(kinds("[find {x]}]"), [Token::Sosl("find {x]}")]);
+        assert_eq!(kinds("[FIND :term]"), [Token::Sosl("FIND :term")]);
+        assert_eq!(
+            kinds("a[find]"),
+            [
+                Token::Ident("a"),
+                Token::LBracket,
+                Token::Ident("find"),
+                Token::RBracket
+            ]
+        );
+        assert_eq!(
+            kinds("[FIND 'x' RETURNING"),
+            [Token::Error(LexError::UnterminatedSosl)]
         );
     }
 

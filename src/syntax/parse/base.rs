@@ -4,7 +4,7 @@
 use chumsky::input::ValueInput;
 use chumsky::prelude::*;
 
-use crate::syntax::ast::{Ident, Name};
+use crate::syntax::ast::{Expr, Ident, Name, Stmt};
 use crate::syntax::source::Span;
 use crate::syntax::token::Token;
 
@@ -47,7 +47,7 @@ pub(crate) fn ident<'t, 's: 't, I: TokenInput<'t, 's>>()
 }
 
 /// `member_name`: a name after `.`, where keywords are allowed too
-/// (`Database.insert`, `Trigger.new`). A keyword comes back in lower case
+/// (`Database.insert`, `Trigger.new`, `Foo.class`). A keyword comes back in lower case
 /// whatever the author wrote.
 pub(crate) fn member_name<'t, 's: 't, I: TokenInput<'t, 's>>()
 -> impl Parser<'t, I, Ident, Extra<'t, 's>> + Clone {
@@ -71,6 +71,29 @@ pub(crate) fn member_name<'t, 's: 't, I: TokenInput<'t, 's>>()
         Token::Upsert => "upsert",
         Token::Delete => "delete",
         Token::Undelete => "undelete",
+        Token::Do => "do",
+        Token::Try => "try",
+        Token::Catch => "catch",
+        Token::Finally => "finally",
+        Token::Throw => "throw",
+        Token::Switch => "switch",
+        Token::Class => "class",
+        Token::Interface => "interface",
+        Token::Enum => "enum",
+        Token::Extends => "extends",
+        Token::Implements => "implements",
+        Token::Public => "public",
+        Token::Private => "private",
+        Token::Protected => "protected",
+        Token::Global => "global",
+        Token::Static => "static",
+        Token::Abstract => "abstract",
+        Token::Virtual => "virtual",
+        Token::Override => "override",
+        Token::Transient => "transient",
+        Token::TestMethod => "testmethod",
+        Token::WebService => "webservice",
+        Token::Void => "void",
     }
     .map_with(|s, e| Ident {
         name: Name::new(s),
@@ -93,4 +116,19 @@ pub(crate) fn word<'t, 's: 't, I: TokenInput<'t, 's>>(
 pub(crate) fn semi<'t, 's: 't, I: TokenInput<'t, 's>>()
 -> impl Parser<'t, I, (), Extra<'t, 's>> + Clone {
     just(Token::Semi).ignored()
+}
+
+/// A boxed statement parser, as handed to the parsers of nested statements.
+pub(crate) type BoxedStmt<'t, 's, I> = Boxed<'t, 't, I, Stmt, Extra<'t, 's>>;
+
+/// A boxed expression parser.
+pub(crate) type BoxedExpr<'t, 's, I> = Boxed<'t, 't, I, Expr, Extra<'t, 's>>;
+
+/// `block = "{" statement* "}"`, as its statements.
+pub(crate) fn block<'t, 's: 't, I: TokenInput<'t, 's>>(
+    stmt: BoxedStmt<'t, 's, I>,
+) -> impl Parser<'t, I, Vec<Stmt>, Extra<'t, 's>> + Clone {
+    stmt.repeated()
+        .collect()
+        .delimited_by(just(Token::LBrace), just(Token::RBrace))
 }

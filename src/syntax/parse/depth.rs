@@ -7,8 +7,8 @@
 //! refused tree one node at a time.
 
 use crate::syntax::ast::{
-    Expr, ExprKind, NewInit, Script, SoqlCond, SoqlQuery, SoqlValue, Stmt, StmtKind, TypeRef,
-    WhenKind,
+    ClassBody, Expr, ExprKind, Member, MethodDecl, Modifiers, NewInit, Script, SoqlCond, SoqlQuery,
+    SoqlValue, Stmt, StmtKind, TypeDecl, TypeDeclKind, TypeRef, Unit, WhenKind,
 };
 use crate::syntax::source::{Diagnostic, Span};
 use crate::syntax::token::Token;
@@ -62,6 +62,7 @@ fn chains(tok: &Token<'_>) -> bool {
             .any(|k| w.eq_ignore_ascii_case(k)),
         Token::Str(_) | Token::Integer(_) | Token::Long(_) | Token::Decimal(_) => false,
         Token::Double(_) | Token::Error(_) | Token::Null | Token::True | Token::False => false,
+        Token::IntegerMin | Token::LongMin | Token::Sosl(_) => false,
         Token::Comma | Token::Semi | Token::Colon | Token::New | Token::Final => false,
         Token::LParen | Token::RParen | Token::LBracket | Token::RBracket => false,
         Token::LBrace | Token::RBrace | Token::BlockComment => false,
@@ -80,7 +81,81 @@ enum Node<'a> {
 
 /// The span of the first node deeper than [`MAX_DEPTH`], if any.
 pub(super) fn too_deep(script: &Script) -> Option<Span> {
-    deepest(script.stmts.iter().map(Node::Stmt).collect())
+    let mut roots: Vec<Node<'_>> = script.stmts.iter().map(Node::Stmt).collect();
+    decl_roots(&script.methods, &script.types, &mut roots);
+    deepest(roots)
+}
+
+/// The same for a class or trigger file.
+pub(super) fn unit_too_deep(unit: &Unit) -> Option<Span> {
+    let mut roots = Vec::new();
+    match unit {
+        Unit::Type(t) => decl_roots(&[], std::slice::from_ref(t), &mut roots),
+        Unit::Trigger(t) => roots.extend(t.body.iter().map(Node::Stmt)),
+    }
+    deepest(roots)
+}
+
+/// The statements, expressions and types that declarations hold, each a root
+/// of its own: a member's depth does not include the classes around it, whose
+/// nesting the bracket limit already bounds. Inner types are walked with a
+/// stack rather than by recursion.
+fn decl_roots<'a>(methods: &'a [MethodDecl], types: &'a [TypeDecl], out: &mut Vec<Node<'a>>) {
+    methods.iter().for_each(|m| method_roots(m, out));
+    let mut pending: Vec<&TypeDecl> = types.iter().collect();
+    while let Some(decl) = pending.pop() {
+        modifier_roots(&decl.modifiers, out);
+        let body = match &decl.kind {
+            TypeDeclKind::Class(body) | TypeDeclKind::Interface(body) => body,
+            TypeDeclKind::Enum(_) => continue,
+        };
+        out.extend(body.extends.iter().chain(&body.implements).map(Node::Type));
+        for member in &body.members {
+            match member {
+                Member::Type(inner) => pending.push(inner),
+                other => member_roots(other, out),
+            }
+        }
+    }
+}
+
+fn member_roots<'a>(member: &'a Member, out: &mut Vec<Node<'a>>) {
+    match member {
+        Member::Field(f) => {
+            modifier_roots(&f.modifiers, out);
+            out.push(Node::Type(&f.ty));
+            out.extend(
+                f.vars
+                    .iter()
+                    .filter_map(|(_, e)| e.as_ref())
+                    .map(Node::Expr),
+            );
+        }
+        Member::Method(m) | Member::Constructor(m) => method_roots(m, out),
+        Member::Property(p) => {
+            modifier_roots(&p.modifiers, out);
+            out.push(Node::Type(&p.ty));
+            for acc in p.getter.iter().chain(&p.setter) {
+                modifier_roots(&acc.modifiers, out);
+                out.extend(acc.body.iter().flatten().map(Node::Stmt));
+            }
+        }
+        Member::Initializer { body, .. } => out.extend(body.iter().map(Node::Stmt)),
+        Member::Type(_) => {}
+    }
+}
+
+fn method_roots<'a>(method: &'a MethodDecl, out: &mut Vec<Node<'a>>) {
+    modifier_roots(&method.modifiers, out);
+    out.extend(method.ret.iter().map(Node::Type));
+    out.extend(method.params.iter().map(|p| Node::Type(&p.ty)));
+    out.extend(method.body.iter().flatten().map(Node::Stmt));
+}
+
+fn modifier_roots<'a>(mods: &'a Modifiers, out: &mut Vec<Node<'a>>) {
+    for a in &mods.annotations {
+        out.extend(a.args.iter().map(|(_, e)| Node::Expr(e)));
+    }
 }
 
 /// The same for a query on its own.
@@ -190,6 +265,10 @@ fn stmt_children<'a>(stmt: &'a Stmt, out: &mut Vec<Node<'a>>) {
                 out.extend(w.body.iter().map(Node::Stmt));
             }
         }
+        StmtKind::RunAs { user, body } => {
+            out.push(Node::Expr(user));
+            out.extend(body.iter().map(Node::Stmt));
+        }
     }
 }
 
@@ -256,7 +335,78 @@ enum Owned {
 
 /// Frees a script without recursion, however deep it is.
 pub(super) fn dismantle(script: Script) {
-    dismantle_nodes(script.stmts.into_iter().map(Owned::Stmt).collect());
+    let mut nodes: Vec<Owned> = script.stmts.into_iter().map(Owned::Stmt).collect();
+    take_decls(script.methods, script.types, &mut nodes);
+    dismantle_nodes(nodes);
+}
+
+/// Frees a class or trigger without recursion.
+pub(super) fn dismantle_unit(unit: Unit) {
+    let mut nodes = Vec::new();
+    match unit {
+        Unit::Type(t) => take_decls(Vec::new(), vec![t], &mut nodes),
+        Unit::Trigger(t) => nodes.extend(t.body.into_iter().map(Owned::Stmt)),
+    }
+    dismantle_nodes(nodes);
+}
+
+/// Moves what declarations hold into `out`, inner types by a stack.
+fn take_decls(methods: Vec<MethodDecl>, types: Vec<TypeDecl>, out: &mut Vec<Owned>) {
+    methods.into_iter().for_each(|m| take_method(m, out));
+    let mut pending = types;
+    while let Some(decl) = pending.pop() {
+        take_modifiers(decl.modifiers, out);
+        let body: ClassBody = match decl.kind {
+            TypeDeclKind::Class(body) | TypeDeclKind::Interface(body) => body,
+            TypeDeclKind::Enum(_) => continue,
+        };
+        out.extend(
+            body.extends
+                .into_iter()
+                .chain(body.implements)
+                .map(Owned::Type),
+        );
+        for member in body.members {
+            match member {
+                Member::Type(inner) => pending.push(inner),
+                other => take_member(other, out),
+            }
+        }
+    }
+}
+
+fn take_member(member: Member, out: &mut Vec<Owned>) {
+    match member {
+        Member::Field(f) => {
+            take_modifiers(f.modifiers, out);
+            out.push(Owned::Type(f.ty));
+            out.extend(f.vars.into_iter().filter_map(|(_, e)| e).map(Owned::Expr));
+        }
+        Member::Method(m) | Member::Constructor(m) => take_method(m, out),
+        Member::Property(p) => {
+            take_modifiers(p.modifiers, out);
+            out.push(Owned::Type(p.ty));
+            for acc in p.getter.into_iter().chain(p.setter) {
+                take_modifiers(acc.modifiers, out);
+                out.extend(acc.body.into_iter().flatten().map(Owned::Stmt));
+            }
+        }
+        Member::Initializer { body, .. } => out.extend(body.into_iter().map(Owned::Stmt)),
+        Member::Type(_) => {}
+    }
+}
+
+fn take_method(method: MethodDecl, out: &mut Vec<Owned>) {
+    take_modifiers(method.modifiers, out);
+    out.extend(method.ret.map(Owned::Type));
+    out.extend(method.params.into_iter().map(|p| Owned::Type(p.ty)));
+    out.extend(method.body.into_iter().flatten().map(Owned::Stmt));
+}
+
+fn take_modifiers(mods: Modifiers, out: &mut Vec<Owned>) {
+    for a in mods.annotations {
+        out.extend(a.args.into_iter().map(|(_, e)| Owned::Expr(e)));
+    }
 }
 
 /// Frees a query without recursion.
@@ -338,6 +488,10 @@ fn take_stmt(stmt: Stmt, out: &mut Vec<Owned>) {
                 }
                 out.extend(w.body.into_iter().map(Owned::Stmt));
             }
+        }
+        StmtKind::RunAs { user, body } => {
+            out.push(expr(user));
+            out.extend(body.into_iter().map(Owned::Stmt));
         }
     }
 }

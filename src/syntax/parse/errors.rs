@@ -125,6 +125,9 @@ fn keyword_or_punct(tok: &Token<'_>) -> bool {
             | Token::Long(_)
             | Token::Decimal(_)
             | Token::Double(_)
+            | Token::IntegerMin
+            | Token::LongMin
+            | Token::Sosl(_)
             | Token::Error(_)
     )
 }
@@ -178,6 +181,7 @@ fn token_text(tok: &Token<'_>) -> String {
         Token::CaretAssign => "^=",
         Token::Bang => "!",
         Token::Tilde => "~",
+        Token::At => "@",
         other => return keyword_or_display(other),
     };
     text.to_string()

@@ -9,7 +9,8 @@ use super::base::{Extra, TokenInput, custom, ident, member_name, span, word};
 use super::soql::soql_query;
 use super::types::type_ref;
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind, Ident, Literal, NewInit, TypeRef, UnaryOp};
-use crate::syntax::token::Token;
+use crate::syntax::source::Span;
+use crate::syntax::token::{LexError, Token};
 
 /// `expression = assignment`
 pub(crate) fn expression<'t, 's: 't, I: TokenInput<'t, 's>>()
@@ -254,7 +255,17 @@ enum Prefix {
     Cast(TypeRef),
 }
 
-/// `unary = (prefix_op | cast)* postfix`
+/// What the prefix operators apply to: an expression, or the least Integer or
+/// Long written without its sign, which only `-` may take.
+enum Operand {
+    Expr(Expr),
+    Min(Literal, Span),
+}
+
+/// `unary = (prefix_op | cast)* (postfix | min_literal)`
+///
+/// `-2147483648` and `-9223372036854775808L` fold to the least Integer and
+/// Long; without the `-` the literal is out of range and reported as such.
 fn unary<'t, 's: 't, I: TokenInput<'t, 's>>(
     member: impl Parser<'t, I, Expr, Extra<'t, 's>> + Clone,
 ) -> impl Parser<'t, I, Expr, Extra<'t, 's>> + Clone {
@@ -267,24 +278,63 @@ fn unary<'t, 's: 't, I: TokenInput<'t, 's>>(
         Token::MinusMinus => UnaryOp::PreDec,
     };
     let prefix = op.map(Prefix::Op).or(cast().map(Prefix::Cast));
-    let postfix = postfix(member);
+    let min = min_literal().map_with(|lit, e| Operand::Min(lit, span(e.span())));
+    let operand = postfix(member).map(Operand::Expr).or(min);
     prefix
         .map_with(|p, e| (p, e.span()))
         .repeated()
-        .foldr_with(postfix, |(p, at), expr, _| {
-            let whole = span(at).start..expr.span.end;
-            let kind = match p {
-                Prefix::Op(op) => ExprKind::Unary {
-                    op,
-                    expr: Box::new(expr),
-                },
-                Prefix::Cast(ty) => ExprKind::Cast {
-                    ty,
-                    expr: Box::new(expr),
-                },
-            };
-            Expr { kind, span: whole }
+        .foldr_with(operand, |(p, at), operand, _| apply_prefix(p, at, operand))
+        .validate(|operand, _, emitter| match operand {
+            Operand::Expr(expr) => expr,
+            Operand::Min(lit, at) => {
+                let err = match lit {
+                    Literal::Long(_) => LexError::IllegalLong,
+                    _ => LexError::IllegalInteger,
+                };
+                let (message, label) = err.describe();
+                emitter.emit(custom(SimpleSpan::from(at.clone()), message, label));
+                Expr {
+                    kind: ExprKind::Literal(lit),
+                    span: at,
+                }
+            }
         })
+}
+
+/// `min_literal = "2147483648" | "9223372036854775808L"`, as the value they
+/// have after `-`.
+pub(crate) fn min_literal<'t, 's: 't, I: TokenInput<'t, 's>>()
+-> impl Parser<'t, I, Literal, Extra<'t, 's>> + Clone {
+    select! {
+        Token::IntegerMin => Literal::Integer(i32::MIN),
+        Token::LongMin => Literal::Long(i64::MIN),
+    }
+}
+
+fn apply_prefix(p: Prefix, at: SimpleSpan, operand: Operand) -> Operand {
+    let expr = match operand {
+        Operand::Min(lit, lit_at) if matches!(p, Prefix::Op(UnaryOp::Neg)) => {
+            return Operand::Expr(Expr {
+                kind: ExprKind::Literal(lit),
+                span: span(at).start..lit_at.end,
+            });
+        }
+        // Any other prefix leaves the literal out of range; reported above.
+        Operand::Min(..) => return operand,
+        Operand::Expr(expr) => expr,
+    };
+    let whole = span(at).start..expr.span.end;
+    let kind = match p {
+        Prefix::Op(op) => ExprKind::Unary {
+            op,
+            expr: Box::new(expr),
+        },
+        Prefix::Cast(ty) => ExprKind::Cast {
+            ty,
+            expr: Box::new(expr),
+        },
+    };
+    Operand::Expr(Expr { kind, span: whole })
 }
 
 /// `cast = "(" type_ref ")"` when followed by something a cast can apply to;
@@ -304,6 +354,7 @@ fn cast<'t, 's: 't, I: TokenInput<'t, 's>>() -> impl Parser<'t, I, TypeRef, Extr
         Token::LParen => (),
         Token::Bang => (),
         Token::Tilde => (),
+        Token::Sosl(_) => (),
     };
     // `(List<Account>) [SELECT ...]` casts a query; `(a)[0]` indexes.
     let query = just(Token::LBracket).then(word("SELECT")).ignored();
@@ -401,7 +452,11 @@ fn arguments<'t, 's: 't, I: TokenInput<'t, 's>>(
         .delimited_by(just(Token::LParen), just(Token::RParen))
 }
 
-/// `primary = literal | identifier arguments? | "(" expression ")" | new_expr | "[" soql_query "]"`
+/// `primary = literal | identifier arguments? | sosl | new_expr | "[" soql_query "]"
+///          | "(" expression ")"`
+///
+/// `this(...)` and `super(...)` are calls of a bare name; `this` and `super`
+/// are plain names.
 fn primary<'t, 's: 't, I: TokenInput<'t, 's>>(
     expr: BoxedExpr<'t, 's, I>,
     member_chain: BoxedExpr<'t, 's, I>,
@@ -425,9 +480,11 @@ fn primary<'t, 's: 't, I: TokenInput<'t, 's>>(
         .clone()
         .delimited_by(just(Token::LParen), just(Token::RParen))
         .map(|e| e.kind);
+    let sosl = select! { Token::Sosl(text) => ExprKind::Sosl(text.to_string()) };
     choice((
         literal().map(ExprKind::Literal),
         name_or_call,
+        sosl,
         new_expr(expr),
         query,
         parenthesised,

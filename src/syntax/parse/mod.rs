@@ -1,14 +1,18 @@
 //! Tokens to AST with chumsky. One module per construct: [`expr`], [`stmt`],
-//! [`soql`], [`types`]; production names follow `grammar/apex.ebnf` and
-//! `grammar/soql.ebnf`.
+//! [`flow`], [`decl`], [`unit`], [`soql`], [`types`]; production names follow
+//! `grammar/apex.ebnf` and `grammar/soql.ebnf`.
 
 mod base;
+mod decl;
 mod depth;
 mod errors;
 mod expr;
+mod flow;
+mod recover;
 mod soql;
 mod stmt;
 mod types;
+mod unit;
 
 #[cfg(test)]
 mod tests;
@@ -16,17 +20,18 @@ mod tests;
 use chumsky::input::Input;
 use chumsky::prelude::*;
 
-use crate::syntax::ast::{Script, SoqlQuery};
+use crate::syntax::ast::{Script, SoqlQuery, Unit};
 use crate::syntax::source::{Diagnostic, SourceFile, Span};
 use crate::syntax::token::{Token, lex};
 
 pub use depth::{MAX_CHAIN, MAX_DEPTH, MAX_NESTING};
 
-/// Parses an anonymous Apex script.
+/// Parses an anonymous Apex script: statements, with methods and classes
+/// declared among them.
 pub fn parse_script(file: &SourceFile) -> Result<Script, Vec<Diagnostic>> {
     let (tokens, mut diags) = prepare(&file.text);
     let end = file.text.len();
-    let (stmts, errors) = stmt::script()
+    let (script, errors) = unit::script()
         .parse(
             tokens
                 .as_slice()
@@ -34,23 +39,48 @@ pub fn parse_script(file: &SourceFile) -> Result<Script, Vec<Diagnostic>> {
         )
         .into_output_errors();
     diags.extend(errors::convert(&file.text, errors));
-    let script = stmts.map(|stmts| Script {
-        stmts,
-        methods: Vec::new(),
-        types: Vec::new(),
-    });
     if let Some(at) = script.as_ref().and_then(depth::too_deep) {
         diags.push(too_deep_diagnostic(at));
     }
-    match finish(script, diags) {
-        Ok(script) => Ok(script),
-        Err((script, diags)) => {
-            if let Some(script) = script {
-                depth::dismantle(script);
-            }
-            Err(diags)
+    finish(script, diags).map_err(|(script, diags)| {
+        if let Some(script) = script {
+            depth::dismantle(script);
         }
+        diags
+    })
+}
+
+/// Parses a project file: a class, interface or enum (`.cls`), or a trigger
+/// (`.trigger`), told apart by whether the text starts with `trigger`.
+pub fn parse_unit(file: &SourceFile) -> Result<Unit, Vec<Diagnostic>> {
+    let (tokens, mut diags) = prepare(&file.text);
+    let end = file.text.len();
+    let input = tokens
+        .as_slice()
+        .map(SimpleSpan::from(end..end), |(t, s)| (t, s));
+    let is_trigger =
+        matches!(tokens.first(), Some((Token::Ident(w), _)) if w.eq_ignore_ascii_case("trigger"));
+    let (unit, errors) = if is_trigger {
+        unit::trigger_unit()
+            .map(Unit::Trigger)
+            .parse(input)
+            .into_output_errors()
+    } else {
+        unit::type_unit()
+            .map(Unit::Type)
+            .parse(input)
+            .into_output_errors()
+    };
+    diags.extend(errors::convert(&file.text, errors));
+    if let Some(at) = unit.as_ref().and_then(depth::unit_too_deep) {
+        diags.push(too_deep_diagnostic(at));
     }
+    finish(unit, diags).map_err(|(unit, diags)| {
+        if let Some(unit) = unit {
+            depth::dismantle_unit(unit);
+        }
+        diags
+    })
 }
 
 /// Parses the text of a dynamic SOQL query, as given to `Database.query`.

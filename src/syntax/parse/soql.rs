@@ -9,7 +9,7 @@
 use chumsky::prelude::*;
 
 use super::base::{Extra, TokenInput, custom, ident, member_name, span, word};
-use super::expr::literal;
+use super::expr::{literal, min_literal};
 use crate::syntax::ast::{
     Expr, Ident, Literal, SoqlCond, SoqlOp, SoqlOrder, SoqlQuery, SoqlSelect, SoqlValue,
 };
@@ -167,21 +167,23 @@ fn bind_expr<'t, 's: 't, I: TokenInput<'t, 's>>(
         .map(|e| SoqlValue::Bind(Box::new(e)))
 }
 
-/// `soql_literal = literal | "-" number`
+/// `soql_literal = literal | "-" number | "-" min_literal`
 fn soql_literal<'t, 's: 't, I: TokenInput<'t, 's>>()
 -> impl Parser<'t, I, SoqlValue, Extra<'t, 's>> + Clone {
-    let negative = just(Token::Minus)
-        .ignore_then(literal())
-        .try_map(|lit, sp| {
-            negate(lit).ok_or_else(|| custom(sp, "Expected a number after '-'", "not a number"))
-        });
+    let negative = just(Token::Minus).ignore_then(
+        literal()
+            .try_map(|lit, sp| {
+                negate(lit).ok_or_else(|| custom(sp, "Expected a number after '-'", "not a number"))
+            })
+            .or(min_literal()),
+    );
     literal()
         .or(negative)
         .map_with(|lit, e| SoqlValue::Literal(lit, span(e.span())))
 }
 
 /// The negative of a numeric literal, `None` for anything else.
-fn negate(lit: Literal) -> Option<Literal> {
+pub(crate) fn negate(lit: Literal) -> Option<Literal> {
     Some(match lit {
         Literal::Integer(n) => Literal::Integer(n.checked_neg()?),
         Literal::Long(n) => Literal::Long(n.checked_neg()?),

@@ -1,161 +1,73 @@
-//! Statements of anonymous Apex: declarations, expressions, DML, blocks and
-//! control flow.
+//! Statements: declarations of locals, expressions, DML, blocks, loops and
+//! jumps. `try`, `switch`, `System.runAs` and `do` are in [`super::flow`].
 
-use chumsky::input::InputRef;
 use chumsky::prelude::*;
 
-use super::base::{Extra, TokenInput, custom, ident, member_name, semi, span};
-use super::expr::expression;
+use super::base::{BoxedExpr, BoxedStmt, Extra, TokenInput, block, custom, ident, member_name};
+use super::base::{semi, span, word};
+use super::flow::{do_while_stmt, run_as_stmt, switch_stmt, throw_stmt, try_stmt};
+use super::recover::skip_statement;
 use super::types::type_ref;
-use crate::syntax::ast::{DmlOp, Expr, ExprKind, Ident, Stmt, StmtKind, UnaryOp};
+use crate::syntax::ast::{DmlOp, Expr, ExprKind, Ident, Stmt, StmtKind, TypeRef, UnaryOp};
 use crate::syntax::token::Token;
 
-type BoxedStmt<'t, 's, I> = Boxed<'t, 't, I, Stmt, Extra<'t, 's>>;
-type BoxedExpr<'t, 's, I> = Boxed<'t, 't, I, Expr, Extra<'t, 's>>;
-
-/// `script = statement*`
-pub(crate) fn script<'t, 's: 't, I: TokenInput<'t, 's>>()
--> impl Parser<'t, I, Vec<Stmt>, Extra<'t, 's>> {
-    // A stray `}` at the top level is reported and skipped so that the
-    // statements after it are still checked.
-    let stray = just(Token::RBrace).validate(|_, e, emitter| {
-        emitter.emit(custom(
-            e.span(),
-            "Unexpected token '}'.",
-            "no block to close",
-        ));
-        placeholder(e.span())
-    });
-    statement()
-        .or(stray)
-        .repeated()
-        .collect()
-        .then_ignore(end())
-}
-
-/// `statement = block | if_stmt | while_stmt | for_stmt | break_stmt | continue_stmt
-///            | return_stmt | dml_stmt | local_decl | expr_stmt`
-pub(crate) fn statement<'t, 's: 't, I: TokenInput<'t, 's>>()
--> impl Parser<'t, I, Stmt, Extra<'t, 's>> + Clone {
+/// `statement`, recovering from errors by skipping the broken statement.
+pub(crate) fn statement<'t, 's: 't, I: TokenInput<'t, 's>>(
+    expr: BoxedExpr<'t, 's, I>,
+) -> BoxedStmt<'t, 's, I> {
     recursive(|stmt| {
-        let stmt: BoxedStmt<'t, 's, I> = stmt.boxed();
-        let expr = expression().boxed();
-        let jump = choice((
-            just(Token::Break).then(semi()).to(StmtKind::Break),
-            just(Token::Continue).then(semi()).to(StmtKind::Continue),
-            just(Token::Return)
-                .ignore_then(expr.clone().or_not())
-                .then_ignore(semi())
-                .map(StmtKind::Return),
-        ));
-        // Each alternative is boxed: chumsky inlines combinators into one
-        // stack frame, and an unboxed choice of all statements makes a frame
-        // too big for its stack-growth checks in debug builds.
-        let kind = choice((
-            block(stmt.clone()).boxed(),
-            if_stmt(stmt.clone(), expr.clone()).boxed(),
-            while_stmt(stmt.clone(), expr.clone()).boxed(),
-            for_stmt(stmt, expr.clone()).boxed(),
-            jump.boxed(),
-            dml_stmt(expr.clone()).boxed(),
-            local_decl(expr.clone()).then_ignore(semi()).boxed(),
-            expr_stmt(expr).then_ignore(semi()).boxed(),
-        ))
-        .labelled("statement");
-        kind.map_with(|kind, e| Stmt {
-            kind,
-            span: span(e.span()),
-        })
-        .recover_with(via_parser(skip_statement()))
-        .boxed()
+        statement_kind(stmt.boxed(), expr)
+            .map_with(|kind, e| Stmt {
+                kind,
+                span: span(e.span()),
+            })
+            .recover_with(via_parser(skip_statement()))
+            .boxed()
     })
+    .boxed()
 }
 
-/// Recovery: skip to the end of the broken statement and carry on after it.
-/// The statement ends at a `;` outside parentheses, after a `{ ... }` body, or
-/// before the `}` that closes the enclosing block. A `{` right after `>` or
-/// `]` opens a collection initialiser and does not end the statement.
-fn skip_statement<'t, 's: 't, I: TokenInput<'t, 's>>()
--> impl Parser<'t, I, Stmt, Extra<'t, 's>> + Clone {
-    chumsky::primitive::custom(|inp: &mut InputRef<'t, '_, I, Extra<'t, 's>>| {
-        let before = inp.cursor();
-        let mut parens = 0usize;
-        let mut consumed = 0usize;
-        let mut previous = None;
-        while let Some(tok) = inp.peek() {
-            match &tok {
-                Token::RBrace => break,
-                Token::Semi if parens == 0 => {
-                    inp.next();
-                    consumed += 1;
-                    break;
-                }
-                Token::LBrace => {
-                    consumed += skip_braces(inp);
-                    if !matches!(previous, Some(Token::Gt | Token::RBracket)) {
-                        break;
-                    }
-                }
-                other => {
-                    match other {
-                        Token::LParen => parens += 1,
-                        Token::RParen => parens = parens.saturating_sub(1),
-                        _ => {}
-                    }
-                    inp.next();
-                    consumed += 1;
-                }
-            }
-            previous = Some(tok);
-        }
-        let at = inp.span_since(&before);
-        if consumed == 0 {
-            return Err(Rich::custom(at, "nothing to skip"));
-        }
-        Ok(placeholder(at))
-    })
-}
-
-/// Skips a `{ ... }` group, nested groups included, or to the end of input.
-/// Returns how many tokens it skipped.
-fn skip_braces<'t, 's: 't, I: TokenInput<'t, 's>>(
-    inp: &mut InputRef<'t, '_, I, Extra<'t, 's>>,
-) -> usize {
-    let mut depth = 0usize;
-    let mut count = 0usize;
-    while let Some(tok) = inp.next() {
-        count += 1;
-        match tok {
-            Token::LBrace => depth += 1,
-            Token::RBrace if depth <= 1 => break,
-            Token::RBrace => depth -= 1,
-            _ => {}
-        }
-    }
-    count
-}
-
-/// The statement standing in for one that failed to parse; the script as a
-/// whole is rejected, so it never runs.
-fn placeholder(at: SimpleSpan) -> Stmt {
-    Stmt {
-        kind: StmtKind::Block(Vec::new()),
-        span: span(at),
-    }
-}
-
-/// `block = "{" statement* "}"`
-fn block<'t, 's: 't, I: TokenInput<'t, 's>>(
+/// `statement = block | if_stmt | while_stmt | do_while_stmt | for_stmt | switch_stmt
+///            | try_stmt | run_as_stmt | throw_stmt | "break" ";" | "continue" ";"
+///            | "return" expression? ";" | dml_stmt | local_decl ";" | expr_stmt ";"`
+///
+/// `stmt` parses the statements nested inside; no recovery at this level.
+pub(crate) fn statement_kind<'t, 's: 't, I: TokenInput<'t, 's>>(
     stmt: BoxedStmt<'t, 's, I>,
+    expr: BoxedExpr<'t, 's, I>,
 ) -> impl Parser<'t, I, StmtKind, Extra<'t, 's>> + Clone {
-    stmt.repeated()
-        .collect()
-        .delimited_by(just(Token::LBrace), just(Token::RBrace))
-        .map(StmtKind::Block)
+    let jump = choice((
+        just(Token::Break).then(semi()).to(StmtKind::Break),
+        just(Token::Continue).then(semi()).to(StmtKind::Continue),
+        just(Token::Return)
+            .ignore_then(expr.clone().or_not())
+            .then_ignore(semi())
+            .map(StmtKind::Return),
+        throw_stmt(expr.clone()),
+    ));
+    // Each alternative is boxed: chumsky inlines combinators into one stack
+    // frame, and an unboxed choice of all statements makes a frame too big
+    // for its stack-growth checks in debug builds.
+    choice((
+        block(stmt.clone()).map(StmtKind::Block).boxed(),
+        if_stmt(stmt.clone(), expr.clone()).boxed(),
+        while_stmt(stmt.clone(), expr.clone()).boxed(),
+        do_while_stmt(stmt.clone(), expr.clone()).boxed(),
+        for_stmt(stmt.clone(), expr.clone()).boxed(),
+        switch_stmt(stmt.clone(), expr.clone()).boxed(),
+        try_stmt(stmt.clone()).boxed(),
+        run_as_stmt(stmt, expr.clone()).boxed(),
+        jump.boxed(),
+        dml_stmt(expr.clone()).boxed(),
+        local_decl(expr.clone()).then_ignore(semi()).boxed(),
+        expr_stmt(expr).then_ignore(semi()).boxed(),
+    ))
+    .labelled("statement")
+    .boxed()
 }
 
-/// `"(" expression ")"`, the condition of `if` and `while`.
-fn condition<'t, 's: 't, I: TokenInput<'t, 's>>(
+/// `"(" expression ")"`, the condition of `if`, `while` and `do`.
+pub(crate) fn condition<'t, 's: 't, I: TokenInput<'t, 's>>(
     expr: BoxedExpr<'t, 's, I>,
 ) -> impl Parser<'t, I, Expr, Extra<'t, 's>> + Clone {
     expr.delimited_by(just(Token::LParen), just(Token::RParen))
@@ -194,7 +106,6 @@ fn while_stmt<'t, 's: 't, I: TokenInput<'t, 's>>(
 /// `for_stmt = "for" "(" (for_each_head | for_classic_head) ")" statement`
 /// `for_each_head = type_ref identifier ":" expression`
 /// `for_classic_head = for_init? ";" expression? ";" (expression ("," expression)*)?`
-/// `for_init = local_decl | expr_stmt`
 fn for_stmt<'t, 's: 't, I: TokenInput<'t, 's>>(
     stmt: BoxedStmt<'t, 's, I>,
     expr: BoxedExpr<'t, 's, I>,
@@ -204,13 +115,7 @@ fn for_stmt<'t, 's: 't, I: TokenInput<'t, 's>>(
         .then_ignore(just(Token::Colon))
         .then(expr.clone())
         .map(|((ty, var), iterable)| ForHead::Each { ty, var, iterable });
-    let init = local_decl(expr.clone())
-        .or(expr_stmt(expr.clone()))
-        .map_with(|kind, e| Stmt {
-            kind,
-            span: span(e.span()),
-        });
-    let classic_head = init
+    let classic_head = for_init(expr.clone())
         .or_not()
         .then_ignore(semi())
         .then(expr.clone().or_not())
@@ -227,10 +132,42 @@ fn for_stmt<'t, 's: 't, I: TokenInput<'t, 's>>(
         .map(|(head, body)| head.with_body(Box::new(body)))
 }
 
+/// `for_init = local_decl | expr_stmt ("," expr_stmt)*`
+///
+/// Several expressions come back as a block of expression statements.
+fn for_init<'t, 's: 't, I: TokenInput<'t, 's>>(
+    expr: BoxedExpr<'t, 's, I>,
+) -> impl Parser<'t, I, Stmt, Extra<'t, 's>> + Clone {
+    let exprs = expr_stmt(expr.clone())
+        .map_with(|kind, e| Stmt {
+            kind,
+            span: span(e.span()),
+        })
+        .separated_by(just(Token::Comma))
+        .at_least(1)
+        .collect::<Vec<_>>()
+        .map_with(|mut stmts, e| match (stmts.len(), stmts.pop()) {
+            (1, Some(one)) => one,
+            (_, last) => {
+                stmts.extend(last);
+                Stmt {
+                    kind: StmtKind::Block(stmts),
+                    span: span(e.span()),
+                }
+            }
+        });
+    local_decl(expr)
+        .map_with(|kind, e| Stmt {
+            kind,
+            span: span(e.span()),
+        })
+        .or(exprs)
+}
+
 /// The part of a `for` between its parentheses.
 enum ForHead {
     Each {
-        ty: crate::syntax::ast::TypeRef,
+        ty: TypeRef,
         var: Ident,
         iterable: Expr,
     },
@@ -260,7 +197,8 @@ impl ForHead {
     }
 }
 
-/// `dml_stmt = dml_op expression ";" | "upsert" expression field_path? ";"`
+/// `dml_stmt = dml_op access_mode? expression ";"
+///           | "upsert" access_mode? expression field_path? ";"`
 /// `dml_op = "insert" | "update" | "delete" | "undelete"`
 ///
 /// The upsert key may be written `Account.Fields.Ext__c`; only its last part,
@@ -275,6 +213,7 @@ fn dml_stmt<'t, 's: 't, I: TokenInput<'t, 's>>(
         Token::Undelete => DmlOp::Undelete,
     };
     let plain = op
+        .then_ignore(access_mode().or_not())
         .then(expr.clone())
         .then_ignore(semi())
         .map(|(op, target)| StmtKind::Dml {
@@ -287,6 +226,7 @@ fn dml_stmt<'t, 's: 't, I: TokenInput<'t, 's>>(
         .at_least(1)
         .collect::<Vec<_>>();
     let upsert = just(Token::Upsert)
+        .ignore_then(access_mode().or_not())
         .ignore_then(expr)
         .then(key.or_not())
         .then_ignore(semi())
@@ -298,22 +238,35 @@ fn dml_stmt<'t, 's: 't, I: TokenInput<'t, 's>>(
     plain.or(upsert)
 }
 
+/// `access_mode = "as" ("user" | "system")`
+///
+/// Accepted and ignored: apexlite runs every DML in system mode, without
+/// sharing, object or field permission checks.
+fn access_mode<'t, 's: 't, I: TokenInput<'t, 's>>() -> impl Parser<'t, I, (), Extra<'t, 's>> + Clone
+{
+    word("as").then(word("user").or(word("system"))).ignored()
+}
+
 /// `local_decl = "final"? type_ref declarator ("," declarator)*`
-/// `declarator = identifier ("=" expression)?`
 fn local_decl<'t, 's: 't, I: TokenInput<'t, 's>>(
     expr: BoxedExpr<'t, 's, I>,
 ) -> impl Parser<'t, I, StmtKind, Extra<'t, 's>> + Clone {
-    let declarator = ident().then(just(Token::Assign).ignore_then(expr).or_not());
     just(Token::Final)
         .or_not()
         .ignore_then(type_ref())
-        .then(
-            declarator
-                .separated_by(just(Token::Comma))
-                .at_least(1)
-                .collect(),
-        )
+        .then(declarators(expr))
         .map(|(ty, vars)| StmtKind::Local { ty, vars })
+}
+
+/// `declarator ("," declarator)*` with `declarator = identifier ("=" expression)?`
+pub(crate) fn declarators<'t, 's: 't, I: TokenInput<'t, 's>>(
+    expr: BoxedExpr<'t, 's, I>,
+) -> impl Parser<'t, I, Vec<(Ident, Option<Expr>)>, Extra<'t, 's>> + Clone {
+    ident()
+        .then(just(Token::Assign).ignore_then(expr).or_not())
+        .separated_by(just(Token::Comma))
+        .at_least(1)
+        .collect()
 }
 
 /// `expr_stmt = expression`, which must be an assignment, a call, `++`/`--`

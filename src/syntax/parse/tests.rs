@@ -646,3 +646,469 @@ fn recovery_skips_a_broken_loop_header_and_its_body() {
     assert_eq!(d[0].message, "Unexpected token '{'.");
     assert_eq!(d[1].label, "expected an expression");
 }
+
+fn kind_of(text: &str) -> StmtKind {
+    let mut s = parse(text);
+    assert_eq!(s.stmts.len(), 1, "{text}");
+    s.stmts.remove(0).kind
+}
+
+#[test]
+fn do_while_and_throw() {
+    let StmtKind::DoWhile { body, cond } = kind_of("do { i++; } while (i < 3);") else {
+        panic!()
+    };
+    assert!(matches!(body.kind, StmtKind::Block(ref b) if b.len() == 1));
+    assert_eq!(sx(&cond), "(Lt i Integer(3))");
+    let StmtKind::Throw(e) = kind_of("throw new MyException('bad');") else {
+        panic!()
+    };
+    assert!(sx(&e).starts_with("(new MyException Args("));
+    let d = errors("do { } while (x)");
+    assert_eq!(d[0].message, "Missing ';' at end of input");
+}
+
+#[test]
+fn try_catch_finally() {
+    let StmtKind::Try {
+        body,
+        catches,
+        finally,
+    } = kind_of(
+        "try { insert u; } catch (DmlException e) { x = 1; } \
+         catch (final Exception e) { } finally { y = 2; }",
+    )
+    else {
+        panic!()
+    };
+    assert_eq!(body.len(), 1);
+    let caught: Vec<_> = catches
+        .iter()
+        .map(|c| format!("{} {}", ty_s(&c.ty), c.var.name))
+        .collect();
+    assert_eq!(caught, ["DmlException e", "Exception e"]);
+    assert_eq!(finally.map(|f| f.len()), Some(1));
+    assert!(matches!(
+        kind_of("try { } finally { }"),
+        StmtKind::Try { ref catches, finally: Some(_), .. } if catches.is_empty()
+    ));
+    let d = errors("try { x(); }");
+    assert!(d[0].message.contains("catch or finally"), "{d:?}");
+}
+
+#[test]
+fn switch_on_values_types_and_else() {
+    let StmtKind::Switch { subject, whens } = kind_of(
+        "switch on x.y { when 1, -2 { a(); } when 'a' { } when RED, GREEN { } \
+         when null { } when Account a { } when else { b(); } }",
+    ) else {
+        panic!()
+    };
+    assert_eq!(sx(&subject), "x.y");
+    let shapes: Vec<String> = whens
+        .iter()
+        .map(|w| match &w.kind {
+            WhenKind::Values(vs) => vs.iter().map(sx).collect::<Vec<_>>().join(","),
+            WhenKind::Type { ty, var } => format!("{} {}", ty_s(ty), var.name),
+            WhenKind::Else => "else".into(),
+        })
+        .collect();
+    assert_eq!(
+        shapes,
+        [
+            "Integer(1),Integer(-2)",
+            "'a'",
+            "RED,GREEN",
+            "Null",
+            "Account a",
+            "else"
+        ]
+    );
+    let d = errors("switch on x { when else { } when 1 { } }");
+    assert!(d[0].message.contains("last"), "{d:?}");
+    errors("switch on x { }");
+}
+
+#[test]
+fn run_as_is_a_statement() {
+    let StmtKind::RunAs { user, body } = kind_of("System.runAs(u) { insert a; b(); }") else {
+        panic!()
+    };
+    assert_eq!(sx(&user), "u");
+    assert_eq!(body.len(), 2);
+    assert!(matches!(
+        kind_of("system.RUNAS(new User(Id = i)) { }"),
+        StmtKind::RunAs { .. }
+    ));
+    assert!(matches!(kind_of("System.runAs(u);"), StmtKind::Expr(_)));
+}
+
+#[test]
+fn classic_for_with_several_initialisers() {
+    let StmtKind::For { init, update, .. } =
+        kind_of("for (Integer i = 0, j = 10; i < j; i++, j--) { }")
+    else {
+        panic!()
+    };
+    assert!(matches!(init.map(|s| s.kind), Some(StmtKind::Local { vars, .. }) if vars.len() == 2));
+    assert_eq!(update.len(), 2);
+    let StmtKind::For { init, .. } = kind_of("for (i = 0, j = 1; i < j; i++) { }") else {
+        panic!()
+    };
+    assert!(matches!(init.map(|s| s.kind), Some(StmtKind::Block(b)) if b.len() == 2));
+    let StmtKind::For { init, .. } = kind_of("for (i = 0; i < 3; i++) { }") else {
+        panic!()
+    };
+    assert!(matches!(init.map(|s| s.kind), Some(StmtKind::Expr(_))));
+}
+
+#[test]
+fn dml_access_modes_are_accepted() {
+    for text in [
+        "insert as user u;",
+        "update as system u;",
+        "upsert as user u Ext__c;",
+        "delete AS SYSTEM u;",
+    ] {
+        assert!(matches!(kind_of(text), StmtKind::Dml { .. }), "{text}");
+    }
+    let StmtKind::Dml { target, .. } = kind_of("insert as;") else {
+        panic!()
+    };
+    assert_eq!(sx(&target), "as");
+}
+
+#[test]
+fn least_integer_and_long_literals() {
+    assert_eq!(expr("-2147483648"), "Integer(-2147483648)");
+    assert_eq!(expr("-9223372036854775808L"), "Long(-9223372036854775808)");
+    assert_eq!(expr("- -2147483648"), "(Neg Integer(-2147483648))");
+    assert_eq!(
+        expr("1 - -2147483648"),
+        "(Sub Integer(1) Integer(-2147483648))"
+    );
+    let d = errors("Integer i = 2147483648;");
+    assert_eq!((d.len(), d[0].message.as_str()), (1, "Illegal integer"));
+    let d = errors("Long l = 9223372036854775808L;");
+    assert_eq!(d[0].message, "Illegal long");
+    let d = errors("x = 1 - 2147483648;");
+    assert_eq!(d[0].message, "Illegal integer");
+    let q =
+        parse_soql("SELECT Id FROM A WHERE n = -2147483648").unwrap_or_else(|d| panic!("{d:?}"));
+    assert!(format!("{:?}", q.filter).contains("Integer(-2147483648)"));
+}
+
+#[test]
+fn sosl_class_literals_and_constructor_calls() {
+    assert_eq!(
+        expr("[FIND 'Acme' IN ALL FIELDS RETURNING Account(Name), Contact]"),
+        "[sosl FIND 'Acme' IN ALL FIELDS RETURNING Account(Name), Contact]"
+    );
+    assert_eq!(expr("Foo.class"), "Foo.class");
+    assert_eq!(expr("Foo.class.getName()"), "Foo.class.getName()");
+    assert_eq!(expr("this.name"), "this.name");
+    let StmtKind::Expr(call) = kind_of("this(1, 2);") else {
+        panic!()
+    };
+    assert_eq!(sx(&call), "this(Integer(1), Integer(2))");
+    let StmtKind::Expr(call) = kind_of("super();") else {
+        panic!()
+    };
+    assert_eq!(sx(&call), "super()");
+}
+
+fn unit(text: &str) -> Unit {
+    match parse_unit(&SourceFile::new("t.cls", text)) {
+        Ok(u) => u,
+        Err(d) => panic!("{text:?} failed: {d:?}"),
+    }
+}
+
+fn unit_errors(text: &str) -> Vec<Diagnostic> {
+    match parse_unit(&SourceFile::new("t.cls", text)) {
+        Ok(u) => panic!("{text:?} parsed: {u:?}"),
+        Err(d) => d,
+    }
+}
+
+fn class(text: &str) -> (TypeDecl, ClassBody) {
+    match unit(text) {
+        Unit::Type(t) => match t.kind.clone() {
+            TypeDeclKind::Class(b) | TypeDeclKind::Interface(b) => (t, b),
+            TypeDeclKind::Enum(_) => panic!("enum"),
+        },
+        Unit::Trigger(t) => panic!("{t:?}"),
+    }
+}
+
+/// A one-line summary of a member.
+fn member_s(m: &Member) -> String {
+    let words = |mods: &Modifiers| {
+        let mut out: Vec<String> = mods
+            .annotations
+            .iter()
+            .map(|a| format!("@{}", a.name.name))
+            .collect();
+        out.extend(mods.words.iter().map(|w| format!("{w:?}")));
+        out.join(" ")
+    };
+    let method = |m: &MethodDecl| {
+        let params: Vec<_> = m
+            .params
+            .iter()
+            .map(|p| format!("{} {}", ty_s(&p.ty), p.name.name))
+            .collect();
+        let ret = m.ret.as_ref().map(ty_s).unwrap_or("void".into());
+        let body = m.body.as_ref().map(|b| b.len().to_string());
+        format!(
+            "{} {ret} {}({}) {}",
+            words(&m.modifiers),
+            m.name.name,
+            params.join(", "),
+            body.unwrap_or(";".into())
+        )
+    };
+    match m {
+        Member::Field(f) => {
+            let vars: Vec<_> = f.vars.iter().map(|(n, _)| n.name.to_string()).collect();
+            format!(
+                "field {} {} {}",
+                words(&f.modifiers),
+                ty_s(&f.ty),
+                vars.join(",")
+            )
+        }
+        Member::Method(m) => format!("method {}", method(m)),
+        Member::Constructor(m) => format!("ctor {}", method(m)),
+        Member::Property(p) => {
+            let acc = |a: &Option<Accessor>| match a {
+                None => "-".to_string(),
+                Some(a) => format!(
+                    "{}{}",
+                    words(&a.modifiers),
+                    a.body
+                        .as_ref()
+                        .map_or("auto".into(), |b| b.len().to_string())
+                ),
+            };
+            format!(
+                "prop {} {} {} get:{} set:{}",
+                words(&p.modifiers),
+                ty_s(&p.ty),
+                p.name.name,
+                acc(&p.getter),
+                acc(&p.setter)
+            )
+        }
+        Member::Initializer {
+            is_static, body, ..
+        } => format!("init static={is_static} {}", body.len()),
+        Member::Type(t) => format!("type {}", t.name.name),
+    }
+}
+
+#[test]
+fn class_members_of_every_kind() {
+    let (decl, body) = class(
+        "public with sharing class Foo extends Base implements I1, Ns.I2 {
+            private static final Integer MAX = 5, MIN;
+            public String[] names;
+            transient Map<Id, List<Map<String, Set<Id>>>> deep;
+            public String Name { get; set; }
+            public Integer Count { get { return c; } private set { c = value; } }
+            public Id Owner { get; }
+            static { MAX2 = 1; }
+            { x = 2; }
+            public Foo() { this(1); }
+            Foo(Integer a, final String[] b) { super(a); }
+            public override String toString() { return 'x'; }
+            public virtual void run();
+            @TestVisible private static void helper(List<String> xs) { }
+            webservice static testMethod void legacy() { }
+            public enum Color { RED, GREEN }
+            public class Inner extends Exception { }
+            interface Shape { Decimal area(); }
+        }",
+    );
+    assert_eq!(decl.name.name.as_str(), "Foo");
+    assert_eq!(
+        decl.modifiers.words,
+        [Modifier::Public, Modifier::WithSharing]
+    );
+    assert_eq!(body.extends.as_ref().map(ty_s).as_deref(), Some("Base"));
+    let imps: Vec<_> = body.implements.iter().map(ty_s).collect();
+    assert_eq!(imps, ["I1", "Ns.I2"]);
+    let members: Vec<_> = body.members.iter().map(member_s).collect();
+    assert_eq!(
+        members,
+        [
+            "field Private Static Final Integer MAX,MIN",
+            "field Public String[] names",
+            "field Transient Map<Id,List<Map<String,Set<Id>>>> deep",
+            "prop Public String Name get:auto set:auto",
+            "prop Public Integer Count get:1 set:Private1",
+            "prop Public Id Owner get:auto set:-",
+            "init static=true 1",
+            "init static=false 1",
+            "ctor Public void Foo() 1",
+            "ctor  void Foo(Integer a, String[] b) 1",
+            "method Public Override String toString() 1",
+            "method Public Virtual void run() ;",
+            "method @TestVisible Private Static void helper(List<String> xs) 0",
+            "method WebService Static TestMethod void legacy() 0",
+            "type Color",
+            "type Inner",
+            "type Shape",
+        ]
+    );
+}
+
+#[test]
+fn interfaces_and_enums() {
+    let (decl, body) =
+        class("public interface Shape extends A, B { Decimal area(); void draw(Integer x); }");
+    assert!(matches!(decl.kind, TypeDeclKind::Interface(_)));
+    assert_eq!(body.implements.len(), 2);
+    assert_eq!(body.members.len(), 2);
+    let Unit::Type(TypeDecl {
+        kind: TypeDeclKind::Enum(values),
+        ..
+    }) = unit("public enum Season { WINTER, SPRING, SUMMER, FALL }")
+    else {
+        panic!()
+    };
+    assert_eq!(values.len(), 4);
+    assert!(matches!(
+        unit("enum Empty { }"),
+        Unit::Type(TypeDecl { kind: TypeDeclKind::Enum(v), .. }) if v.is_empty()
+    ));
+}
+
+#[test]
+fn annotations_with_arguments() {
+    let (decl, body) = class(
+        "@isTest(SeeAllData=true) private class T {
+            @TestSetup static void setup() { }
+            @AuraEnabled(cacheable=true) public static List<Account> get() { return null; }
+            @future(callout=true) static void call() { }
+            @SuppressWarnings('PMD') void quiet() { }
+            @InvocableMethod(label='Go' description='Does it', category=Flows.X) \
+            public static void go(List<Id> ids) { }
+        }",
+    );
+    let a = decl.modifiers.annotation("ISTEST").expect("isTest");
+    assert_eq!(a.args.len(), 1);
+    assert!(
+        a.args[0]
+            .0
+            .as_ref()
+            .is_some_and(|k| k.name.is("seealldata"))
+    );
+    assert_eq!(sx(&a.args[0].1), "Bool(true)");
+    let Member::Method(m) = &body.members[3] else {
+        panic!()
+    };
+    let pmd = m
+        .modifiers
+        .annotation("suppresswarnings")
+        .expect("annotation");
+    assert!(pmd.args[0].0.is_none());
+    assert_eq!(sx(&pmd.args[0].1), "'PMD'");
+    let Member::Method(m) = &body.members[4] else {
+        panic!()
+    };
+    let args: Vec<_> = m.modifiers.annotations[0]
+        .args
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{}={}",
+                k.as_ref().map(|k| k.name.to_string()).unwrap_or_default(),
+                sx(v)
+            )
+        })
+        .collect();
+    assert_eq!(
+        args,
+        ["label='Go'", "description='Does it'", "category=Flows.X"]
+    );
+}
+
+#[test]
+fn constructors_must_be_named_after_their_class() {
+    let d = unit_errors("public class Foo { public Bar() { } }");
+    assert_eq!(d[0].message, "Invalid constructor name: Bar");
+    unit("public class Foo { public FOO() { } }");
+}
+
+#[test]
+fn broken_members_are_skipped_and_reported() {
+    let d = unit_errors(
+        "public class Foo {\n  public Integer x = ;\n  public void ok() { }\n  public void bad( { }\n}",
+    );
+    assert_eq!(d.len(), 2, "{d:?}");
+    assert_eq!(d[0].label, "expected an expression");
+}
+
+#[test]
+fn scripts_declare_methods_and_types_among_statements() {
+    let s = parse(
+        "Integer twice(Integer x) { return x * 2; }
+         static void helper() { }
+         System.debug(twice(2));
+         public class Box { public Integer v; }
+         Box b = new Box();
+         interface Greeter { String greet(); }
+         enum Mode { A, B }
+         List<String> names(Set<Id> ids) { return null; }
+         final Integer k = 1;",
+    );
+    assert_eq!(s.stmts.len(), 3);
+    let methods: Vec<_> = s.methods.iter().map(|m| m.name.name.to_string()).collect();
+    assert_eq!(methods, ["twice", "helper", "names"]);
+    assert!(s.methods[1].ret.is_none() && s.methods[1].modifiers.has(Modifier::Static));
+    let types: Vec<_> = s.types.iter().map(|t| t.name.name.to_string()).collect();
+    assert_eq!(types, ["Box", "Greeter", "Mode"]);
+}
+
+#[test]
+fn a_broken_method_in_a_script_reports_where_it_broke() {
+    let d = errors("Integer twice(Integer x { return x; }\nx = 1;");
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0].message, "Unexpected token '{'.");
+}
+
+#[test]
+fn triggers() {
+    let Unit::Trigger(t) = unit(
+        "trigger AccountTrigger on Account (before insert, after update, after undelete) {
+            for (Account a : Trigger.new) { a.Name = a.Name.trim(); }
+            if (Trigger.isAfter) { AccountService.sync(Trigger.newMap.keySet()); }
+        }",
+    ) else {
+        panic!()
+    };
+    assert_eq!(t.name.name.as_str(), "AccountTrigger");
+    assert_eq!(t.object.name.as_str(), "Account");
+    assert_eq!(
+        t.events,
+        [
+            TriggerEvent {
+                before: true,
+                op: DmlOp::Insert
+            },
+            TriggerEvent {
+                before: false,
+                op: DmlOp::Update
+            },
+            TriggerEvent {
+                before: false,
+                op: DmlOp::Undelete
+            },
+        ]
+    );
+    assert_eq!(t.body.len(), 2);
+    let d = unit_errors("trigger T on User (before undelete) { }");
+    assert!(d[0].message.contains("before undelete"), "{d:?}");
+    unit_errors("trigger T on User () { }");
+}
