@@ -92,7 +92,7 @@ pub fn execute(
     org.begin()?;
     let result = Interpreter::new(program, file, org, out)
         .with_cpu_limit(options.cpu_limit)
-        .run(program);
+        .run();
     match result {
         Ok(()) => {
             org.commit()?;

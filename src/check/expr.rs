@@ -622,9 +622,22 @@ impl Checker {
             return self.static_call(class, method, args, span);
         }
         let Some(target) = target else {
+            let args = args
+                .iter()
+                .map(|a| self.expr(a))
+                .collect::<Checked<Vec<_>>>()?;
+            let types: Vec<Type> = args.iter().map(|a| a.ty.clone()).collect();
+            if let Some(call) = self.function_call(method, args, span)? {
+                return Ok(call);
+            }
             let msg = format!(
-                "Method does not exist or incorrect signature: void {}()",
-                method.name
+                "Method does not exist or incorrect signature: void {}({})",
+                method.name,
+                types
+                    .iter()
+                    .map(Type::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             );
             return Err(self.error(msg, &method.span, "no such method"));
         };

@@ -19,8 +19,23 @@ use crate::syntax::source::Span;
 pub struct Program {
     /// The top-level statements.
     pub body: Vec<Stmt>,
-    /// How many local slots a frame needs.
+    /// How many local slots the top-level frame needs.
     pub slots: usize,
+    /// Methods, indexed by [`ExprKind::Call`].
+    pub functions: Vec<Function>,
+}
+
+/// A method's resolved body.
+#[derive(Debug)]
+pub struct Function {
+    /// The name as declared, for stack traces.
+    pub name: String,
+    /// How many parameters it takes; they fill the first slots of its frame.
+    pub params: usize,
+    /// How many local slots its frame needs, parameters included.
+    pub slots: usize,
+    /// The statements.
+    pub body: Vec<Stmt>,
 }
 
 /// A resolved statement.
@@ -104,8 +119,8 @@ pub enum Stmt {
     Break,
     /// `continue;`
     Continue,
-    /// `return;`
-    Return,
+    /// `return;` or `return value;`
+    Return(Option<Expr>),
 }
 
 /// One `when` clause of a `switch on`.
@@ -235,6 +250,13 @@ pub enum ExprKind {
         expr: Box<Expr>,
         /// How.
         to: Conversion,
+    },
+    /// A call of a method declared in the program.
+    Call {
+        /// Index into [`Program::functions`].
+        function: usize,
+        /// The arguments, converted to the parameter types.
+        args: Vec<Expr>,
     },
     /// A built-in static or instance method.
     Builtin {

@@ -6,6 +6,7 @@
 
 mod collections;
 mod expr;
+mod function;
 pub mod ir;
 mod soql;
 mod stmt;
@@ -22,19 +23,21 @@ use types::Type;
 /// Checks an anonymous script and resolves it for the interpreter.
 pub fn check_script(script: &ast::Script) -> Result<Program, Vec<Diagnostic>> {
     let mut checker = Checker::default();
-    for m in &script.methods {
-        checker.unsupported("methods declared in anonymous blocks", &m.span);
-    }
     for t in &script.types {
         checker.unsupported("types declared in anonymous blocks", &t.span);
     }
+    checker.declare_functions(&script.methods);
     let body = checker.block(&script.stmts);
+    let slots = checker.slots;
+    let functions = checker.function_bodies(&script.methods);
     if checker.errors.is_empty() {
         Ok(Program {
             body,
-            slots: checker.slots,
+            slots,
+            functions,
         })
     } else {
+        checker.errors.sort_by_key(|d| d.span.start);
         Err(checker.errors)
     }
 }
@@ -54,10 +57,21 @@ struct Local {
     ty: Option<Type>,
 }
 
+/// What callers of a declared method see.
+struct Signature {
+    name: Name,
+    params: Vec<Type>,
+    ret: Type,
+}
+
 #[derive(Default)]
 struct Checker {
     scopes: Vec<HashMap<Name, Local>>,
     slots: usize,
+    /// Signatures of the program's methods, by index.
+    functions: Vec<Signature>,
+    /// The return type of the method being checked; `None` at the top level.
+    ret: Option<Type>,
     loop_depth: usize,
     errors: Vec<Diagnostic>,
 }

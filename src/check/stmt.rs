@@ -62,7 +62,7 @@ impl Checker {
             }
             StmtKind::Break => Ok(Stmt::Break),
             StmtKind::Continue => Ok(Stmt::Continue),
-            StmtKind::Return(None) => Ok(Stmt::Return),
+            StmtKind::Return(value) => self.return_stmt(value.as_ref(), &s.span),
             StmtKind::DoWhile { body, cond } => {
                 let body = self.loop_body(body);
                 let cond = self.condition(cond);
@@ -79,10 +79,6 @@ impl Checker {
             } => self.try_stmt(body, catches, finally),
             StmtKind::Switch { subject, whens } => self.switch(subject, whens),
             StmtKind::RunAs { .. } => Err(self.unsupported("System.runAs blocks", &s.span)),
-            StmtKind::Return(Some(e)) => {
-                let msg = "Void method must not return a value";
-                Err(self.error(msg, &e.span, "anonymous Apex returns nothing"))
-            }
         }
     }
 

@@ -38,7 +38,15 @@ pub struct Interpreter<'a> {
     pub(super) org: &'a mut Org,
     pub(super) out: &'a mut dyn Write,
     source: &'a SourceFile,
-    frame: Vec<Value>,
+    program: &'a Program,
+    /// Every frame's locals, the innermost last.
+    stack: Vec<Value>,
+    /// Where the current frame starts in `stack`.
+    base: usize,
+    /// How many method calls are in progress.
+    depth: usize,
+    /// The value of the `return` being carried out.
+    returned: Value,
     /// Loop passes since the clock was last read.
     ticks: u32,
     /// When the CPU time limit runs out.
@@ -52,18 +60,21 @@ const TICKS_PER_CLOCK_READ: u32 = 1024;
 impl<'a> Interpreter<'a> {
     /// An interpreter for `program` with its frame ready.
     pub fn new(
-        program: &Program,
+        program: &'a Program,
         source: &'a SourceFile,
         org: &'a mut Org,
         out: &'a mut dyn Write,
     ) -> Interpreter<'a> {
-        let frame = vec![Value::Null; program.slots];
         let deadline = Instant::now() + DEFAULT_CPU_LIMIT;
         Interpreter {
             org,
             out,
             source,
-            frame,
+            program,
+            stack: vec![Value::Null; program.slots],
+            base: 0,
+            depth: 0,
+            returned: Value::Null,
             ticks: 0,
             deadline,
         }
@@ -90,12 +101,44 @@ impl<'a> Interpreter<'a> {
 
     /// Stores a value in a local slot.
     pub(super) fn set_slot(&mut self, slot: usize, value: Value) {
-        self.frame[slot] = value;
+        self.stack[self.base + slot] = value;
     }
 
     /// Runs the program's statements in order.
-    pub fn run(&mut self, program: &Program) -> Eval<()> {
+    pub fn run(&mut self) -> Eval<()> {
+        let program = self.program;
         self.block(&program.body).map(|_| ())
+    }
+
+    /// Calls a method of the program: arguments fill the first slots of a
+    /// new frame on the stack, which is dropped again however the call ends.
+    fn call(&mut self, function: usize, args: &[Expr], span: &Span) -> Eval<Value> {
+        let program = self.program;
+        let f = &program.functions[function];
+        if self.depth >= MAX_CALL_DEPTH {
+            let msg = format!("Maximum stack depth reached: {}", MAX_CALL_DEPTH + 1);
+            return Err(ApexException::new(LIMIT, msg, span).into());
+        }
+        let base = self.stack.len();
+        for a in args {
+            let v = self.expr(a);
+            match v {
+                Ok(v) => self.stack.push(v),
+                Err(e) => {
+                    self.stack.truncate(base);
+                    return Err(e);
+                }
+            }
+        }
+        self.stack.resize(base + f.slots, Value::Null);
+        let caller = std::mem::replace(&mut self.base, base);
+        self.depth += 1;
+        let flow = self.block(&f.body);
+        self.depth -= 1;
+        self.base = caller;
+        self.stack.truncate(base);
+        flow?;
+        Ok(std::mem::replace(&mut self.returned, Value::Null))
     }
 
     pub(super) fn block(&mut self, stmts: &[Stmt]) -> Eval<Flow> {
@@ -111,7 +154,7 @@ impl<'a> Interpreter<'a> {
     fn stmt(&mut self, s: &Stmt) -> Eval<Flow> {
         match s {
             Stmt::Local { slot, init } => {
-                self.frame[*slot] = match init {
+                self.stack[self.base + *slot] = match init {
                     Some(e) => self.expr(e)?,
                     None => Value::Null,
                 };
@@ -156,7 +199,12 @@ impl<'a> Interpreter<'a> {
             }
             Stmt::Break => return Ok(Flow::Break),
             Stmt::Continue => return Ok(Flow::Continue),
-            Stmt::Return => return Ok(Flow::Return),
+            Stmt::Return(value) => {
+                if let Some(e) = value {
+                    self.returned = self.expr(e)?;
+                }
+                return Ok(Flow::Return);
+            }
         }
         Ok(Flow::Normal)
     }
@@ -224,7 +272,7 @@ impl<'a> Interpreter<'a> {
             if self.out_of_time() {
                 return Err(cpu_limit(&iterable.span));
             }
-            self.frame[slot] = item;
+            self.stack[self.base + slot] = item;
             match self.stmt(body)? {
                 Flow::Break => break,
                 Flow::Return => return Ok(Flow::Return),
@@ -238,7 +286,8 @@ impl<'a> Interpreter<'a> {
     pub(super) fn expr(&mut self, e: &Expr) -> Eval<Value> {
         match &e.kind {
             ExprKind::Const(c) => Ok(constant(c)),
-            ExprKind::Local(slot) => Ok(self.frame[*slot].clone()),
+            ExprKind::Local(slot) => Ok(self.stack[self.base + *slot].clone()),
+            ExprKind::Call { function, args } => self.call(*function, args, &e.span),
             ExprKind::Field {
                 target,
                 field,
@@ -316,7 +365,7 @@ impl<'a> Interpreter<'a> {
 
     fn read_place(&mut self, place: &Place, span: &Span) -> Eval<Value> {
         match place {
-            Place::Local(slot) => Ok(self.frame[*slot].clone()),
+            Place::Local(slot) => Ok(self.stack[self.base + *slot].clone()),
             Place::Field { target, field } => self.read_field(target, *field, false),
             Place::Index { target, index } => {
                 let list = self.expr(target)?;
@@ -328,7 +377,7 @@ impl<'a> Interpreter<'a> {
 
     fn write(&mut self, place: &Place, value: Value, span: &Span) -> Eval<()> {
         match place {
-            Place::Local(slot) => self.frame[*slot] = value,
+            Place::Local(slot) => self.stack[self.base + *slot] = value,
             Place::Field { target, field } => self.write_field(target, *field, value)?,
             Place::Index { target, index } => {
                 let list = self.expr(target)?;
@@ -343,6 +392,10 @@ impl<'a> Interpreter<'a> {
         Ok(())
     }
 }
+
+/// Method calls that may be in progress at once; one more ends the run with
+/// `System.LimitException: Maximum stack depth reached: 1001`.
+pub const MAX_CALL_DEPTH: usize = 1000;
 
 /// The platform's synchronous CPU time limit.
 pub const DEFAULT_CPU_LIMIT: Duration = Duration::from_secs(10);
