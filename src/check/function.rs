@@ -55,7 +55,7 @@ impl Checker {
         let saved_slots = mem::replace(&mut self.slots, 0);
         let saved_loops = mem::replace(&mut self.loop_depth, 0);
         let ret = self.functions[index].ret.clone();
-        let saved_ret = mem::replace(&mut self.ret, Some(ret.clone()));
+        let saved_ret = self.ret.replace(ret.clone());
         self.scopes.push(Default::default());
         let param_types = self.functions[index].params.clone();
         for (p, ty) in m.params.iter().zip(param_types) {
