@@ -61,6 +61,7 @@ areas!(
     compile,
     exceptions,
     database,
+    classes,
 );
 
 #[test]

@@ -137,6 +137,9 @@ impl Checker {
             }
             Some(Local { ty: None, .. }) => Err(Reported),
             None => {
+                if let Some(found) = self.class_name_ref(ident) {
+                    return found;
+                }
                 let msg = format!("Variable does not exist: {}", ident.name);
                 Err(self.error(msg, &ident.span, "not declared"))
             }
@@ -180,7 +183,13 @@ impl Checker {
         if let Some(c) = self.static_constant(target, field)? {
             return Ok(c);
         }
+        if let Some(member) = self.static_member(target, field) {
+            return member;
+        }
         let mut target = self.expr(target)?;
+        if matches!(target.ty, Type::Class(_)) {
+            return self.object_field(target, field, span);
+        }
         // `[SELECT Id FROM Profile LIMIT 1].Id` reads the query's only row.
         if is_query(&target)
             && let Type::List(row) = &target.ty
@@ -320,48 +329,36 @@ impl Checker {
 
     /// Resolves the left side of an assignment to a place and its type.
     fn place(&mut self, target: &ast::Expr) -> Checked<(Place, Type)> {
-        match &target.kind {
-            E::Name(ident) => {
-                let local = self.name(ident)?;
-                let ExprKind::Local(slot) = local.kind else {
-                    unreachable!("names are locals")
-                };
-                Ok((Place::Local(slot), local.ty))
-            }
-            E::Field {
+        let expr = self.expr(target)?;
+        let ty = expr.ty.clone();
+        let place = match expr.kind {
+            ExprKind::Local(slot) => Place::Local(slot),
+            ExprKind::ObjField { target, index } => Place::ObjField { target, index },
+            ExprKind::Static(index) => Place::Static(index),
+            ExprKind::Index { target, index } => Place::Index { target, index },
+            ExprKind::Field {
                 target: record,
                 field,
                 ..
             } => {
-                let record = self.expr(record)?;
-                let (object, index) = self.field_of(&record, field)?;
-                let def = &object.fields[index];
-                if !def.createable && !def.updateable {
-                    let msg = format!("Field is not writeable: {}.{}", object.name, def.name);
-                    return Err(self.error(msg, &field.span, "set by the platform"));
+                if let Type::SObject(Some(object)) = record.ty {
+                    let def = &object.fields[field];
+                    if !def.createable && !def.updateable {
+                        let msg = format!("Field is not writeable: {}.{}", object.name, def.name);
+                        return Err(self.error(msg, &expr.span, "set by the platform"));
+                    }
                 }
-                let place = Place::Field {
-                    target: Box::new(record),
-                    field: index,
-                };
-                Ok((place, Type::of_field(def.ty)))
+                Place::Field {
+                    target: record,
+                    field,
+                }
             }
-            E::Index {
-                target: list,
-                index,
-            } => {
-                let Expr { kind, ty, .. } = self.index(list, index, &target.span)?;
-                let ExprKind::Index { target, index } = kind else {
-                    unreachable!("index")
-                };
-                Ok((Place::Index { target, index }, ty))
+            _ => {
+                let msg = "Expression cannot be assigned";
+                return Err(self.error(msg, &target.span, "not a variable"));
             }
-            _ => Err(self.error(
-                "Expression cannot be assigned",
-                &target.span,
-                "not a variable",
-            )),
-        }
+        };
+        Ok((place, ty))
     }
 
     fn assign(
@@ -413,6 +410,7 @@ impl Checker {
                 self.new_collection(&ty, init, span)
             }
             (Type::Exception(name), NewInit::Args(args)) => self.new_exception(name, args, span),
+            (Type::Class(c), NewInit::Args(args)) => self.new_object(c.id, args, span),
             _ => {
                 let msg = format!("Constructor not defined: [{ty}].<Constructor>");
                 Err(self.error(msg, span, "no such constructor"))
@@ -618,7 +616,11 @@ impl Checker {
             ..
         }) = target
             && self.lookup(&class.name).is_none()
+            && !self.is_own_field(&class.name)
         {
+            if let Some(call) = self.class_static_call(class, method, args, span) {
+                return call;
+            }
             return self.static_call(class, method, args, span);
         }
         let Some(target) = target else {
@@ -627,6 +629,10 @@ impl Checker {
                 .map(|a| self.expr(a))
                 .collect::<Checked<Vec<_>>>()?;
             let types: Vec<Type> = args.iter().map(|a| a.ty.clone()).collect();
+            let args = match self.own_method_call(method, args, span)? {
+                Ok(call) => return Ok(call),
+                Err(args) => args,
+            };
             if let Some(call) = self.function_call(method, args, span)? {
                 return Ok(call);
             }
@@ -675,6 +681,9 @@ impl Checker {
         args: Vec<Expr>,
         span: &Span,
     ) -> Checked<Expr> {
+        if matches!(receiver.ty, Type::Class(_)) {
+            return self.object_call(receiver, method, args, span);
+        }
         let types: Vec<Type> = args.iter().map(|a| a.ty.clone()).collect();
         let Some(sig) = stdlib::instance_method(&receiver.ty, method.name.folded(), &types) else {
             let owner = receiver.ty.to_string();

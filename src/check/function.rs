@@ -3,6 +3,7 @@
 
 use std::mem;
 
+use super::class_body::Ctor;
 use super::ir::{Expr, ExprKind, Function, Stmt};
 use super::types::Type;
 use super::{Checked, Checker, Signature};
@@ -10,73 +11,102 @@ use crate::syntax::ast::{self, StmtKind};
 use crate::syntax::source::Span;
 
 impl Checker {
-    /// Records every method's signature; a method whose types do not resolve
-    /// is still recorded (with `Object` in their place) so calls to it do not
-    /// add errors of their own.
-    pub(super) fn declare_functions(&mut self, methods: &[ast::MethodDecl]) {
-        for m in methods {
-            let params = m
-                .params
-                .iter()
-                .map(|p| self.resolve_type(&p.ty).unwrap_or(Type::Object))
-                .collect::<Vec<_>>();
-            let ret = match &m.ret {
-                Some(t) => self.resolve_type(t).unwrap_or(Type::Object),
-                None => Type::Void,
-            };
-            let clash = self
-                .functions
-                .iter()
-                .any(|f| f.name == m.name.name && f.params == params);
-            if clash {
-                let msg = format!("Method already defined: {}", m.name.name);
-                self.error(msg, &m.name.span, "declared twice");
-            }
-            self.functions.push(Signature {
-                name: m.name.name.clone(),
-                params,
-                ret,
-            });
-        }
-    }
-
-    /// Checks each method body in a fresh frame: the script's locals are not
-    /// visible inside methods.
-    pub(super) fn function_bodies(&mut self, methods: &[ast::MethodDecl]) -> Vec<Function> {
+    /// Records the signatures of the anonymous block's methods and returns
+    /// their function indexes. A method whose types do not resolve is still
+    /// recorded (with `Object` in their place) so calls to it add no errors.
+    pub(super) fn declare_functions(&mut self, methods: &[ast::MethodDecl]) -> Vec<usize> {
         methods
             .iter()
-            .enumerate()
-            .map(|(i, m)| self.function_body(i, m))
+            .map(|m| self.declare_method(None, m, true))
             .collect()
     }
 
-    fn function_body(&mut self, index: usize, m: &ast::MethodDecl) -> Function {
-        let saved_scopes = mem::take(&mut self.scopes);
-        let saved_slots = mem::replace(&mut self.slots, 0);
-        let saved_loops = mem::replace(&mut self.loop_depth, 0);
-        let ret = self.functions[index].ret.clone();
-        let saved_ret = self.ret.replace(ret.clone());
-        self.scopes.push(Default::default());
-        let param_types = self.functions[index].params.clone();
-        for (p, ty) in m.params.iter().zip(param_types) {
-            let _ = self.declare(&p.name, Some(ty));
-        }
+    /// Checks the anonymous block's method bodies.
+    pub(super) fn function_bodies(
+        &mut self,
+        methods: &[ast::MethodDecl],
+        indexes: &[usize],
+    ) -> Vec<(usize, Function)> {
+        methods
+            .iter()
+            .zip(indexes)
+            .map(|(m, &i)| (i, self.method_body(i, m, None, None)))
+            .collect()
+    }
+
+    /// Checks one method or constructor body in a fresh frame: the block's
+    /// locals are not visible inside methods. Instance code gets `this` in
+    /// slot 0; a constructor's prologue runs before its body.
+    pub(super) fn method_body(
+        &mut self,
+        index: usize,
+        m: &ast::MethodDecl,
+        class: Option<usize>,
+        ctor: Option<Ctor<'_>>,
+    ) -> Function {
         let stmts = m.body.as_deref().unwrap_or_default();
-        let body = self.block(stmts);
-        if ret != Type::Void && !always_returns(stmts) {
+        let (params, body) = self.in_frame(index, class, |c| {
+            let types = c.functions[index].params.clone();
+            for (p, ty) in m.params.iter().zip(types) {
+                let _ = c.declare(&p.name, Some(ty));
+            }
+            let mut body = match ctor {
+                Some(ctor) => c
+                    .prologue(ctor.class, ctor.first, &ctor.span)
+                    .unwrap_or_default(),
+                None => Vec::new(),
+            };
+            body.extend(c.block(stmts));
+            body
+        });
+        let ret = self.functions[index].ret.clone();
+        if ret != Type::Void && m.body.is_some() && !always_returns(stmts) {
             let msg = format!("Missing return statement required return type: {ret}");
             self.error(msg, &m.name.span, "can end without returning a value");
         }
+        Function {
+            name: m.name.name.to_string(),
+            params,
+            slots: self.last_frame_slots,
+            body,
+        }
+    }
+
+    /// Runs `check` in a fresh frame for function `index`, declaring `this`
+    /// first for instance code; returns the frame's parameter count
+    /// (`this` included) and what `check` built.
+    pub(super) fn in_frame<T>(
+        &mut self,
+        index: usize,
+        class: Option<usize>,
+        check: impl FnOnce(&mut Checker) -> T,
+    ) -> (usize, T) {
+        let saved_scopes = mem::take(&mut self.scopes);
+        let saved_slots = mem::replace(&mut self.slots, 0);
+        let saved_loops = mem::replace(&mut self.loop_depth, 0);
+        let saved_ret = self.ret.replace(self.functions[index].ret.clone());
+        let is_static = self.functions[index].is_static;
+        let saved_class = mem::replace(&mut self.class, class);
+        let saved_static = mem::replace(&mut self.static_ctx, is_static);
+        self.scopes.push(Default::default());
+        if let (Some(c), false) = (class, is_static) {
+            let this = ast::Ident {
+                name: ast::Name::new("this"),
+                span: 0..0,
+            };
+            let ty = Type::Class(self.classes[c].reference(c));
+            let _ = self.declare(&this, Some(ty));
+        }
+        let params =
+            self.functions[index].params.len() + usize::from(class.is_some() && !is_static);
+        let out = check(self);
         self.scopes = saved_scopes;
         self.ret = saved_ret;
         self.loop_depth = saved_loops;
-        let slots = mem::replace(&mut self.slots, saved_slots);
-        Function {
-            name: m.name.name.to_string(),
-            params: m.params.len(),
-            slots,
-            body,
-        }
+        self.class = saved_class;
+        self.static_ctx = saved_static;
+        self.last_frame_slots = mem::replace(&mut self.slots, saved_slots);
+        (params, out)
     }
 
     /// `return;` and `return value;` checked against the enclosing method.
@@ -103,7 +133,8 @@ impl Checker {
         span: &Span,
     ) -> Checked<Option<Expr>> {
         let fits = |f: &Signature| {
-            f.name == method.name
+            f.owner.is_none()
+                && f.name == method.name
                 && f.params.len() == args.len()
                 && f.params.iter().zip(&args).all(|(p, a)| p.accepts(&a.ty))
         };

@@ -23,6 +23,36 @@ pub struct Program {
     pub slots: usize,
     /// Methods, indexed by [`ExprKind::Call`].
     pub functions: Vec<Function>,
+    /// Declared classes, interfaces and enums, by id.
+    pub classes: Vec<Class>,
+    /// How many static fields the program has.
+    pub statics: usize,
+    /// Runs once before the script: static field initialisers and static blocks.
+    pub static_init: Option<usize>,
+}
+
+/// What the interpreter needs of a declared class.
+#[derive(Debug)]
+pub struct Class {
+    /// The name as declared.
+    pub name: String,
+    /// The method each selector runs on instances of this class, if any.
+    pub dispatch: Vec<Option<usize>>,
+    /// How many instance fields an object has, inherited ones included.
+    pub fields: usize,
+    /// For enums, the constants in order.
+    pub values: Vec<Rc<EnumConst>>,
+}
+
+/// One constant of an enum.
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct EnumConst {
+    /// The enum's class id.
+    pub class: usize,
+    /// Its position, from 0 (`ordinal()`).
+    pub ordinal: usize,
+    /// Its name (`name()`).
+    pub name: Rc<str>,
 }
 
 /// A method's resolved body.
@@ -251,6 +281,33 @@ pub enum ExprKind {
         /// How.
         to: Conversion,
     },
+    /// Reads an instance field of an object.
+    ObjField {
+        /// The object.
+        target: Box<Expr>,
+        /// The field's index in the object.
+        index: usize,
+    },
+    /// Reads a static field.
+    Static(usize),
+    /// `new C(args)`: a new object, initialised by a constructor.
+    NewObject {
+        /// The class id.
+        class: usize,
+        /// The constructor's function; it takes the new object first.
+        ctor: usize,
+        /// The arguments.
+        args: Vec<Expr>,
+    },
+    /// A virtual call: the receiver's class picks the method.
+    Invoke {
+        /// The method selector.
+        selector: usize,
+        /// The receiver first, then the arguments.
+        args: Vec<Expr>,
+    },
+    /// `EnumType.values()`
+    EnumValues(usize),
     /// A call of a method declared in the program.
     Call {
         /// Index into [`Program::functions`].
@@ -311,6 +368,8 @@ pub enum Const {
     String(Rc<str>),
     /// A `StatusCode` enum value such as `StatusCode.REQUIRED_FIELD_MISSING`.
     StatusCode(&'static str),
+    /// A constant of a declared enum.
+    Enum(Rc<EnumConst>),
 }
 
 /// The collection kinds.
@@ -329,6 +388,15 @@ pub enum Collection {
 pub enum Place {
     /// A local slot.
     Local(usize),
+    /// An instance field of an object.
+    ObjField {
+        /// The object.
+        target: Box<Expr>,
+        /// The field's index.
+        index: usize,
+    },
+    /// A static field.
+    Static(usize),
     /// A field of an sObject.
     Field {
         /// The record written.

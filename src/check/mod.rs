@@ -4,10 +4,13 @@
 //! (as many as it can find in one pass) and nothing runs. Messages follow the
 //! platform compiler's wording.
 
+mod class;
+mod class_body;
 mod collections;
 mod expr;
 mod function;
 pub mod ir;
+mod members;
 mod soql;
 mod stmt;
 mod switch;
@@ -22,24 +25,42 @@ use types::Type;
 
 /// Checks an anonymous script and resolves it for the interpreter.
 pub fn check_script(script: &ast::Script) -> Result<Program, Vec<Diagnostic>> {
+    check_program(script, &[])
+}
+
+/// Checks an anonymous script together with the classes it may use (from
+/// `.cls` files), and resolves them for the interpreter.
+pub fn check_program(
+    script: &ast::Script,
+    types: &[ast::TypeDecl],
+) -> Result<Program, Vec<Diagnostic>> {
     let mut checker = Checker::default();
-    for t in &script.types {
-        checker.unsupported("types declared in anonymous blocks", &t.span);
-    }
-    checker.declare_functions(&script.methods);
+    let mut all: Vec<ast::TypeDecl> = types.to_vec();
+    all.extend(script.types.iter().cloned());
+    let decls = class::flatten(&all);
+    checker.declare_classes(&decls);
+    checker.declare_members(&decls);
+    let script_functions = checker.declare_functions(&script.methods);
+    let synthesized = checker.declare_synthesized(&decls);
     let body = checker.block(&script.stmts);
     let slots = checker.slots;
-    let functions = checker.function_bodies(&script.methods);
-    if checker.errors.is_empty() {
-        Ok(Program {
-            body,
-            slots,
-            functions,
-        })
-    } else {
+    let mut bodies = checker.function_bodies(&script.methods, &script_functions);
+    bodies.extend(checker.class_bodies(&decls, synthesized));
+    let classes = checker.class_table();
+    if !checker.errors.is_empty() {
         checker.errors.sort_by_key(|d| d.span.start);
-        Err(checker.errors)
+        return Err(checker.errors);
     }
+    let mut functions: Vec<_> = bodies.into_iter().collect();
+    functions.sort_by_key(|(index, _)| *index);
+    Ok(Program {
+        body,
+        slots,
+        functions: functions.into_iter().map(|(_, f)| f).collect(),
+        classes,
+        statics: checker.statics,
+        static_init: synthesized.static_init,
+    })
 }
 
 /// Marks a construct whose error is already recorded, so callers stop
@@ -62,6 +83,12 @@ struct Signature {
     name: Name,
     params: Vec<Type>,
     ret: Type,
+    /// The class declaring it; `None` for methods of the anonymous block.
+    owner: Option<usize>,
+    is_static: bool,
+    is_ctor: bool,
+    /// For instance methods, the selector virtual calls use.
+    selector: Option<usize>,
 }
 
 #[derive(Default)]
@@ -72,6 +99,19 @@ struct Checker {
     functions: Vec<Signature>,
     /// The return type of the method being checked; `None` at the top level.
     ret: Option<Type>,
+    /// Declared types, by id.
+    classes: Vec<class::ClassInfo>,
+    class_names: class::ClassNames,
+    /// Instance-method selectors by name and parameter types.
+    selectors: HashMap<String, usize>,
+    /// Static fields declared so far.
+    statics: usize,
+    /// The class whose code is being checked, if any.
+    class: Option<usize>,
+    /// True inside static methods and static initialisers: no `this`.
+    static_ctx: bool,
+    /// Slots used by the frame [`Checker::in_frame`] last checked.
+    last_frame_slots: usize,
     loop_depth: usize,
     errors: Vec<Diagnostic>,
 }
@@ -104,7 +144,42 @@ impl Checker {
     }
 
     fn resolve_type(&mut self, r: &ast::TypeRef) -> Checked<Type> {
-        types::resolve_type(r).map_err(|d| {
+        let mut ty = self.resolve_named(r)?;
+        for _ in 0..r.array_dims {
+            ty = Type::List(Box::new(ty));
+        }
+        Ok(ty)
+    }
+
+    /// A type reference without its `[]` suffixes: declared classes first,
+    /// then collections (whose arguments may be declared classes), then the
+    /// built-in and sObject types.
+    fn resolve_named(&mut self, r: &ast::TypeRef) -> Checked<Type> {
+        let last = r.path.last().map(|p| p.name.folded()).unwrap_or_default();
+        let simple = r.path.len() == 1 || (r.path.len() == 2 && r.path[0].name.is("system"));
+        if let (true, Some(last_ident)) = (r.args.is_empty(), r.path.last())
+            && let Some(id) = self.class_named(&last_ident.name)
+        {
+            return Ok(Type::Class(self.classes[id].reference(id)));
+        }
+        if simple && !r.args.is_empty() {
+            let args = r
+                .args
+                .iter()
+                .map(|a| self.resolve_type(a))
+                .collect::<Checked<Vec<_>>>()?;
+            match (last, args.as_slice()) {
+                ("list", [e]) => return Ok(Type::List(Box::new(e.clone()))),
+                ("set", [e]) => return Ok(Type::Set(Box::new(e.clone()))),
+                ("map", [k, v]) => return Ok(Type::Map(Box::new(k.clone()), Box::new(v.clone()))),
+                _ => {}
+            }
+        }
+        let plain = ast::TypeRef {
+            array_dims: 0,
+            ..r.clone()
+        };
+        types::resolve_type(&plain).map_err(|d| {
             self.errors.push(d);
             Reported
         })

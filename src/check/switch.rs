@@ -11,7 +11,12 @@ impl Checker {
         let subject = self.expr(subject)?;
         let switchable = matches!(
             subject.ty,
-            Type::Integer | Type::Long | Type::String | Type::Id | Type::SObject(_)
+            Type::Integer
+                | Type::Long
+                | Type::String
+                | Type::Id
+                | Type::SObject(_)
+                | Type::Class(_)
         );
         if !switchable {
             let msg = format!(
@@ -86,6 +91,9 @@ impl Checker {
     }
 
     fn when_value(&mut self, subject: &Type, v: &ast::Expr) -> Checked<super::ir::Expr> {
+        if let Some(constant) = self.when_enum(subject, v) {
+            return constant;
+        }
         let value = self.expr_as(v, subject)?;
         if !matches!(value.kind, ExprKind::Const(_) | ExprKind::Convert { .. }) {
             let msg = "When expressions must be literals or enum values";

@@ -46,6 +46,20 @@ pub enum Type {
     Exception(&'static str),
     /// A platform class without source: results, errors, savepoints.
     Native(Native),
+    /// A class, interface or enum declared in the program.
+    Class(ClassRef),
+}
+
+/// A declared class, interface or enum, by its index in the program.
+#[derive(Clone, Debug)]
+pub struct ClassRef {
+    /// Index into the program's classes.
+    pub id: usize,
+    /// The name as declared, for messages.
+    pub name: std::rc::Rc<str>,
+    /// Its own id, its superclasses' and every interface it implements:
+    /// the types a value of this class may be assigned to.
+    pub ancestors: std::rc::Rc<[usize]>,
 }
 
 /// Platform classes whose values the runtime builds itself.
@@ -120,6 +134,7 @@ impl Type {
             (Type::SObject(None), Type::SObject(_)) => true,
             (Type::List(to), Type::List(from)) => list_element_accepts(to, from),
             (Type::Exception(base), Type::Exception(_)) => *base == EXCEPTION,
+            (Type::Class(to), Type::Class(from)) => from.ancestors.contains(&to.id),
             _ => false,
         }
     }
@@ -154,6 +169,7 @@ impl PartialEq for Type {
             (Type::Map(k, v), Type::Map(k2, v2)) => k == k2 && v == v2,
             (Type::Exception(a), Type::Exception(b)) => a == b,
             (Type::Native(a), Type::Native(b)) => a == b,
+            (Type::Class(a), Type::Class(b)) => a.id == b.id,
             _ => std::mem::discriminant(self) == std::mem::discriminant(other),
         }
     }
@@ -189,6 +205,7 @@ impl fmt::Display for Type {
             Type::Map(k, v) => write!(f, "Map<{k},{v}>"),
             Type::Exception(name) => f.write_str(name),
             Type::Native(n) => f.write_str(n.name()),
+            Type::Class(c) => f.write_str(&c.name),
         }
     }
 }

@@ -47,6 +47,8 @@ pub struct Interpreter<'a> {
     depth: usize,
     /// The value of the `return` being carried out.
     returned: Value,
+    /// Static fields of every class.
+    statics: Vec<Value>,
     /// Loop passes since the clock was last read.
     ticks: u32,
     /// When the CPU time limit runs out.
@@ -75,6 +77,7 @@ impl<'a> Interpreter<'a> {
             base: 0,
             depth: 0,
             returned: Value::Null,
+            statics: vec![Value::Null; program.statics],
             ticks: 0,
             deadline,
         }
@@ -107,12 +110,27 @@ impl<'a> Interpreter<'a> {
     /// Runs the program's statements in order.
     pub fn run(&mut self) -> Eval<()> {
         let program = self.program;
+        if let Some(init) = program.static_init {
+            self.call_with(init, None, &[], &(0..0))?;
+        }
         self.block(&program.body).map(|_| ())
     }
 
-    /// Calls a method of the program: arguments fill the first slots of a
-    /// new frame on the stack, which is dropped again however the call ends.
-    fn call(&mut self, function: usize, args: &[Expr], span: &Span) -> Eval<Value> {
+    /// The program being run.
+    pub(super) fn program(&self) -> &'a Program {
+        self.program
+    }
+
+    /// Calls a method of the program: the receiver (for instance methods and
+    /// constructors) and the arguments fill the first slots of a new frame on
+    /// the stack, which is dropped again however the call ends.
+    pub(super) fn call_with(
+        &mut self,
+        function: usize,
+        this: Option<Value>,
+        args: &[Expr],
+        span: &Span,
+    ) -> Eval<Value> {
         let program = self.program;
         let f = &program.functions[function];
         if self.depth >= MAX_CALL_DEPTH {
@@ -120,9 +138,9 @@ impl<'a> Interpreter<'a> {
             return Err(ApexException::new(LIMIT, msg, span).into());
         }
         let base = self.stack.len();
+        self.stack.extend(this);
         for a in args {
-            let v = self.expr(a);
-            match v {
+            match self.expr(a) {
                 Ok(v) => self.stack.push(v),
                 Err(e) => {
                     self.stack.truncate(base);
@@ -287,7 +305,14 @@ impl<'a> Interpreter<'a> {
         match &e.kind {
             ExprKind::Const(c) => Ok(constant(c)),
             ExprKind::Local(slot) => Ok(self.stack[self.base + *slot].clone()),
-            ExprKind::Call { function, args } => self.call(*function, args, &e.span),
+            ExprKind::Call { function, args } => self.call_with(*function, None, args, &e.span),
+            ExprKind::ObjField { target, index } => self.object_field(target, *index),
+            ExprKind::Static(index) => Ok(self.statics[*index].clone()),
+            ExprKind::NewObject { class, ctor, args } => {
+                self.new_object(*class, *ctor, args, &e.span)
+            }
+            ExprKind::Invoke { selector, args } => self.invoke(*selector, args, &e.span),
+            ExprKind::EnumValues(class) => Ok(self.enum_values(*class)),
             ExprKind::Field {
                 target,
                 field,
@@ -366,6 +391,8 @@ impl<'a> Interpreter<'a> {
     fn read_place(&mut self, place: &Place, span: &Span) -> Eval<Value> {
         match place {
             Place::Local(slot) => Ok(self.stack[self.base + *slot].clone()),
+            Place::ObjField { target, index } => self.object_field(target, *index),
+            Place::Static(index) => Ok(self.statics[*index].clone()),
             Place::Field { target, field } => self.read_field(target, *field, false),
             Place::Index { target, index } => {
                 let list = self.expr(target)?;
@@ -378,6 +405,8 @@ impl<'a> Interpreter<'a> {
     fn write(&mut self, place: &Place, value: Value, span: &Span) -> Eval<()> {
         match place {
             Place::Local(slot) => self.stack[self.base + *slot] = value,
+            Place::ObjField { target, index } => self.set_object_field(target, *index, value)?,
+            Place::Static(index) => self.statics[*index] = value,
             Place::Field { target, field } => self.write_field(target, *field, value)?,
             Place::Index { target, index } => {
                 let list = self.expr(target)?;
@@ -424,6 +453,7 @@ fn constant(c: &Const) -> Value {
         Const::Decimal(d) => Value::Decimal(*d),
         Const::String(s) => Value::String(s.clone()),
         Const::StatusCode(name) => Value::StatusCode(name),
+        Const::Enum(e) => Value::Enum(e.clone()),
     }
 }
 
@@ -572,6 +602,8 @@ fn exact_eq(l: &Value, r: &Value) -> bool {
         (Value::List(a), Value::List(b)) => Rc::ptr_eq(a, b),
         (Value::SObject(a), Value::SObject(b)) => Rc::ptr_eq(a, b),
         (Value::StatusCode(a), Value::StatusCode(b)) => a == b,
+        (Value::Enum(a), Value::Enum(b)) => a == b,
+        (Value::Object(a), Value::Object(b)) => Rc::ptr_eq(a, b),
         (Value::Savepoint(a), Value::Savepoint(b)) => a == b,
         (Value::Exception(a), Value::Exception(b)) => Rc::ptr_eq(a, b),
         (Value::Result(a), Value::Result(b)) => Rc::ptr_eq(a, b),

@@ -37,6 +37,8 @@ fn key_eq(a: &Value, b: &Value) -> bool {
         (Value::Date(x), Value::Date(y)) => x == y,
         (Value::Datetime(x), Value::Datetime(y)) => x == y,
         (Value::StatusCode(x), Value::StatusCode(y)) => x == y,
+        (Value::Enum(x), Value::Enum(y)) => x == y,
+        (Value::Object(x), Value::Object(y)) => std::rc::Rc::ptr_eq(x, y),
         (Value::List(x), Value::List(y)) => {
             let (x, y) = (x.borrow(), y.borrow());
             x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| key_eq(p, q))
@@ -62,6 +64,8 @@ fn hash_value<H: Hasher>(v: &Value, state: &mut H) {
         Value::Date(d) => d.hash(state),
         Value::Datetime(d) => d.hash(state),
         Value::StatusCode(s) => s.hash(state),
+        Value::Enum(e) => e.hash(state),
+        Value::Object(o) => std::rc::Rc::as_ptr(o).hash(state),
         Value::List(items) => items.borrow().iter().for_each(|i| hash_value(i, state)),
         Value::SObject(r) => {
             let r = r.borrow();

@@ -11,6 +11,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use indexmap::{IndexMap, IndexSet};
 use rust_decimal::Decimal;
 
+use crate::check::ir::EnumConst;
 use crate::data::id::Id;
 use crate::data::record::{FieldValue, Record};
 use crate::interp::exception::ApexException;
@@ -58,6 +59,19 @@ pub enum Value {
     StatusCode(&'static str),
     /// A `System.Savepoint`.
     Savepoint(u32),
+    /// An instance of a declared class.
+    Object(Rc<Instance>),
+    /// A constant of a declared enum.
+    Enum(Rc<EnumConst>),
+}
+
+/// An object of a declared class: its class and its fields.
+#[derive(Debug)]
+pub struct Instance {
+    /// The class id.
+    pub class: usize,
+    /// Instance fields, inherited ones first.
+    pub fields: RefCell<Vec<Value>>,
 }
 
 impl Value {
@@ -118,7 +132,9 @@ impl Value {
             | Value::Exception(_)
             | Value::Result(_)
             | Value::DbError(_)
-            | Value::Savepoint(_) => return None,
+            | Value::Savepoint(_)
+            | Value::Object(_) => return None,
+            Value::Enum(e) => FieldValue::Text(e.name.clone()),
             Value::StatusCode(s) => FieldValue::Text(Rc::from(*s)),
         })
     }
@@ -147,6 +163,8 @@ impl fmt::Display for Value {
             Value::DbError(e) => write_error(f, e),
             Value::StatusCode(s) => f.write_str(s),
             Value::Savepoint(n) => write!(f, "System.Savepoint[{n}]"),
+            Value::Enum(e) => f.write_str(&e.name),
+            Value::Object(o) => write!(f, "Object[class={}]", o.class),
         }
     }
 }

@@ -75,6 +75,10 @@ pub enum Builtin {
     Error(database::ErrorMethod),
     /// `UserInfo`, `Limits` and clock methods.
     Info(org_info::Info),
+    /// `e.name()` on an enum constant.
+    EnumName,
+    /// `e.ordinal()` on an enum constant.
+    EnumOrdinal,
 }
 
 /// What built-ins may touch besides their arguments.
@@ -164,5 +168,10 @@ pub fn call(method: Builtin, args: &[Value], cx: &mut Context<'_>, span: &Span) 
         Builtin::Result(m) => database::result_call(m, &args[0], span),
         Builtin::Error(m) => database::error_call(m, &args[0], span),
         Builtin::Info(i) => Ok(org_info::call(i, cx)),
+        Builtin::EnumName | Builtin::EnumOrdinal => match &args[0] {
+            Value::Enum(e) if method == Builtin::EnumName => Ok(Value::String(e.name.clone())),
+            Value::Enum(e) => Ok(Value::Int(i32::try_from(e.ordinal).unwrap_or(i32::MAX))),
+            _ => Err(crate::interp::exception::ApexException::null_pointer(span).into()),
+        },
     }
 }

@@ -1,0 +1,400 @@
+//! Declared classes, interfaces and enums: names, hierarchy, fields, methods,
+//! constructors and dispatch tables, worked out before any body is checked so
+//! members may be used before they are declared.
+//!
+//! Not enforced yet, and accepted as if correct: access modifiers, `override`
+//! and `virtual` keywords, abstract methods left unimplemented, and interface
+//! methods a class fails to implement (calling one fails at run time).
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use super::ir::{self, EnumConst};
+use super::types::{ClassRef, Type};
+use super::{Checker, Signature};
+use crate::syntax::ast::{self, Member, Modifier, Name, TypeDecl, TypeDeclKind};
+
+/// What kind of type a declaration made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Kind {
+    Class,
+    Interface,
+    Enum,
+}
+
+/// A field of a class: an index into the object, or into the statics.
+#[derive(Clone, Debug)]
+pub(super) struct FieldInfo {
+    pub name: Name,
+    pub ty: Type,
+    pub is_static: bool,
+    pub index: usize,
+}
+
+/// Everything the checker knows about one declared type.
+pub(super) struct ClassInfo {
+    pub name: Name,
+    pub kind: Kind,
+    pub is_abstract: bool,
+    pub parent: Option<usize>,
+    pub interfaces: Vec<usize>,
+    pub fields: Vec<FieldInfo>,
+    /// Function indexes of the methods declared here.
+    pub methods: Vec<usize>,
+    /// Function indexes of the constructors (a default one when none is declared).
+    pub ctors: Vec<usize>,
+    /// The function that runs the instance field initialisers.
+    pub init: Option<usize>,
+    /// Instance fields including inherited ones.
+    pub size: usize,
+    pub values: Vec<Rc<EnumConst>>,
+    pub ancestors: Rc<[usize]>,
+    /// The class a nested type is declared in.
+    pub outer: Option<usize>,
+}
+
+impl ClassInfo {
+    pub fn reference(&self, id: usize) -> ClassRef {
+        ClassRef {
+            id,
+            name: Rc::from(self.name.as_str()),
+            ancestors: self.ancestors.clone(),
+        }
+    }
+}
+
+/// Flattens declarations with their nested types, outer ones first.
+pub(super) fn flatten(decls: &[TypeDecl]) -> Vec<(&TypeDecl, Option<usize>)> {
+    let mut out: Vec<(&TypeDecl, Option<usize>)> = decls.iter().map(|d| (d, None)).collect();
+    let mut i = 0;
+    while i < out.len() {
+        if let TypeDeclKind::Class(body) | TypeDeclKind::Interface(body) = &out[i].0.kind {
+            for m in &body.members {
+                if let Member::Type(inner) = m {
+                    out.push((inner, Some(i)));
+                }
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+fn body(d: &TypeDecl) -> Option<&ast::ClassBody> {
+    match &d.kind {
+        TypeDeclKind::Class(b) | TypeDeclKind::Interface(b) => Some(b),
+        TypeDeclKind::Enum(_) => None,
+    }
+}
+
+impl Checker {
+    /// Registers every type's name, then links superclasses and interfaces.
+    pub(super) fn declare_classes(&mut self, decls: &[(&TypeDecl, Option<usize>)]) {
+        for (d, outer) in decls {
+            let kind = match d.kind {
+                TypeDeclKind::Class(_) => Kind::Class,
+                TypeDeclKind::Interface(_) => Kind::Interface,
+                TypeDeclKind::Enum(_) => Kind::Enum,
+            };
+            if self.class_names.contains_key(&d.name.name) {
+                let msg = format!("Duplicate type name: {}", d.name.name);
+                self.error(msg, &d.name.span, "declared twice");
+            }
+            let id = self.classes.len();
+            self.class_names.insert(d.name.name.clone(), id);
+            self.classes.push(ClassInfo {
+                name: d.name.name.clone(),
+                kind,
+                is_abstract: d.modifiers.has(Modifier::Abstract) || kind == Kind::Interface,
+                parent: None,
+                interfaces: Vec::new(),
+                fields: Vec::new(),
+                methods: Vec::new(),
+                ctors: Vec::new(),
+                init: None,
+                size: 0,
+                values: Vec::new(),
+                ancestors: Rc::from(vec![id]),
+                outer: *outer,
+            });
+        }
+        for (id, (d, _)) in decls.iter().enumerate() {
+            self.link_hierarchy(id, d);
+        }
+        for id in 0..self.classes.len() {
+            let ancestors = self.ancestors_of(id);
+            self.classes[id].ancestors = Rc::from(ancestors);
+        }
+    }
+
+    fn link_hierarchy(&mut self, id: usize, d: &TypeDecl) {
+        let Some(body) = body(d) else { return };
+        if let Some(parent) = &body.extends {
+            if parent.path.last().is_some_and(|p| p.name.is("exception")) {
+                self.unsupported("custom exception classes", &d.span);
+            } else {
+                self.classes[id].parent = self.class_by_ref(parent);
+            }
+        }
+        let interfaces: Vec<usize> = body
+            .implements
+            .iter()
+            .filter_map(|t| self.class_by_ref(t))
+            .collect();
+        self.classes[id].interfaces = interfaces;
+    }
+
+    /// A declared type named by a type reference, reporting unknown names.
+    fn class_by_ref(&mut self, t: &ast::TypeRef) -> Option<usize> {
+        let last = t.path.last()?;
+        match self.class_names.get(&last.name) {
+            Some(&id) => Some(id),
+            None => {
+                let msg = format!("Invalid type: {}", last.name);
+                self.error(msg, &t.span, "no such class or interface");
+                None
+            }
+        }
+    }
+
+    /// The class, its superclasses and all interfaces, guarding against cycles.
+    fn ancestors_of(&self, id: usize) -> Vec<usize> {
+        let mut out = vec![id];
+        let mut i = 0;
+        while i < out.len() {
+            let c = &self.classes[out[i]];
+            for next in c.parent.iter().chain(&c.interfaces) {
+                if !out.contains(next) {
+                    out.push(*next);
+                }
+            }
+            i += 1;
+        }
+        out
+    }
+
+    /// Classes in an order where every superclass comes before its subclasses.
+    fn parent_first(&self) -> Vec<usize> {
+        let mut order = Vec::with_capacity(self.classes.len());
+        let mut placed = vec![false; self.classes.len()];
+        for start in 0..self.classes.len() {
+            let mut chain = vec![start];
+            while let Some(p) = self.classes[*chain.last().unwrap_or(&start)].parent {
+                if chain.contains(&p) || placed[p] {
+                    break;
+                }
+                chain.push(p);
+            }
+            for &c in chain.iter().rev() {
+                if !placed[c] {
+                    placed[c] = true;
+                    order.push(c);
+                }
+            }
+        }
+        order
+    }
+
+    /// Declares fields, methods, constructors and enum constants of every
+    /// class, then builds the dispatch tables.
+    pub(super) fn declare_members(&mut self, decls: &[(&TypeDecl, Option<usize>)]) {
+        for id in self.parent_first() {
+            let d = decls[id].0;
+            self.classes[id].size = self.classes[id].parent.map_or(0, |p| self.classes[p].size);
+            match &d.kind {
+                TypeDeclKind::Enum(values) => self.declare_enum(id, values),
+                TypeDeclKind::Class(b) | TypeDeclKind::Interface(b) => self.declare_body(id, b),
+            }
+        }
+    }
+
+    fn declare_enum(&mut self, id: usize, values: &[ast::Ident]) {
+        self.classes[id].values = values
+            .iter()
+            .enumerate()
+            .map(|(ordinal, v)| {
+                Rc::new(EnumConst {
+                    class: id,
+                    ordinal,
+                    name: Rc::from(v.name.as_str()),
+                })
+            })
+            .collect();
+    }
+
+    fn declare_body(&mut self, id: usize, b: &ast::ClassBody) {
+        for m in &b.members {
+            match m {
+                Member::Field(f) => {
+                    let is_static = f.modifiers.has(Modifier::Static);
+                    for (name, _) in &f.vars {
+                        self.declare_field(id, name, &f.ty, is_static);
+                    }
+                }
+                Member::Property(p) => {
+                    if p.getter.iter().chain(&p.setter).any(|a| a.body.is_some()) {
+                        self.unsupported("property accessors with bodies", &p.span);
+                    }
+                    let is_static = p.modifiers.has(Modifier::Static);
+                    self.declare_field(id, &p.name, &p.ty, is_static);
+                }
+                Member::Method(m) => {
+                    let f = self.declare_method(Some(id), m, m.modifiers.has(Modifier::Static));
+                    self.classes[id].methods.push(f);
+                }
+                Member::Constructor(m) => {
+                    let f = self.declare_method(Some(id), m, false);
+                    self.classes[id].ctors.push(f);
+                }
+                Member::Initializer { .. } | Member::Type(_) => {}
+            }
+        }
+    }
+
+    fn declare_field(&mut self, id: usize, name: &ast::Ident, ty: &ast::TypeRef, is_static: bool) {
+        let ty = self.resolve_type(ty).unwrap_or(Type::Object);
+        if self.classes[id].fields.iter().any(|f| f.name == name.name) {
+            let msg = format!("Duplicate field: {}", name.name);
+            self.error(msg, &name.span, "declared twice");
+        }
+        let index = if is_static {
+            self.statics += 1;
+            self.statics - 1
+        } else {
+            self.classes[id].size += 1;
+            self.classes[id].size - 1
+        };
+        let field = FieldInfo {
+            name: name.name.clone(),
+            ty,
+            is_static,
+            index,
+        };
+        self.classes[id].fields.push(field);
+    }
+
+    /// Records a method's signature and returns its function index.
+    pub(super) fn declare_method(
+        &mut self,
+        owner: Option<usize>,
+        m: &ast::MethodDecl,
+        is_static: bool,
+    ) -> usize {
+        let params: Vec<Type> = m
+            .params
+            .iter()
+            .map(|p| self.resolve_type(&p.ty).unwrap_or(Type::Object))
+            .collect();
+        let ret = match &m.ret {
+            Some(t) => self.resolve_type(t).unwrap_or(Type::Object),
+            None => Type::Void,
+        };
+        let clash = self
+            .functions
+            .iter()
+            .any(|f| f.owner == owner && f.name == m.name.name && f.params == params && !f.is_ctor);
+        if clash && m.ret.is_some() {
+            let msg = format!("Method already defined: {}", m.name.name);
+            self.error(msg, &m.name.span, "declared twice");
+        }
+        let selector =
+            (owner.is_some() && !is_static).then(|| self.selector(&m.name.name, &params));
+        let is_ctor = owner.is_some_and(|o| m.ret.is_none() && self.classes[o].name == m.name.name);
+        self.functions.push(Signature {
+            name: m.name.name.clone(),
+            params,
+            ret,
+            owner,
+            is_static,
+            is_ctor,
+            selector,
+        });
+        self.functions.len() - 1
+    }
+
+    /// The selector of an instance method: its name and parameter types.
+    fn selector(&mut self, name: &Name, params: &[Type]) -> usize {
+        let key = format!(
+            "{}({})",
+            name.folded(),
+            params
+                .iter()
+                .map(Type::to_string)
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        let next = self.selectors.len();
+        *self.selectors.entry(key).or_insert(next)
+    }
+
+    /// For each class, the function each selector runs: inherited first,
+    /// then its own methods replacing them.
+    pub(super) fn dispatch_tables(&self) -> Vec<Vec<Option<usize>>> {
+        let mut tables: Vec<Vec<Option<usize>>> = vec![Vec::new(); self.classes.len()];
+        for id in self.parent_first() {
+            let mut table = match self.classes[id].parent {
+                Some(p) => tables[p].clone(),
+                None => Vec::new(),
+            };
+            table.resize(self.selectors.len(), None);
+            for &f in &self.classes[id].methods {
+                if let Some(sel) = self.functions[f].selector {
+                    table[sel] = Some(f);
+                }
+            }
+            tables[id] = table;
+        }
+        tables
+    }
+
+    /// The resolved classes for the program.
+    pub(super) fn class_table(&self) -> Vec<ir::Class> {
+        let tables = self.dispatch_tables();
+        self.classes
+            .iter()
+            .zip(tables)
+            .map(|(c, dispatch)| ir::Class {
+                name: c.name.to_string(),
+                dispatch,
+                fields: c.size,
+                values: c.values.clone(),
+            })
+            .collect()
+    }
+
+    /// A class by name, as seen from the code being checked.
+    pub(super) fn class_named(&self, name: &Name) -> Option<usize> {
+        self.class_names.get(name).copied()
+    }
+
+    /// A field of a class or its superclasses.
+    pub(super) fn find_field(&self, class: usize, name: &Name) -> Option<FieldInfo> {
+        let mut c = Some(class);
+        while let Some(id) = c {
+            if let Some(f) = self.classes[id].fields.iter().find(|f| f.name == *name) {
+                return Some(f.clone());
+            }
+            c = self.classes[id]
+                .parent
+                .or(self.classes[id].outer.filter(|_| false));
+        }
+        None
+    }
+
+    /// Methods of a class and its ancestors with this name, nearest first.
+    pub(super) fn methods_named(&self, class: usize, name: &Name) -> Vec<usize> {
+        let ancestors = self.classes[class].ancestors.clone();
+        let mut out = Vec::new();
+        for id in ancestors.iter() {
+            for &f in &self.classes[*id].methods {
+                if self.functions[f].name == *name {
+                    out.push(f);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Field and method lookups by class: `HashMap` aliases used by the checker.
+pub(super) type ClassNames = HashMap<Name, usize>;
