@@ -61,6 +61,8 @@ areas!(
     compile,
     exceptions,
     database,
+    dml,
+    users_flows,
 );
 
 #[test]
