@@ -62,6 +62,8 @@ areas!(
     exceptions,
     database,
     classes,
+    dml,
+    users_flows,
 );
 
 #[test]
