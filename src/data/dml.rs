@@ -204,8 +204,10 @@ fn run_groups(
             if created && slot.ok() {
                 new_ids.extend(result.id.map(|id| (slot.index, id)));
             }
+            // A failed insert reports no Id, unless the caller had set one
+            // (the platform names it in the error).
             if created && !slot.ok() {
-                result.id = None;
+                result.id = records[slot.index].id().copied();
             }
             result.errors = slot.errors;
         }
@@ -280,6 +282,12 @@ fn insert(
 /// Steps 1–2 for a new row: refuse a preset Id, drop fields the platform does
 /// not let callers create, fill defaults, validate the fields.
 fn prepare_insert(ctx: &mut SaveContext<'_>, slot: &mut Slot) -> Result<(), OrgError> {
+    if slot.row.object.name == "User"
+        && let Some(error) = users::check_object_access(ctx)?
+    {
+        slot.fail(error);
+        return Ok(());
+    }
     if slot.row.id().is_some() {
         let code = StatusCode::InvalidFieldForInsertUpdate;
         slot.fail(DmlError::new(
@@ -533,8 +541,8 @@ fn upsert(
 
 /// Delete (`deleting`) or undelete. Objects with a recycle bin flip
 /// `IsDeleted`; others (UserRole) are removed for good. Deleting an Account
-/// sends its contacts to the recycle bin too; undeleting it does not bring
-/// them back (a known shortcoming).
+/// sends its contacts to the recycle bin too, and undeleting it brings them
+/// back.
 fn delete(
     ctx: &mut SaveContext<'_>,
     mut slots: Vec<Slot>,
@@ -597,6 +605,7 @@ fn write_delete(ctx: &SaveContext<'_>, row: &mut Record, deleting: bool) -> Resu
         ctx.store.conn().execute(&sql, [id.as_str()])?;
         return Ok(());
     }
+    let deleted_at = modstamp(ctx, object.name, &id)?;
     row.set_by_name("IsDeleted", FieldValue::Bool(deleting));
     stamp_audit(ctx, row, false);
     let fields: Vec<(usize, FieldValue)> = [
@@ -609,13 +618,51 @@ fn write_delete(ctx: &SaveContext<'_>, row: &mut Record, deleting: bool) -> Resu
     .filter_map(|n| Some((object.field_index(n)?, row.get_by_name(n)?.clone())))
     .collect();
     ctx.store.update(object, &id, &fields)?;
-    if deleting && object.name == "Account" {
-        ctx.store.conn().execute(
-            "UPDATE \"Contact\" SET \"IsDeleted\" = 1 WHERE \"AccountId\" = ?1",
-            [id.as_str()],
+    if object.name == "Account" {
+        cascade_contacts(ctx, &id, deleting, deleted_at)?;
+    }
+    Ok(())
+}
+
+/// Deleting an Account sends its live contacts to the recycle bin, stamped
+/// with the account's own modstamp; undeleting it brings back exactly the
+/// contacts that carry the stamp of its deletion, not ones deleted before.
+fn cascade_contacts(
+    ctx: &SaveContext<'_>,
+    account: &Id,
+    deleting: bool,
+    deleted_at: rusqlite::types::Value,
+) -> Result<(), OrgError> {
+    let conn = ctx.store.conn();
+    if deleting {
+        let stamp = modstamp(ctx, "Account", account)?;
+        conn.execute(
+            "UPDATE \"Contact\" SET \"IsDeleted\" = 1, \"SystemModstamp\" = ?2 \
+             WHERE \"AccountId\" = ?1 AND \"IsDeleted\" = 0",
+            rusqlite::params![account.as_str(), stamp],
+        )?;
+    } else {
+        conn.execute(
+            "UPDATE \"Contact\" SET \"IsDeleted\" = 0 \
+             WHERE \"AccountId\" = ?1 AND \"IsDeleted\" = 1 AND \"SystemModstamp\" = ?2",
+            rusqlite::params![account.as_str(), deleted_at],
         )?;
     }
     Ok(())
+}
+
+/// The stored `SystemModstamp` of a record, as SQLite holds it.
+fn modstamp(
+    ctx: &SaveContext<'_>,
+    object: &str,
+    id: &Id,
+) -> Result<rusqlite::types::Value, OrgError> {
+    let sql = format!("SELECT \"SystemModstamp\" FROM \"{object}\" WHERE \"Id\" = ?1");
+    let value = ctx
+        .store
+        .conn()
+        .query_row(&sql, [id.as_str()], |r| r.get(0))?;
+    Ok(value)
 }
 
 // ---------------------------------------------------------------- hooks

@@ -158,9 +158,11 @@ impl RowResult {
 pub fn exception_message(op: DmlOp, results: &[RowResult]) -> Option<String> {
     let (row, result) = results.iter().enumerate().find(|(_, r)| !r.is_success())?;
     let error = result.errors.first()?;
-    let with_id = match (op, result.id) {
-        (DmlOp::Insert, _) | (_, None) => String::new(),
-        (_, Some(id)) => format!(" with id {id}"),
+    // Rows that carried an Id are named by it, inserts that wrongly set one
+    // included; a new row's Id never exists when its insert fails.
+    let with_id = match result.id {
+        None => String::new(),
+        Some(id) => format!(" with id {id}"),
     };
     Some(format!(
         "{} failed. First exception on row {row}{with_id}; first error: {}",

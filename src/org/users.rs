@@ -482,6 +482,24 @@ fn cross_reference() -> DmlError {
     )
 }
 
+/// A running user with neither Manage Users nor Manage Internal Users may not
+/// create or edit any user: every row fails on access before its fields are
+/// looked at. (The order of this check against field validation is not
+/// documented; refusing on access first is the reading that matches the
+/// platform's object-level security.)
+pub fn check_object_access(ctx: &mut SaveContext<'_>) -> Result<Option<DmlError>, OrgError> {
+    let perms = &ctx.user_rules()?.running;
+    if perms.manage_users || perms.manage_internal {
+        return Ok(None);
+    }
+    let code = StatusCode::InsufficientAccessOrReadonly;
+    Ok(Some(DmlError::new(
+        code,
+        "insufficient access rights on object id",
+        &[],
+    )))
+}
+
 /// The running user needs Manage Internal Users plus Manage Customer Users or
 /// Manage External Users for external users. The platform's code and text
 /// for a refusal are not documented: `INSUFFICIENT_ACCESS_OR_READONLY` with
