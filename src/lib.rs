@@ -106,7 +106,7 @@ pub fn execute(
             // The org error is what the caller needs to see; a second
             // failure while rolling back adds nothing to it.
             let _ = org.rollback();
-            Err(e)
+            Err(*e)
         }
     }
 }

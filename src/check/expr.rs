@@ -96,6 +96,9 @@ impl Checker {
             _ => None,
         };
         Ok(match conversion {
+            Some(c) if let Some(folded) = fold_conversion(&expr, c) => {
+                typed(ExprKind::Const(folded), to.clone(), &expr.span)
+            }
             Some(c) => {
                 let span = expr.span.clone();
                 typed(
@@ -733,4 +736,19 @@ fn arg_types(args: &[Expr]) -> String {
         .map(|a| a.ty.to_string())
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// A numeric literal converted at check time (`Long x = 7;` stores a Long 7),
+/// so loops do not convert the same constant on every pass.
+fn fold_conversion(expr: &Expr, to: Conversion) -> Option<Const> {
+    let ExprKind::Const(c) = &expr.kind else {
+        return None;
+    };
+    Some(match (to, c) {
+        (Conversion::ToLong, Const::Int(i)) => Const::Long(i64::from(*i)),
+        (Conversion::ToDouble, Const::Int(i)) => Const::Double(f64::from(*i)),
+        (Conversion::ToDecimal, Const::Int(i)) => Const::Decimal((*i).into()),
+        (Conversion::ToDecimal, Const::Long(i)) => Const::Decimal((*i).into()),
+        _ => return None,
+    })
 }

@@ -183,10 +183,12 @@ impl ObjectDef {
         fields: Vec<FieldDef>,
     ) -> ObjectDef {
         debug_assert_eq!(fields.first().map(|f| f.name), Some("Id"), "Id comes first");
+        // Both the folded and the API spelling are keys: lookups by the API
+        // name (the common case in the save pipeline) then never fold case.
         let by_name = fields
             .iter()
             .enumerate()
-            .map(|(i, f)| (f.name.to_ascii_lowercase(), i))
+            .flat_map(|(i, f)| [(f.name.to_ascii_lowercase(), i), (f.name.to_string(), i)])
             .collect();
         ObjectDef {
             name,
@@ -231,7 +233,7 @@ impl Schema {
         let by_name = objects
             .iter()
             .enumerate()
-            .map(|(i, o)| (o.name.to_ascii_lowercase(), i))
+            .flat_map(|(i, o)| [(o.name.to_ascii_lowercase(), i), (o.name.to_string(), i)])
             .collect();
         let by_prefix = objects
             .iter()

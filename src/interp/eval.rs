@@ -641,7 +641,8 @@ impl Interpreter<'_> {
         args: &[Expr],
         span: &Span,
     ) -> Eval<Value> {
-        let mut values = Vec::with_capacity(args.len());
+        // Built-ins take few arguments: keep them off the heap.
+        let mut values: smallvec::SmallVec<[Value; 4]> = smallvec::SmallVec::new();
         for a in args {
             values.push(self.expr(a)?);
         }

@@ -145,8 +145,9 @@ pub const PLATFORM_EXCEPTIONS: &[&str] = &[
 pub enum Failure {
     /// An Apex exception not caught by the script.
     Exception(Box<ApexException>),
-    /// The org could not be read or written; never an Apex exception.
-    Org(OrgError),
+    /// The org could not be read or written; never an Apex exception. Boxed
+    /// so that every evaluation result stays small.
+    Org(Box<OrgError>),
 }
 
 impl From<ApexException> for Failure {
@@ -157,6 +158,6 @@ impl From<ApexException> for Failure {
 
 impl From<OrgError> for Failure {
     fn from(e: OrgError) -> Failure {
-        Failure::Org(e)
+        Failure::Org(Box::new(e))
     }
 }

@@ -181,6 +181,6 @@ fn bind_scalar(v: &Value) -> FieldValue {
 pub(crate) fn org_failure(e: OrgError, span: &Span) -> Failure {
     match e {
         OrgError::Apex(f) => ApexException::new(f.type_name, f.message, span).into(),
-        other => Failure::Org(other),
+        other => other.into(),
     }
 }
