@@ -8,6 +8,7 @@
 //! - [`stdlib`]: the built-in Apex classes the interpreter calls.
 //! - [`data`]: records in, records out: schema, validation, DML, SOQL, SQLite.
 //! - [`org`]: what makes a store a Salesforce org: seed data and user rules.
+//! - [`project`]: finding the class files a script may use.
 //!
 //! [`run`] is the front door: one anonymous script, one transaction.
 
@@ -15,6 +16,7 @@ pub mod check;
 pub mod data;
 pub mod interp;
 pub mod org;
+pub mod project;
 pub mod stdlib;
 pub mod syntax;
 
@@ -41,8 +43,47 @@ pub enum Outcome {
 
 /// Parses and checks a script without running it.
 pub fn compile(file: &SourceFile) -> Result<check::ir::Program, Vec<Diagnostic>> {
-    let script = syntax::parse_script(file)?;
-    check::check_script(&script)
+    compile_project(file, &[])
+}
+
+/// Parses and checks a script together with class files (`.cls`) it may
+/// use. Each diagnostic's `file` is 0 for the script and `i + 1` for
+/// `classes[i]`; every file is parsed, so all syntax errors are reported.
+pub fn compile_project(
+    script: &SourceFile,
+    classes: &[SourceFile],
+) -> Result<check::ir::Program, Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    let mut types = Vec::new();
+    for (i, file) in classes.iter().enumerate() {
+        match syntax::parse_unit(file) {
+            Ok(syntax::ast::Unit::Type(t)) => types.push((i + 1, t)),
+            Ok(syntax::ast::Unit::Trigger(t)) => {
+                let mut d = Diagnostic::new(
+                    "apexlite does not support triggers yet",
+                    t.span.clone(),
+                    "not supported yet",
+                );
+                d.file = i + 1;
+                diags.push(d);
+            }
+            Err(errors) => diags.extend(errors.into_iter().map(|mut d| {
+                d.file = i + 1;
+                d
+            })),
+        }
+    }
+    let script = match syntax::parse_script(script) {
+        Ok(s) => s,
+        Err(errors) => {
+            diags.extend(errors);
+            return Err(diags);
+        }
+    };
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    check::check_program(&script, &types)
 }
 
 /// How a script is run.
@@ -75,22 +116,23 @@ pub fn run_with(
     options: &RunOptions,
 ) -> Result<Outcome, OrgError> {
     match compile(file) {
-        Ok(program) => execute(&program, file, org, out, options),
+        Ok(program) => execute(&program, std::slice::from_ref(file), org, out, options),
         Err(diags) => Ok(Outcome::CompileFailed(diags)),
     }
 }
 
 /// Runs a compiled script as one transaction: committed when it completes,
-/// rolled back when an exception escapes.
+/// rolled back when an exception escapes. `files` are the script (first)
+/// and the class files it was compiled with, for stack traces.
 pub fn execute(
     program: &check::ir::Program,
-    file: &SourceFile,
+    files: &[SourceFile],
     org: &mut Org,
     out: &mut dyn Write,
     options: &RunOptions,
 ) -> Result<Outcome, OrgError> {
     org.begin()?;
-    let result = Interpreter::new(program, file, org, out)
+    let result = Interpreter::new(program, files, org, out)
         .with_cpu_limit(options.cpu_limit)
         .run();
     match result {

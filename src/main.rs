@@ -13,7 +13,7 @@ use clap::{Args, Parser, Subcommand};
 use apexlite::org::edition::Edition;
 use apexlite::org::report::{self, Format};
 use apexlite::org::setup::{self, InitOptions, SeatRequest};
-use apexlite::{Org, Outcome, RunOptions, SourceFile};
+use apexlite::{Org, Outcome, RunOptions, SourceFile, project};
 
 /// Exit status when every statement ran and the transaction committed.
 const EXIT_OK: u8 = 0;
@@ -95,6 +95,10 @@ struct RunArgs {
     /// Run this Apex code instead of a file.
     #[arg(short = 'e', long = "eval", value_name = "CODE")]
     code: Option<String>,
+    /// A folder of `.cls` files the script may use (repeatable); by default
+    /// the package folders of the SFDX project around the current directory.
+    #[arg(long = "path", value_name = "DIR")]
+    paths: Vec<PathBuf>,
     /// Run as this user (username, any case) instead of the admin.
     #[arg(long = "as", value_name = "USERNAME")]
     run_as: Option<String>,
@@ -153,10 +157,25 @@ fn run(args: &RunArgs) -> u8 {
             return EXIT_ORG;
         }
     };
-    let program = match apexlite::compile(&file) {
+    let dirs = if args.paths.is_empty() {
+        std::env::current_dir()
+            .map(|d| project::sfdx_package_dirs(&d))
+            .unwrap_or_default()
+    } else {
+        args.paths.clone()
+    };
+    let mut files = vec![file];
+    match project::class_files(&dirs) {
+        Ok(classes) => files.extend(classes),
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            return EXIT_ORG;
+        }
+    }
+    let program = match apexlite::compile_project(&files[0], &files[1..]) {
         Ok(program) => program,
         Err(diags) => {
-            report_diagnostics(&file, &diags);
+            report_diagnostics(&files, &diags);
             return EXIT_COMPILE;
         }
     };
@@ -178,18 +197,17 @@ fn run(args: &RunArgs) -> u8 {
     let options = RunOptions {
         cpu_limit: Duration::from_millis(args.cpu_limit_ms),
     };
-    let outcome = apexlite::execute(&program, &file, &mut org, &mut out, &options);
+    let outcome = apexlite::execute(&program, &files, &mut org, &mut out, &options);
     let _ = out.flush();
     match outcome {
         Ok(Outcome::Completed) => EXIT_OK,
         Ok(Outcome::Uncaught(e)) => {
-            let (line, col) = file.line_col(e.span.start);
             eprintln!("{e}");
-            eprintln!("AnonymousBlock: line {line}, column {col}");
+            eprintln!("{}", e.trace(&files));
             EXIT_EXCEPTION
         }
         Ok(Outcome::CompileFailed(diags)) => {
-            report_diagnostics(&file, &diags);
+            report_diagnostics(&files, &diags);
             EXIT_COMPILE
         }
         Err(e) => {
@@ -251,12 +269,18 @@ fn org_seats(args: &SeatsArgs) -> Result<String, setup::SetupError> {
     ))
 }
 
-fn report_diagnostics(file: &SourceFile, diags: &[apexlite::Diagnostic]) {
+/// Renders each diagnostic against the file it is about.
+fn report_diagnostics(files: &[SourceFile], diags: &[apexlite::Diagnostic]) {
     let color = std::io::stderr().is_terminal();
-    eprint!(
-        "{}",
-        apexlite::syntax::render_diagnostics(file, diags, color)
-    );
+    for (i, file) in files.iter().enumerate() {
+        let mine: Vec<_> = diags.iter().filter(|d| d.file == i).cloned().collect();
+        if !mine.is_empty() {
+            eprint!(
+                "{}",
+                apexlite::syntax::render_diagnostics(file, &mine, color)
+            );
+        }
+    }
 }
 
 /// The script named on the command line: a file, standard input, or `-e` code.

@@ -456,3 +456,81 @@ fn runs_on_one_org_file_wait_for_each_other() {
     let out = Run::new(&["run", "-e", count, "--org", path_str(&org)], tmp.path()).output();
     assert_eq!(stdout(&out), "6\n");
 }
+
+/// The registration example under `scripts/registration`, an SFDX project.
+fn registration_project() -> PathBuf {
+    crate_root().join("scripts").join("registration")
+}
+
+const REGISTRATION_OUTPUT: &str = "2 created\njane.doe@example.com: created\n\
+    omar@example.com: created\njane.doe@example.com: DUPLICATE_USERNAME\n";
+
+#[test]
+fn classes_of_the_sfdx_project_around_the_current_directory_are_loaded() {
+    let project = registration_project();
+    let out = Run::new(&["run", "register.apex", "--org", ":memory:"], &project).output();
+    assert_exit(&out, 0, "register.apex inside its project");
+    assert_eq!(stdout(&out), REGISTRATION_OUTPUT);
+}
+
+#[test]
+fn path_names_the_folders_of_class_files() {
+    let tmp = temp_dir();
+    let project = registration_project();
+    let script = project.join("register.apex");
+    let classes = project.join("force-app");
+    let args = [
+        "run",
+        path_str(&script),
+        "--path",
+        path_str(&classes),
+        "--org",
+        ":memory:",
+    ];
+    let out = Run::new(&args, tmp.path()).output();
+    assert_exit(&out, 0, "register.apex with --path");
+    assert_eq!(stdout(&out), REGISTRATION_OUTPUT);
+}
+
+#[test]
+fn errors_in_class_files_name_the_class_file() {
+    let tmp = temp_dir();
+    let dir = tmp.path().join("classes");
+    std::fs::create_dir(&dir).expect("make the class folder");
+    let calc = "public class Calc {\n    public static Integer divide(Integer a, Integer b) {\n        \
+        return a / b;\n    }\n}\n";
+    std::fs::write(dir.join("Calc.cls"), calc).expect("write Calc.cls");
+    let code = "System.debug(Calc.divide(6, 3));\nSystem.debug(Calc.divide(1, 0));";
+    let args = [
+        "run",
+        "-e",
+        code,
+        "--path",
+        path_str(&dir),
+        "--org",
+        ":memory:",
+    ];
+    let out = Run::new(&args, tmp.path()).output();
+    assert_exit(&out, 1, "division by zero inside a class");
+    assert_eq!(stdout(&out), "2\n");
+    let err = stderr(&out);
+    assert!(err.contains("System.MathException: Divide by 0"), "{err}");
+    assert!(
+        err.contains("Class.Calc.divide: line 3, column 16"),
+        "{err}"
+    );
+
+    std::fs::write(
+        dir.join("Broken.cls"),
+        "public class Broken {\n    Integer x = 'a';\n}\n",
+    )
+    .expect("write Broken.cls");
+    let out = Run::new(&args, tmp.path()).output();
+    assert_exit(&out, 3, "a class that does not compile");
+    let err = stderr(&out);
+    assert!(err.contains("Broken.cls:2:17"), "{err}");
+    assert!(
+        err.contains("Illegal assignment from String to Integer"),
+        "{err}"
+    );
+}

@@ -63,15 +63,36 @@ impl ClassInfo {
     }
 }
 
-/// Flattens declarations with their nested types, outer ones first.
-pub(super) fn flatten(decls: &[TypeDecl]) -> Vec<(&TypeDecl, Option<usize>)> {
-    let mut out: Vec<(&TypeDecl, Option<usize>)> = decls.iter().map(|d| (d, None)).collect();
+/// A declaration with where it sits: the type it is nested in and its file.
+#[derive(Clone, Copy)]
+pub(super) struct Decl<'a> {
+    pub decl: &'a TypeDecl,
+    pub outer: Option<usize>,
+    pub file: usize,
+}
+
+/// Flattens declarations (each with its file) with their nested types,
+/// outer ones first; a type's id is its position in the result.
+pub(super) fn flatten(decls: &[(usize, TypeDecl)]) -> Vec<Decl<'_>> {
+    let mut out: Vec<Decl<'_>> = decls
+        .iter()
+        .map(|(file, decl)| Decl {
+            decl,
+            outer: None,
+            file: *file,
+        })
+        .collect();
     let mut i = 0;
     while i < out.len() {
-        if let TypeDeclKind::Class(body) | TypeDeclKind::Interface(body) = &out[i].0.kind {
+        let Decl { decl, file, .. } = out[i];
+        if let TypeDeclKind::Class(body) | TypeDeclKind::Interface(body) = &decl.kind {
             for m in &body.members {
                 if let Member::Type(inner) = m {
-                    out.push((inner, Some(i)));
+                    out.push(Decl {
+                        decl: inner,
+                        outer: Some(i),
+                        file,
+                    });
                 }
             }
         }
@@ -89,8 +110,14 @@ fn body(d: &TypeDecl) -> Option<&ast::ClassBody> {
 
 impl Checker {
     /// Registers every type's name, then links superclasses and interfaces.
-    pub(super) fn declare_classes(&mut self, decls: &[(&TypeDecl, Option<usize>)]) {
-        for (d, outer) in decls {
+    pub(super) fn declare_classes(&mut self, decls: &[Decl<'_>]) {
+        for &Decl {
+            decl: d,
+            outer,
+            file,
+        } in decls
+        {
+            self.file = file;
             let kind = match d.kind {
                 TypeDeclKind::Class(_) => Kind::Class,
                 TypeDeclKind::Interface(_) => Kind::Interface,
@@ -115,11 +142,12 @@ impl Checker {
                 size: 0,
                 values: Vec::new(),
                 ancestors: Rc::from(vec![id]),
-                outer: *outer,
+                outer,
             });
         }
-        for (id, (d, _)) in decls.iter().enumerate() {
-            self.link_hierarchy(id, d);
+        for (id, d) in decls.iter().enumerate() {
+            self.file = d.file;
+            self.link_hierarchy(id, d.decl);
         }
         for id in 0..self.classes.len() {
             let ancestors = self.ancestors_of(id);
@@ -197,9 +225,10 @@ impl Checker {
 
     /// Declares fields, methods, constructors and enum constants of every
     /// class, then builds the dispatch tables.
-    pub(super) fn declare_members(&mut self, decls: &[(&TypeDecl, Option<usize>)]) {
+    pub(super) fn declare_members(&mut self, decls: &[Decl<'_>]) {
         for id in self.parent_first() {
-            let d = decls[id].0;
+            let d = decls[id].decl;
+            self.file = decls[id].file;
             self.classes[id].size = self.classes[id].parent.map_or(0, |p| self.classes[p].size);
             match &d.kind {
                 TypeDeclKind::Enum(values) => self.declare_enum(id, values),

@@ -1,7 +1,7 @@
 //! Checking the code inside classes: methods, constructors (with their
 //! implicit superclass call and field initialisers), and static initialisers.
 
-use super::class::Kind;
+use super::class::{Decl, Kind};
 use super::ir::{Expr, ExprKind, Function, Place, Stmt};
 use super::types::Type;
 use super::{Checked, Checker, Signature};
@@ -40,10 +40,7 @@ fn synthetic(name: &str, owner: Option<usize>, is_static: bool, is_ctor: bool) -
 impl Checker {
     /// Adds each class's field-initialiser function, a default constructor
     /// where none is declared, and the program's static initialiser.
-    pub(super) fn declare_synthesized(
-        &mut self,
-        decls: &[(&TypeDecl, Option<usize>)],
-    ) -> Synthesized {
+    pub(super) fn declare_synthesized(&mut self, decls: &[Decl<'_>]) -> Synthesized {
         for id in 0..self.classes.len() {
             if self.classes[id].kind != Kind::Class {
                 continue;
@@ -57,7 +54,7 @@ impl Checker {
                 self.classes[id].ctors.push(self.functions.len() - 1);
             }
         }
-        let has_statics = decls.iter().any(|(d, _)| has_static_code(d));
+        let has_statics = decls.iter().any(|d| has_static_code(d.decl));
         if !has_statics {
             return Synthesized::default();
         }
@@ -71,14 +68,15 @@ impl Checker {
     /// Checks every class's code and returns the functions with their indexes.
     pub(super) fn class_bodies(
         &mut self,
-        decls: &[(&TypeDecl, Option<usize>)],
+        decls: &[Decl<'_>],
         synthesized: Synthesized,
     ) -> Vec<(usize, Function)> {
         let mut out = Vec::new();
-        for (id, (d, _)) in decls.iter().enumerate() {
-            let (TypeDeclKind::Class(body) | TypeDeclKind::Interface(body)) = &d.kind else {
+        for (id, d) in decls.iter().enumerate() {
+            let (TypeDeclKind::Class(body) | TypeDeclKind::Interface(body)) = &d.decl.kind else {
                 continue;
             };
+            self.file = d.file;
             self.class_methods(id, body, &mut out);
             if self.classes[id].kind == Kind::Class {
                 self.class_init(id, body, &mut out);
@@ -92,6 +90,7 @@ impl Checker {
                 index,
                 Function {
                     name: "<clinit>".into(),
+                    file: 0,
                     params,
                     slots,
                     body,
@@ -253,7 +252,8 @@ impl Checker {
         out.push((
             index,
             Function {
-                name: "<init>".into(),
+                name: format!("Class.{}.<init>", self.classes[id].name),
+                file: self.file,
                 params,
                 slots,
                 body: stmts,
@@ -270,11 +270,12 @@ impl Checker {
             c.prologue(id, None, &(0..0)).unwrap_or_default()
         });
         let slots = self.last_frame_slots;
-        let name = self.classes[id].name.to_string();
+        let name = format!("Class.{}.<init>", self.classes[id].name);
         out.push((
             index,
             Function {
                 name,
+                file: self.file,
                 params,
                 slots,
                 body,
@@ -313,12 +314,13 @@ impl Checker {
     }
 
     /// Static field initialisers and static blocks of every class, in order.
-    fn static_code(&mut self, decls: &[(&TypeDecl, Option<usize>)]) -> Vec<Stmt> {
+    fn static_code(&mut self, decls: &[Decl<'_>]) -> Vec<Stmt> {
         let mut stmts = Vec::new();
-        for (id, (d, _)) in decls.iter().enumerate() {
-            let TypeDeclKind::Class(body) = &d.kind else {
+        for (id, d) in decls.iter().enumerate() {
+            let TypeDeclKind::Class(body) = &d.decl.kind else {
                 continue;
             };
+            self.file = d.file;
             let saved = self.class.replace(id);
             for m in &body.members {
                 match m {

@@ -64,8 +64,16 @@ impl Checker {
             let msg = format!("Missing return statement required return type: {ret}");
             self.error(msg, &m.name.span, "can end without returning a value");
         }
+        let name = match class {
+            Some(c) if self.functions[index].is_ctor => {
+                format!("Class.{}.<init>", self.classes[c].name)
+            }
+            Some(c) => format!("Class.{}.{}", self.classes[c].name, m.name.name),
+            None => m.name.name.to_string(),
+        };
         Function {
-            name: m.name.name.to_string(),
+            name,
+            file: self.file,
             params,
             slots: self.last_frame_slots,
             body,

@@ -58,8 +58,11 @@ pub struct EnumConst {
 /// A method's resolved body.
 #[derive(Debug)]
 pub struct Function {
-    /// The name as declared, for stack traces.
+    /// The name stack traces show: `Class.Foo.bar`, or the plain name of a
+    /// method of the anonymous block.
     pub name: String,
+    /// The source file it was declared in (0 is the script).
+    pub file: usize,
     /// How many parameters it takes; they fill the first slots of its frame.
     pub params: usize,
     /// How many local slots its frame needs, parameters included.

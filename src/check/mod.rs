@@ -32,23 +32,24 @@ pub fn check_script(script: &ast::Script) -> Result<Program, Vec<Diagnostic>> {
 /// `.cls` files), and resolves them for the interpreter.
 pub fn check_program(
     script: &ast::Script,
-    types: &[ast::TypeDecl],
+    types: &[(usize, ast::TypeDecl)],
 ) -> Result<Program, Vec<Diagnostic>> {
     let mut checker = Checker::default();
-    let mut all: Vec<ast::TypeDecl> = types.to_vec();
-    all.extend(script.types.iter().cloned());
+    let mut all: Vec<(usize, ast::TypeDecl)> = types.to_vec();
+    all.extend(script.types.iter().map(|t| (0, t.clone())));
     let decls = class::flatten(&all);
     checker.declare_classes(&decls);
     checker.declare_members(&decls);
     let script_functions = checker.declare_functions(&script.methods);
     let synthesized = checker.declare_synthesized(&decls);
+    checker.file = 0;
     let body = checker.block(&script.stmts);
     let slots = checker.slots;
     let mut bodies = checker.function_bodies(&script.methods, &script_functions);
     bodies.extend(checker.class_bodies(&decls, synthesized));
     let classes = checker.class_table();
     if !checker.errors.is_empty() {
-        checker.errors.sort_by_key(|d| d.span.start);
+        checker.errors.sort_by_key(|d| (d.file, d.span.start));
         return Err(checker.errors);
     }
     let mut functions: Vec<_> = bodies.into_iter().collect();
@@ -112,6 +113,8 @@ struct Checker {
     static_ctx: bool,
     /// Slots used by the frame [`Checker::in_frame`] last checked.
     last_frame_slots: usize,
+    /// The source file of the code being checked (0 is the script).
+    file: usize,
     loop_depth: usize,
     errors: Vec<Diagnostic>,
 }
@@ -119,8 +122,9 @@ struct Checker {
 impl Checker {
     /// Records an error and returns the marker to propagate.
     fn error(&mut self, message: impl Into<String>, span: &Span, label: &str) -> Reported {
-        self.errors
-            .push(Diagnostic::new(message, span.clone(), label));
+        let mut d = Diagnostic::new(message, span.clone(), label);
+        d.file = self.file;
+        self.errors.push(d);
         Reported
     }
 
@@ -179,7 +183,8 @@ impl Checker {
             array_dims: 0,
             ..r.clone()
         };
-        types::resolve_type(&plain).map_err(|d| {
+        types::resolve_type(&plain).map_err(|mut d| {
+            d.file = self.file;
             self.errors.push(d);
             Reported
         })

@@ -8,7 +8,7 @@ use std::io::Write;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use super::exception::{ApexException, Failure, LIMIT, LIST, MATH, STRING};
+use super::exception::{ApexException, Failure, LIMIT, LIST, MATH, Origin, STRING};
 use super::value::Value;
 use crate::check::ir::{
     Arith, BinOp, Const, Conversion, Expr, ExprKind, Ordering, Place, Program, Stmt,
@@ -37,7 +37,7 @@ pub type Eval<T> = Result<T, Failure>;
 pub struct Interpreter<'a> {
     pub(super) org: &'a mut Org,
     pub(super) out: &'a mut dyn Write,
-    source: &'a SourceFile,
+    sources: &'a [SourceFile],
     program: &'a Program,
     /// Every frame's locals, the innermost last.
     stack: Vec<Value>,
@@ -63,7 +63,7 @@ impl<'a> Interpreter<'a> {
     /// An interpreter for `program` with its frame ready.
     pub fn new(
         program: &'a Program,
-        source: &'a SourceFile,
+        sources: &'a [SourceFile],
         org: &'a mut Org,
         out: &'a mut dyn Write,
     ) -> Interpreter<'a> {
@@ -71,7 +71,7 @@ impl<'a> Interpreter<'a> {
         Interpreter {
             org,
             out,
-            source,
+            sources,
             program,
             stack: vec![Value::Null; program.slots],
             base: 0,
@@ -155,7 +155,7 @@ impl<'a> Interpreter<'a> {
         self.depth -= 1;
         self.base = caller;
         self.stack.truncate(base);
-        flow?;
+        flow.map_err(|failure| with_origin(failure, f))?;
         Ok(std::mem::replace(&mut self.returned, Value::Null))
     }
 
@@ -429,6 +429,20 @@ pub const MAX_CALL_DEPTH: usize = 1000;
 /// The platform's synchronous CPU time limit.
 pub const DEFAULT_CPU_LIMIT: Duration = Duration::from_secs(10);
 
+/// Records the method an exception left, the first time it leaves one.
+fn with_origin(failure: Failure, f: &crate::check::ir::Function) -> Failure {
+    match failure {
+        Failure::Exception(mut e) if e.origin.is_none() => {
+            e.origin = Some(Origin {
+                file: f.file,
+                function: f.name.clone(),
+            });
+            Failure::Exception(e)
+        }
+        other => other,
+    }
+}
+
 fn cpu_limit(span: &Span) -> Failure {
     ApexException::new(LIMIT, "Apex CPU time limit exceeded", span).into()
 }
@@ -649,7 +663,7 @@ impl Interpreter<'_> {
         let mut cx = crate::stdlib::Context {
             out: &mut *self.out,
             org: &mut *self.org,
-            source: self.source,
+            sources: self.sources,
         };
         crate::stdlib::call(method, &values, &mut cx, span)
     }

@@ -35,6 +35,17 @@ pub struct ApexException {
     pub dml: Vec<DmlRow>,
     /// The exception this one wraps (`getCause()`).
     pub cause: Option<Box<ApexException>>,
+    /// The method it was thrown in, when that is not the anonymous block.
+    pub origin: Option<Origin>,
+}
+
+/// Where in the program an exception was thrown.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Origin {
+    /// The source file (0 is the script).
+    pub file: usize,
+    /// The method as stack traces name it, e.g. `Class.Foo.bar`.
+    pub function: String,
 }
 
 impl ApexException {
@@ -50,6 +61,7 @@ impl ApexException {
             span: span.clone(),
             dml: Vec::new(),
             cause: None,
+            origin: None,
         }
     }
 
@@ -79,6 +91,26 @@ impl ApexException {
     /// True for the exceptions Apex code can never catch.
     pub fn is_catchable(&self) -> bool {
         self.type_name != LIMIT && self.type_name != ASSERT
+    }
+}
+
+impl ApexException {
+    /// The source file the span is in.
+    pub fn file(&self) -> usize {
+        self.origin.as_ref().map_or(0, |o| o.file)
+    }
+
+    /// The stack trace line: `Class.Foo.bar: line 3, column 5`, or
+    /// `AnonymousBlock: line 3, column 5` for the script and its methods.
+    pub fn trace(&self, sources: &[crate::syntax::source::SourceFile]) -> String {
+        let (line, col) = sources
+            .get(self.file())
+            .map_or((0, 0), |f| f.line_col(self.span.start));
+        let frame = match &self.origin {
+            Some(o) if o.file != 0 => o.function.as_str(),
+            _ => "AnonymousBlock",
+        };
+        format!("{frame}: line {line}, column {col}")
     }
 }
 

@@ -67,20 +67,20 @@ pub(super) fn call(
     m: Method,
     target: &Value,
     index: Option<&Value>,
-    source: &SourceFile,
+    sources: &[SourceFile],
     span: &Span,
 ) -> Eval<Value> {
     let Value::Exception(e) = target else {
         return Err(ApexException::null_pointer(span).into());
     };
-    let (line, col) = source.line_col(e.span.start);
+    let line = sources
+        .get(e.file())
+        .map_or(0, |f| f.line_col(e.span.start).0);
     Ok(match m {
         Method::GetMessage => Value::string(&e.message),
         Method::GetTypeName => Value::string(&e.type_name),
         Method::GetLineNumber => Value::Int(i32::try_from(line).unwrap_or(i32::MAX)),
-        Method::GetStackTraceString => {
-            Value::string(&format!("AnonymousBlock: line {line}, column {col}"))
-        }
+        Method::GetStackTraceString => Value::string(&e.trace(sources)),
         Method::GetCause => match &e.cause {
             Some(c) => Value::Exception(std::rc::Rc::new((**c).clone())),
             None => Value::Null,

@@ -87,8 +87,8 @@ pub struct Context<'a> {
     pub out: &'a mut dyn Write,
     /// The org, for `Database` methods.
     pub org: &'a mut Org,
-    /// The script, for line numbers in stack traces.
-    pub source: &'a SourceFile,
+    /// The script and class files, for line numbers in stack traces.
+    pub sources: &'a [SourceFile],
 }
 
 /// What a built-in takes and returns.
@@ -164,7 +164,7 @@ pub fn call(method: Builtin, args: &[Value], cx: &mut Context<'_>, span: &Span) 
         Builtin::Dml(c) => database::dml(c, args, cx.org, span),
         Builtin::SetSavepoint => database::set_savepoint(cx.org, span),
         Builtin::Rollback => database::rollback(&args[0], cx.org, span),
-        Builtin::Exception(m) => exception::call(m, &args[0], args.get(1), cx.source, span),
+        Builtin::Exception(m) => exception::call(m, &args[0], args.get(1), cx.sources, span),
         Builtin::Result(m) => database::result_call(m, &args[0], span),
         Builtin::Error(m) => database::error_call(m, &args[0], span),
         Builtin::Info(i) => Ok(org_info::call(i, cx)),

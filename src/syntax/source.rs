@@ -53,6 +53,9 @@ pub struct Diagnostic {
     pub span: Span,
     /// The text attached to the span in the rendered report.
     pub label: String,
+    /// Which source file the span is in, when several are compiled together:
+    /// 0 is the script, then the class files in the order given.
+    pub file: usize,
 }
 
 impl Diagnostic {
@@ -62,6 +65,7 @@ impl Diagnostic {
             message: message.into(),
             span,
             label: label.into(),
+            file: 0,
         }
     }
 }
