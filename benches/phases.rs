@@ -156,7 +156,13 @@ fn bench_eval(c: &mut Criterion) {
             continue;
         };
         let mut out = Vec::new();
-        let first = execute(&program, &file, &mut org, &mut out, &options);
+        let first = execute(
+            &program,
+            std::slice::from_ref(&file),
+            &mut org,
+            &mut out,
+            &options,
+        );
         if !matches!(first, Ok(Outcome::Completed)) {
             eprintln!("eval/{name}: did not complete ({first:?}), skipped");
             continue;
@@ -164,7 +170,13 @@ fn bench_eval(c: &mut Criterion) {
         eprintln!("eval/{name}: {}", String::from_utf8_lossy(&out).trim());
         group.bench_function(name, |b| {
             b.iter(|| {
-                let outcome = execute(&program, &file, &mut org, &mut std::io::sink(), &options);
+                let outcome = execute(
+                    &program,
+                    std::slice::from_ref(&file),
+                    &mut org,
+                    &mut std::io::sink(),
+                    &options,
+                );
                 matches!(outcome, Ok(Outcome::Completed))
             })
         });
