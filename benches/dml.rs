@@ -45,7 +45,13 @@ impl Script {
         let options = RunOptions {
             cpu_limit: Duration::from_secs(600),
         };
-        match execute(&self.program, &self.file, org, &mut out, &options) {
+        match execute(
+            &self.program,
+            std::slice::from_ref(&self.file),
+            org,
+            &mut out,
+            &options,
+        ) {
             Ok(Outcome::Completed) => String::from_utf8_lossy(&out).into_owned(),
             other => panic!("{} did not complete: {other:?}", self.file.name),
         }
@@ -58,7 +64,7 @@ impl Script {
         };
         let outcome = execute(
             &self.program,
-            &self.file,
+            std::slice::from_ref(&self.file),
             org,
             &mut std::io::sink(),
             &options,
