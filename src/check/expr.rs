@@ -193,6 +193,17 @@ impl Checker {
         if matches!(target.ty, Type::Class(_)) {
             return self.object_field(target, field, span);
         }
+        if let Type::SObject(Some(object)) = target.ty
+            && object.field_index(field.name.folded()).is_none()
+            && let Some((index, parent)) = relationship(object, field.name.as_str())
+        {
+            let kind = ExprKind::Parent {
+                target: Box::new(target),
+                field: index,
+                safe,
+            };
+            return Ok(typed(kind, Type::SObject(Some(parent)), span));
+        }
         // `[SELECT Id FROM Profile LIMIT 1].Id` reads the query's only row.
         if is_query(&target)
             && let Type::List(row) = &target.ty
@@ -751,4 +762,18 @@ fn fold_conversion(expr: &Expr, to: Conversion) -> Option<Const> {
         (Conversion::ToDecimal, Const::Long(i)) => Const::Decimal((*i).into()),
         _ => return None,
     })
+}
+
+/// The reference field behind a relationship name (`Profile` for
+/// `ProfileId`, `Owner` for `OwnerId`) and the object it points to.
+pub(super) fn relationship(
+    object: &'static ObjectDef,
+    name: &str,
+) -> Option<(usize, &'static ObjectDef)> {
+    let (index, def) = object.fields.iter().enumerate().find(|(_, f)| {
+        f.relationship_name()
+            .is_some_and(|r| r.eq_ignore_ascii_case(name))
+    })?;
+    let target = crate::data::schema::schema().object(def.reference_to.first()?)?;
+    Some((index, target))
 }

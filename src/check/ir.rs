@@ -217,6 +217,16 @@ pub enum ExprKind {
         /// True for `?.`.
         safe: bool,
     },
+    /// Reads the parent record a query loaded through a relationship
+    /// (`u.Profile`), by the index of its reference field (`ProfileId`).
+    Parent {
+        /// The child record.
+        target: Box<Expr>,
+        /// The reference field's index.
+        field: usize,
+        /// True for `?.`.
+        safe: bool,
+    },
     /// Writes a value into a place and yields it.
     Assign {
         /// Where the value goes.

@@ -56,7 +56,7 @@ impl Checker {
         })
     }
 
-    fn soql_field(&mut self, object: &ObjectDef, path: &[ast::Ident]) -> Checked<()> {
+    fn soql_field(&mut self, object: &'static ObjectDef, path: &[ast::Ident]) -> Checked<()> {
         match path {
             [field] if object.field_index(field.name.folded()).is_some() => Ok(()),
             [field] => {
@@ -69,8 +69,21 @@ impl Checker {
                 Err(self.error(msg, &field.span, "no such field"))
             }
             [first, .., last] => {
-                let span = first.span.start..last.span.end;
-                Err(self.unsupported("relationship fields in queries", &span))
+                let mut current: &'static ObjectDef = object;
+                for step in &path[..path.len() - 1] {
+                    match super::expr::relationship(current, step.name.as_str()) {
+                        Some((_, parent)) => current = parent,
+                        None => {
+                            let span = first.span.start..last.span.end;
+                            let msg = format!(
+                                "Didn't understand relationship '{}' in field path",
+                                step.name
+                            );
+                            return Err(self.error(msg, &span, "no such relationship"));
+                        }
+                    }
+                }
+                self.soql_field(current, std::slice::from_ref(last))
             }
             [] => Ok(()),
         }
@@ -79,7 +92,7 @@ impl Checker {
     /// Checks a condition, collecting bind expressions in source order.
     fn soql_cond(
         &mut self,
-        object: &ObjectDef,
+        object: &'static ObjectDef,
         cond: &SoqlCond,
         binds: &mut Vec<Expr>,
     ) -> Checked<()> {

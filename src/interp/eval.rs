@@ -306,6 +306,11 @@ impl<'a> Interpreter<'a> {
             ExprKind::Const(c) => Ok(constant(c)),
             ExprKind::Local(slot) => Ok(self.stack[self.base + *slot].clone()),
             ExprKind::Call { function, args } => self.call_with(*function, None, args, &e.span),
+            ExprKind::Parent {
+                target,
+                field,
+                safe,
+            } => self.read_parent(target, *field, *safe),
             ExprKind::ObjField { target, index } => self.object_field(target, *index),
             ExprKind::Static(index) => Ok(self.statics[*index].clone()),
             ExprKind::NewObject { class, ctor, args } => {

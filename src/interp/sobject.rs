@@ -38,6 +38,33 @@ impl Interpreter<'_> {
         }
     }
 
+    /// `u.Profile`: the parent record the query loaded with the child, null
+    /// when the reference is empty. A queried record whose query did not
+    /// select any field of that parent fails as the platform does.
+    pub(super) fn read_parent(&mut self, target: &Expr, field: usize, safe: bool) -> Eval<Value> {
+        let record = match self.expr(target)? {
+            Value::SObject(r) => r,
+            Value::Null if safe => return Ok(Value::Null),
+            _ => return Err(ApexException::null_pointer(&target.span).into()),
+        };
+        let record = record.borrow();
+        if let Some(parent) = record.parent(field) {
+            return Ok(Value::sobject(parent.clone()));
+        }
+        let selected = record.get(field).is_some();
+        if record.queried && !selected {
+            let name = record.object.fields[field]
+                .relationship_name()
+                .unwrap_or_default();
+            let msg = format!(
+                "SObject row was retrieved via SOQL without querying the requested field: {}.{}",
+                record.object.name, name
+            );
+            return Err(ApexException::new(SOBJECT, msg, &target.span).into());
+        }
+        Ok(Value::Null)
+    }
+
     pub(super) fn write_field(&mut self, target: &Expr, field: usize, value: Value) -> Eval<()> {
         let Value::SObject(record) = self.expr(target)? else {
             return Err(ApexException::null_pointer(&target.span).into());
