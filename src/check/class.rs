@@ -377,18 +377,32 @@ impl Checker {
     }
 
     /// The resolved classes for the program.
-    pub(super) fn class_table(&self) -> Vec<ir::Class> {
+    pub(super) fn class_table(&self) -> Vec<Rc<ir::Class>> {
         let tables = self.dispatch_tables();
         self.classes
             .iter()
+            .enumerate()
             .zip(tables)
-            .map(|(c, dispatch)| ir::Class {
-                name: c.name.to_string(),
-                dispatch,
-                fields: c.size,
-                values: c.values.clone(),
+            .map(|((id, c), dispatch)| {
+                Rc::new(ir::Class {
+                    name: c.name.to_string(),
+                    dispatch,
+                    fields: self.field_names(id),
+                    values: c.values.clone(),
+                })
             })
             .collect()
+    }
+
+    /// Instance field names of a class in object layout order.
+    fn field_names(&self, id: usize) -> Vec<String> {
+        let mut names = match self.classes[id].parent {
+            Some(p) => self.field_names(p),
+            None => Vec::new(),
+        };
+        let own = self.classes[id].fields.iter().filter(|f| !f.is_static);
+        names.extend(own.map(|f| f.name.to_string()));
+        names
     }
 
     /// A class by name, as seen from the code being checked.

@@ -355,9 +355,10 @@ impl Checker {
                 field,
                 ..
             } => {
+                // The Id is writable in Apex: it names the record to update.
                 if let Type::SObject(Some(object)) = record.ty {
                     let def = &object.fields[field];
-                    if !def.createable && !def.updateable {
+                    if field != 0 && !def.createable && !def.updateable {
                         let msg = format!("Field is not writeable: {}.{}", object.name, def.name);
                         return Err(self.error(msg, &expr.span, "set by the platform"));
                     }
@@ -481,7 +482,7 @@ impl Checker {
                 let msg = format!("Invalid field {} for {}", name.name, object.name);
                 return Err(self.error(msg, &name.span, "no such field"));
             };
-            if !def.createable && !def.updateable {
+            if index != 0 && !def.createable && !def.updateable {
                 let msg = format!("Field is not writeable: {}.{}", object.name, def.name);
                 return Err(self.error(msg, &name.span, "set by the platform"));
             }

@@ -23,8 +23,8 @@ pub struct Program {
     pub slots: usize,
     /// Methods, indexed by [`ExprKind::Call`].
     pub functions: Vec<Function>,
-    /// Declared classes, interfaces and enums, by id.
-    pub classes: Vec<Class>,
+    /// Declared classes, interfaces and enums, by id; objects share theirs.
+    pub classes: Vec<Rc<Class>>,
     /// How many static fields the program has.
     pub statics: usize,
     /// Runs once before the script: static field initialisers and static blocks.
@@ -38,8 +38,8 @@ pub struct Class {
     pub name: String,
     /// The method each selector runs on instances of this class, if any.
     pub dispatch: Vec<Option<usize>>,
-    /// How many instance fields an object has, inherited ones included.
-    pub fields: usize,
+    /// The instance fields' names, inherited ones first: an object's layout.
+    pub fields: Vec<String>,
     /// For enums, the constants in order.
     pub values: Vec<Rc<EnumConst>>,
 }

@@ -115,6 +115,8 @@ struct Checker {
     last_frame_slots: usize,
     /// The source file of the code being checked (0 is the script).
     file: usize,
+    /// Constants of the `when` clauses of the switch being checked.
+    when_seen: Vec<ir::Const>,
     loop_depth: usize,
     errors: Vec<Diagnostic>,
 }

@@ -26,6 +26,7 @@ impl Checker {
             );
             return Err(self.error(msg, &subject.span, "cannot be switched on"));
         }
+        let saved_seen = std::mem::take(&mut self.when_seen);
         let mut arms = Vec::with_capacity(whens.len());
         let mut otherwise = None;
         let mut failed = false;
@@ -45,6 +46,7 @@ impl Checker {
                 Err(Reported) => failed = true,
             }
         }
+        self.when_seen = saved_seen;
         if failed {
             return Err(Reported);
         }
@@ -64,6 +66,15 @@ impl Checker {
                     .iter()
                     .map(|v| self.when_value(subject, v))
                     .collect::<Checked<Vec<_>>>()?;
+                for v in &values {
+                    if let ExprKind::Const(c) = &v.kind {
+                        if self.when_seen.contains(c) {
+                            let msg = "Duplicate when value";
+                            return Err(self.error(msg, &v.span, "already matched above"));
+                        }
+                        self.when_seen.push(c.clone());
+                    }
+                }
                 ArmTest::Values(values)
             }
             WhenKind::Type { ty, var } => {

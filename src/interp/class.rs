@@ -20,7 +20,8 @@ impl Interpreter<'_> {
         args: &[Expr],
         span: &Span,
     ) -> Eval<Value> {
-        let size = self.program().classes[class].fields;
+        let class = self.program().classes[class].clone();
+        let size = class.fields.len();
         let object = Value::Object(Rc::new(Instance {
             class,
             fields: RefCell::new(vec![Value::Null; size]),
@@ -57,16 +58,10 @@ impl Interpreter<'_> {
             return Err(ApexException::null_pointer(span).into());
         };
         let this = self.expr(receiver)?;
-        let class = match &this {
-            Value::Object(o) => o.class,
+        let function = match &this {
+            Value::Object(o) => o.class.dispatch.get(selector).copied().flatten(),
             _ => return Err(ApexException::null_pointer(&receiver.span).into()),
         };
-        let program = self.program();
-        let function = program.classes[class]
-            .dispatch
-            .get(selector)
-            .copied()
-            .flatten();
         let Some(function) = function else {
             // The checker only allows selectors every implementation has.
             return Err(ApexException::null_pointer(span).into());

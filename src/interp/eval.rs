@@ -585,14 +585,32 @@ fn arith(op: Arith, l: Value, r: Value, span: &Span) -> Eval<Value> {
 
 /// `==`: strings ignore case, Ids compare by value, records and lists by content.
 pub(crate) fn loose_eq(l: &Value, r: &Value) -> bool {
+    loose_eq_in(l, r, &mut Vec::new())
+}
+
+/// `==` with the lists being compared further up in `path`: a list that
+/// contains itself compares by identity there instead of recursing forever.
+fn loose_eq_in(l: &Value, r: &Value, path: &mut Vec<usize>) -> bool {
     match (l, r) {
         (Value::String(a), Value::String(b)) => a.to_lowercase() == b.to_lowercase(),
         (Value::String(s), Value::Id(id)) | (Value::Id(id), Value::String(s)) => {
             Id::parse(s).is_some_and(|p| p == *id)
         }
+        (Value::List(a), Value::List(b)) if Rc::ptr_eq(a, b) => true,
         (Value::List(a), Value::List(b)) => {
-            let (a, b) = (a.borrow(), b.borrow());
-            a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| loose_eq(x, y))
+            let ptr = Rc::as_ptr(a) as *const () as usize;
+            if path.contains(&ptr) {
+                return false;
+            }
+            path.push(ptr);
+            let (xs, ys) = (a.borrow(), b.borrow());
+            let same = xs.len() == ys.len()
+                && xs
+                    .iter()
+                    .zip(ys.iter())
+                    .all(|(x, y)| loose_eq_in(x, y, path));
+            path.pop();
+            same
         }
         (Value::SObject(a), Value::SObject(b)) => {
             Rc::ptr_eq(a, b) || records_equal(&a.borrow(), &b.borrow())

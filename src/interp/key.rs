@@ -12,19 +12,26 @@ pub struct Key(pub Value);
 
 impl PartialEq for Key {
     fn eq(&self, other: &Key) -> bool {
-        key_eq(&self.0, &other.0)
+        key_eq(&self.0, &other.0, &mut Vec::new())
     }
+}
+
+/// The identity of a list, for spotting one that contains itself: a list
+/// already being compared or hashed further up is compared by identity and
+/// hashed no deeper, so such lists never recurse forever.
+fn list_ptr(l: &std::rc::Rc<std::cell::RefCell<Vec<Value>>>) -> usize {
+    std::rc::Rc::as_ptr(l) as *const () as usize
 }
 
 impl Eq for Key {}
 
 impl Hash for Key {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        hash_value(&self.0, state);
+        hash_value(&self.0, state, &mut Vec::new());
     }
 }
 
-fn key_eq(a: &Value, b: &Value) -> bool {
+fn key_eq(a: &Value, b: &Value, path: &mut Vec<usize>) -> bool {
     match (a, b) {
         (Value::Null, Value::Null) => true,
         (Value::Bool(x), Value::Bool(y)) => x == y,
@@ -39,10 +46,18 @@ fn key_eq(a: &Value, b: &Value) -> bool {
         (Value::StatusCode(x), Value::StatusCode(y)) => x == y,
         (Value::Enum(x), Value::Enum(y)) => x == y,
         (Value::Object(x), Value::Object(y)) => std::rc::Rc::ptr_eq(x, y),
+        (Value::List(x), Value::List(y)) if std::rc::Rc::ptr_eq(x, y) => true,
+        (Value::List(x), Value::List(_)) if path.contains(&list_ptr(x)) => false,
         (Value::List(x), Value::List(y)) => {
-            let (x, y) = (x.borrow(), y.borrow());
-            x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| key_eq(p, q))
+            path.push(list_ptr(x));
+            let (xs, ys) = (x.borrow(), y.borrow());
+            let same =
+                xs.len() == ys.len() && xs.iter().zip(ys.iter()).all(|(p, q)| key_eq(p, q, path));
+            path.pop();
+            same
         }
+        (Value::Set(x), Value::Set(y)) => std::rc::Rc::ptr_eq(x, y),
+        (Value::Map(x), Value::Map(y)) => std::rc::Rc::ptr_eq(x, y),
         (Value::SObject(x), Value::SObject(y)) => {
             let (x, y) = (x.borrow(), y.borrow());
             std::ptr::eq(x.object, y.object) && x.set_fields().eq(y.set_fields())
@@ -51,7 +66,7 @@ fn key_eq(a: &Value, b: &Value) -> bool {
     }
 }
 
-fn hash_value<H: Hasher>(v: &Value, state: &mut H) {
+fn hash_value<H: Hasher>(v: &Value, state: &mut H, path: &mut Vec<usize>) {
     std::mem::discriminant(v).hash(state);
     match v {
         Value::Bool(b) => b.hash(state),
@@ -66,7 +81,15 @@ fn hash_value<H: Hasher>(v: &Value, state: &mut H) {
         Value::StatusCode(s) => s.hash(state),
         Value::Enum(e) => e.hash(state),
         Value::Object(o) => std::rc::Rc::as_ptr(o).hash(state),
-        Value::List(items) => items.borrow().iter().for_each(|i| hash_value(i, state)),
+        Value::List(items) if path.contains(&list_ptr(items)) => {}
+        Value::List(items) => {
+            path.push(list_ptr(items));
+            items
+                .borrow()
+                .iter()
+                .for_each(|i| hash_value(i, state, path));
+            path.pop();
+        }
         Value::SObject(r) => {
             let r = r.borrow();
             r.object.name.hash(state);
@@ -80,5 +103,5 @@ fn hash_value<H: Hasher>(v: &Value, state: &mut H) {
 }
 
 fn hash_field<H: Hasher>(f: &FieldValue, state: &mut H) {
-    hash_value(&Value::from_field(f), state);
+    hash_value(&Value::from_field(f), state, &mut Vec::new());
 }

@@ -11,7 +11,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use indexmap::{IndexMap, IndexSet};
 use rust_decimal::Decimal;
 
-use crate::check::ir::EnumConst;
+use crate::check::ir::{Class, EnumConst};
 use crate::data::id::Id;
 use crate::data::record::{FieldValue, Record};
 use crate::interp::exception::ApexException;
@@ -68,8 +68,8 @@ pub enum Value {
 /// An object of a declared class: its class and its fields.
 #[derive(Debug)]
 pub struct Instance {
-    /// The class id.
-    pub class: usize,
+    /// The class, shared with every object of it.
+    pub class: Rc<Class>,
     /// Instance fields, inherited ones first.
     pub fields: RefCell<Vec<Value>>,
 }
@@ -143,30 +143,83 @@ impl Value {
 /// Formats a value the way `String.valueOf` and `System.debug` show it.
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Value::Null => f.write_str("null"),
-            Value::Bool(b) => write!(f, "{b}"),
-            Value::Int(i) => write!(f, "{i}"),
-            Value::Long(i) => write!(f, "{i}"),
-            Value::Double(d) => write_double(f, *d),
-            Value::Decimal(d) => write!(f, "{d}"),
-            Value::String(s) => f.write_str(s),
-            Value::Id(id) => write!(f, "{id}"),
-            Value::Date(d) => write!(f, "{}", d.format("%Y-%m-%d")),
-            Value::Datetime(d) => write!(f, "{}", d.format("%Y-%m-%d %H:%M:%S")),
-            Value::List(items) => write_list(f, items.borrow().iter()),
-            Value::Set(items) => write_set(f, &items.borrow()),
-            Value::Map(entries) => write_map(f, &entries.borrow()),
-            Value::SObject(rec) => write_record(f, &rec.borrow()),
-            Value::Exception(e) => write!(f, "{e}"),
-            Value::Result(r) => write_result(f, r),
-            Value::DbError(e) => write_error(f, e),
-            Value::StatusCode(s) => f.write_str(s),
-            Value::Savepoint(n) => write!(f, "System.Savepoint[{n}]"),
-            Value::Enum(e) => f.write_str(&e.name),
-            Value::Object(o) => write!(f, "Object[class={}]", o.class),
-        }
+        write_value(f, self, &mut Vec::new())
     }
+}
+
+/// Writes a value; `open` holds the collections and objects being written,
+/// so one that contains itself prints `already output` instead of recursing
+/// forever, as on the platform.
+fn write_value(f: &mut fmt::Formatter<'_>, v: &Value, open: &mut Vec<usize>) -> fmt::Result {
+    let Some(ptr) = container_ptr(v) else {
+        return write_scalar(f, v);
+    };
+    if open.contains(&ptr) {
+        return f.write_str("already output");
+    }
+    open.push(ptr);
+    let result = match v {
+        Value::List(items) => write_list(f, items.borrow().iter(), open),
+        Value::Set(items) => write_set(f, &items.borrow(), open),
+        Value::Map(entries) => write_map(f, &entries.borrow(), open),
+        Value::Object(o) => write_object(f, o, open),
+        _ => write_scalar(f, v),
+    };
+    open.pop();
+    result
+}
+
+/// The identity of a value that can contain other values.
+fn container_ptr(v: &Value) -> Option<usize> {
+    match v {
+        Value::List(l) => Some(Rc::as_ptr(l) as *const () as usize),
+        Value::Set(s) => Some(Rc::as_ptr(s) as *const () as usize),
+        Value::Map(m) => Some(Rc::as_ptr(m) as *const () as usize),
+        Value::Object(o) => Some(Rc::as_ptr(o) as *const () as usize),
+        _ => None,
+    }
+}
+
+fn write_scalar(f: &mut fmt::Formatter<'_>, v: &Value) -> fmt::Result {
+    match v {
+        Value::Null => f.write_str("null"),
+        Value::Bool(b) => write!(f, "{b}"),
+        Value::Int(i) => write!(f, "{i}"),
+        Value::Long(i) => write!(f, "{i}"),
+        Value::Double(d) => write_double(f, *d),
+        Value::Decimal(d) => write!(f, "{d}"),
+        Value::String(s) => f.write_str(s),
+        Value::Id(id) => write!(f, "{id}"),
+        Value::Date(d) => write!(f, "{}", d.format("%Y-%m-%d")),
+        Value::Datetime(d) => write!(f, "{}", d.format("%Y-%m-%d %H:%M:%S")),
+        Value::SObject(rec) => write_record(f, &rec.borrow()),
+        Value::Exception(e) => write!(f, "{e}"),
+        Value::Result(r) => write_result(f, r),
+        Value::DbError(e) => write_error(f, e),
+        Value::StatusCode(s) => f.write_str(s),
+        Value::Savepoint(n) => write!(f, "System.Savepoint[{n}]"),
+        Value::Enum(e) => f.write_str(&e.name),
+        Value::List(_) | Value::Set(_) | Value::Map(_) | Value::Object(_) => Ok(()),
+    }
+}
+
+/// `Particle:[x=1, y=2, z=3]`, the platform's form for objects.
+fn write_object(f: &mut fmt::Formatter<'_>, o: &Instance, open: &mut Vec<usize>) -> fmt::Result {
+    write!(f, "{}:[", o.class.name)?;
+    for (i, (name, value)) in o
+        .class
+        .fields
+        .iter()
+        .zip(o.fields.borrow().iter())
+        .enumerate()
+    {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        write!(f, "{name}=")?;
+        write_value(f, value, open)?;
+    }
+    f.write_char(']')
 }
 
 /// Doubles print as Java does: always a fraction digit, exponent form when large.
@@ -187,35 +240,46 @@ fn write_double(f: &mut fmt::Formatter<'_>, d: f64) -> fmt::Result {
 fn write_list<'v>(
     f: &mut fmt::Formatter<'_>,
     items: impl Iterator<Item = &'v Value>,
+    open: &mut Vec<usize>,
 ) -> fmt::Result {
     f.write_char('(')?;
     for (i, item) in items.enumerate() {
         if i > 0 {
             f.write_str(", ")?;
         }
-        write!(f, "{item}")?;
+        write_value(f, item, open)?;
     }
     f.write_char(')')
 }
 
-fn write_set(f: &mut fmt::Formatter<'_>, items: &IndexSet<Key>) -> fmt::Result {
+fn write_set(
+    f: &mut fmt::Formatter<'_>,
+    items: &IndexSet<Key>,
+    open: &mut Vec<usize>,
+) -> fmt::Result {
     f.write_char('{')?;
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
             f.write_str(", ")?;
         }
-        write!(f, "{}", item.0)?;
+        write_value(f, &item.0, open)?;
     }
     f.write_char('}')
 }
 
-fn write_map(f: &mut fmt::Formatter<'_>, entries: &IndexMap<Key, Value>) -> fmt::Result {
+fn write_map(
+    f: &mut fmt::Formatter<'_>,
+    entries: &IndexMap<Key, Value>,
+    open: &mut Vec<usize>,
+) -> fmt::Result {
     f.write_char('{')?;
     for (i, (k, v)) in entries.iter().enumerate() {
         if i > 0 {
             f.write_str(", ")?;
         }
-        write!(f, "{}={v}", k.0)?;
+        write_value(f, &k.0, open)?;
+        f.write_char('=')?;
+        write_value(f, v, open)?;
     }
     f.write_char('}')
 }

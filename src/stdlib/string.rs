@@ -45,8 +45,7 @@ pub enum Method {
     EqualsIgnoreCase,
     /// `s.countMatches(t)`: non-overlapping occurrences.
     CountMatches,
-    /// `s.split(separator)`, the separator being a regular expression in Apex;
-    /// here it is matched literally.
+    /// `s.split(regex)`: pieces between matches of a regular expression.
     Split,
 }
 
@@ -168,7 +167,7 @@ pub(super) fn call(m: Method, args: &[Value], span: &Span) -> Eval<Value> {
         Method::EqualsIgnoreCase => Value::Bool(
             matches!(&args[1], Value::String(o) if o.to_lowercase() == s.to_lowercase()),
         ),
-        Method::Split => split(s, str_arg(1)?),
+        Method::Split => split(s, str_arg(1)?, span)?,
         Method::CountMatches => {
             let needle = str_arg(1)?;
             count(if needle.is_empty() {
@@ -201,17 +200,45 @@ fn substring(s: &str, args: &[Value], span: &Span) -> Eval<Value> {
     Ok(Value::string(&chars[start..end].iter().collect::<String>()))
 }
 
-/// Splits on a literal separator, dropping trailing empty pieces as Java does.
-fn split(s: &str, sep: &str) -> Value {
-    let mut parts: Vec<Value> = if sep.is_empty() {
-        s.chars()
-            .map(|c| Value::String(Rc::from(c.to_string())))
-            .collect()
-    } else {
-        s.split(sep).map(Value::string).collect()
-    };
+/// Splits on a regular expression as Java does: trailing empty pieces are
+/// dropped, and so is a leading empty piece left by a match at the start.
+/// (Java's and Rust's regular expressions differ in rare features such as
+/// look-around, which is refused here as an invalid pattern.)
+fn split(s: &str, pattern: &str, span: &Span) -> Eval<Value> {
+    let regex = cached_regex(pattern)
+        .map_err(|_| ApexException::new(STRING, format!("Invalid regex: {pattern}"), span))?;
+    let mut parts: Vec<Value> = Vec::new();
+    let mut last = 0;
+    for m in regex.find_iter(s) {
+        // A zero-width match at the start makes no leading empty piece.
+        if m.end() == 0 {
+            continue;
+        }
+        parts.push(Value::string(&s[last..m.start()]));
+        last = m.end();
+    }
+    parts.push(Value::string(&s[last..]));
     while matches!(parts.last(), Some(Value::String(p)) if p.is_empty()) {
         parts.pop();
     }
-    Value::list(parts)
+    if s.is_empty() {
+        parts = vec![Value::String(Rc::from(""))];
+    }
+    Ok(Value::list(parts))
+}
+
+/// The compiled pattern, reusing the last one: scripts split many strings
+/// by the same separator in a loop.
+fn cached_regex(pattern: &str) -> Result<regex::Regex, regex::Error> {
+    thread_local! {
+        static LAST: std::cell::RefCell<Option<regex::Regex>> = const { std::cell::RefCell::new(None) };
+    }
+    LAST.with(|last| {
+        if let Some(r) = last.borrow().as_ref().filter(|r| r.as_str() == pattern) {
+            return Ok(r.clone());
+        }
+        let r = regex::Regex::new(pattern)?;
+        *last.borrow_mut() = Some(r.clone());
+        Ok(r)
+    })
 }
