@@ -36,6 +36,8 @@ pub(super) struct ClassInfo {
     pub name: Name,
     pub kind: Kind,
     pub is_abstract: bool,
+    /// Declared `virtual` (or `abstract`): other classes may extend it.
+    pub extensible: bool,
     pub parent: Option<usize>,
     pub interfaces: Vec<usize>,
     pub fields: Vec<FieldInfo>,
@@ -133,6 +135,8 @@ impl Checker {
                 name: d.name.name.clone(),
                 kind,
                 is_abstract: d.modifiers.has(Modifier::Abstract) || kind == Kind::Interface,
+                extensible: d.modifiers.has(Modifier::Abstract)
+                    || d.modifiers.has(Modifier::Virtual),
                 parent: None,
                 interfaces: Vec::new(),
                 fields: Vec::new(),
@@ -237,6 +241,88 @@ impl Checker {
         }
     }
 
+    /// The class-level rules the compiler enforces once members are known:
+    /// only virtual or abstract classes may be extended, a concrete class
+    /// implements every interface and abstract method it inherits, and an
+    /// override keeps the return type of the method it replaces.
+    pub(super) fn check_implementations(&mut self, decls: &[Decl<'_>]) {
+        let tables = self.dispatch_tables();
+        for (id, d) in decls.iter().enumerate() {
+            self.file = d.file;
+            let span = &d.decl.name.span;
+            if let Some(p) = self.classes[id].parent
+                && !self.classes[p].extensible
+            {
+                let msg = format!(
+                    "Non-virtual and non-abstract type cannot be extended: {}",
+                    self.classes[p].name
+                );
+                self.error(msg, span, "the superclass is neither virtual nor abstract");
+            }
+            self.check_overrides(id, span);
+            if self.classes[id].kind == Kind::Class && !self.classes[id].is_abstract {
+                self.check_implemented(id, &tables[id], span);
+            }
+        }
+    }
+
+    fn check_overrides(&mut self, id: usize, span: &crate::syntax::source::Span) {
+        let Some(parent) = self.classes[id].parent else {
+            return;
+        };
+        for &f in &self.classes[id].methods.clone() {
+            let inherited = self.methods_named(parent, &self.functions[f].name);
+            let clash = inherited.iter().find(|&&g| {
+                self.functions[g].params == self.functions[f].params
+                    && self.functions[g].ret != self.functions[f].ret
+            });
+            if let Some(&g) = clash {
+                let msg = format!(
+                    "Method return types clash: {} vs {}",
+                    self.functions[f].ret, self.functions[g].ret
+                );
+                self.error(msg, span, "an override must keep the return type");
+            }
+        }
+    }
+
+    fn check_implemented(
+        &mut self,
+        id: usize,
+        table: &[Option<usize>],
+        span: &crate::syntax::source::Span,
+    ) {
+        let ancestors = self.classes[id].ancestors.clone();
+        for &a in ancestors.iter() {
+            for &f in &self.classes[a].methods.clone() {
+                let Some(selector) = self.functions[f].selector else {
+                    continue;
+                };
+                if !self.functions[f].is_abstract {
+                    continue;
+                }
+                let implemented = table
+                    .get(selector)
+                    .copied()
+                    .flatten()
+                    .is_some_and(|g| !self.functions[g].is_abstract);
+                if !implemented {
+                    let sig = &self.functions[f];
+                    let params: Vec<String> = sig.params.iter().map(Type::to_string).collect();
+                    let msg = format!(
+                        "Class {} must implement the method: {} {}.{}({})",
+                        self.classes[id].name,
+                        sig.ret,
+                        self.classes[a].name,
+                        sig.name,
+                        params.join(", ")
+                    );
+                    self.error(msg, span, "missing an implementation");
+                }
+            }
+        }
+    }
+
     fn declare_enum(&mut self, id: usize, values: &[ast::Ident]) {
         self.classes[id].values = values
             .iter()
@@ -336,6 +422,7 @@ impl Checker {
             owner,
             is_static,
             is_ctor,
+            is_abstract: m.body.is_none(),
             selector,
         });
         self.functions.len() - 1

@@ -33,6 +33,7 @@ fn synthetic(name: &str, owner: Option<usize>, is_static: bool, is_ctor: bool) -
         owner,
         is_static,
         is_ctor,
+        is_abstract: false,
         selector: None,
     }
 }

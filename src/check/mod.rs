@@ -40,6 +40,7 @@ pub fn check_program(
     let decls = class::flatten(&all);
     checker.declare_classes(&decls);
     checker.declare_members(&decls);
+    checker.check_implementations(&decls);
     let script_functions = checker.declare_functions(&script.methods);
     let synthesized = checker.declare_synthesized(&decls);
     checker.file = 0;
@@ -88,6 +89,8 @@ struct Signature {
     owner: Option<usize>,
     is_static: bool,
     is_ctor: bool,
+    /// Declared without a body: an interface or abstract method.
+    is_abstract: bool,
     /// For instance methods, the selector virtual calls use.
     selector: Option<usize>,
 }
