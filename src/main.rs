@@ -36,9 +36,29 @@ struct Cli {
 enum Command {
     /// Run an anonymous Apex script as one transaction.
     Run(RunArgs),
+    /// Check every .cls, .trigger and .apex file under the paths.
+    Check(CheckArgs),
     /// Create an org file and inspect its licenses and users.
     #[command(subcommand)]
     Org(OrgCommand),
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// Files or folders to check (the current folder by default).
+    paths: Vec<PathBuf>,
+    /// Stop after parsing: report syntax errors only.
+    #[arg(long)]
+    syntax_only: bool,
+    /// `full` prints each report with the source; `short` one line per problem.
+    #[arg(long, value_enum, default_value = "full")]
+    format: CheckFormat,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum CheckFormat {
+    Full,
+    Short,
 }
 
 #[derive(Subcommand)]
@@ -138,6 +158,7 @@ fn main() -> ExitCode {
         .stack_size(STACK_SIZE)
         .spawn(move || match cli.command {
             Command::Run(args) => run(&args),
+            Command::Check(args) => check(&args),
             Command::Org(command) => org_command(&command),
         });
     match worker.map(|w| w.join()) {
@@ -215,6 +236,49 @@ fn run(args: &RunArgs) -> u8 {
             EXIT_ORG
         }
     }
+}
+
+/// `apexlite check`: every diagnostic of every file, then a count. Exit
+/// status 1 when any file has errors.
+fn check(args: &CheckArgs) -> u8 {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let (files, diags) = match project::check_paths(&paths, args.syntax_only) {
+        Ok(found) => found,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            return EXIT_ORG;
+        }
+    };
+    let color = std::io::stdout().is_terminal();
+    let mut out = std::io::stdout().lock();
+    for (file, found) in files.iter().zip(&diags) {
+        let text = match args.format {
+            CheckFormat::Full if !found.is_empty() => {
+                apexlite::syntax::render_diagnostics(file, found, color)
+            }
+            CheckFormat::Full => String::new(),
+            CheckFormat::Short => short_report(file, found),
+        };
+        let _ = out.write_all(text.as_bytes());
+    }
+    let failed = diags.iter().filter(|d| !d.is_empty()).count();
+    let _ = writeln!(out, "checked {} files, {failed} with errors", files.len());
+    u8::from(failed > 0)
+}
+
+/// `path:line:col: message`, one line per problem.
+fn short_report(file: &SourceFile, diags: &[apexlite::Diagnostic]) -> String {
+    diags
+        .iter()
+        .map(|d| {
+            let (line, col) = file.line_col(d.span.start);
+            format!("{}:{line}:{col}: {}\n", file.name, d.message)
+        })
+        .collect()
 }
 
 fn org_command(command: &OrgCommand) -> u8 {

@@ -4,7 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::syntax::source::SourceFile;
+use crate::syntax::ast;
+use crate::syntax::source::{Diagnostic, SourceFile};
 
 /// The folders named by an SFDX project file found in `start` or one of its
 /// parents: each `packageDirectories[].path`, relative to the project.
@@ -32,30 +33,43 @@ pub fn sfdx_package_dirs(start: &Path) -> Vec<PathBuf> {
 
 /// Every `.cls` file under the folders, in a stable (sorted) order.
 pub fn class_files(dirs: &[PathBuf]) -> Result<Vec<SourceFile>, String> {
-    let mut paths = Vec::new();
     for dir in dirs {
         if !dir.is_dir() {
             return Err(format!("{} is not a folder", dir.display()));
         }
-        collect(dir, &mut paths)?;
     }
-    paths.sort();
-    paths.dedup();
-    paths
-        .into_iter()
-        .map(|p| {
-            let text = std::fs::read_to_string(&p)
-                .map_err(|e| format!("cannot read {}: {e}", p.display()))?;
-            let text = text
-                .strip_prefix('\u{feff}')
-                .map(str::to_string)
-                .unwrap_or(text);
-            Ok(SourceFile::new(p.display().to_string(), text))
-        })
-        .collect()
+    source_files(dirs, &["cls"])
 }
 
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
+/// Every file with one of `extensions` under the paths (folders, or files
+/// named directly), read as sources in a stable (sorted) order.
+pub fn source_files(paths: &[PathBuf], extensions: &[&str]) -> Result<Vec<SourceFile>, String> {
+    let mut found = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            collect(path, extensions, &mut found)?;
+        } else if path.is_file() {
+            found.push(path.clone());
+        } else {
+            return Err(format!("{} is not a file or folder", path.display()));
+        }
+    }
+    found.sort();
+    found.dedup();
+    found.into_iter().map(|p| read_source(&p)).collect()
+}
+
+fn read_source(path: &Path) -> Result<SourceFile, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text);
+    Ok(SourceFile::new(path.display().to_string(), text))
+}
+
+fn collect(dir: &Path, extensions: &[&str], out: &mut Vec<PathBuf>) -> Result<(), String> {
     let entries =
         std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
     for entry in entries {
@@ -63,13 +77,72 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
             .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
             .path();
         if path.is_dir() {
-            collect(&path, out)?;
+            collect(&path, extensions, out)?;
         } else if path
             .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("cls"))
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| extensions.iter().any(|x| x.eq_ignore_ascii_case(e)))
         {
             out.push(path);
         }
     }
     Ok(())
+}
+
+/// The diagnostics of every file under the paths: classes are checked
+/// together (they may use each other), each `.apex` script with all the
+/// classes, and triggers are parsed only (apexlite does not check their
+/// bodies yet). With `syntax_only`, nothing is checked beyond parsing.
+/// Returns the files and each one's diagnostics.
+pub fn check_paths(
+    paths: &[PathBuf],
+    syntax_only: bool,
+) -> Result<(Vec<SourceFile>, Vec<Vec<Diagnostic>>), String> {
+    let files = source_files(paths, &["cls", "trigger", "apex"])?;
+    let mut diags: Vec<Vec<Diagnostic>> = vec![Vec::new(); files.len()];
+    let mut types = Vec::new();
+    let mut scripts = Vec::new();
+    for (i, file) in files.iter().enumerate() {
+        let parsed = if extension(file) == "apex" {
+            crate::syntax::parse_script(file).map(|s| scripts.push((i, s)))
+        } else {
+            crate::syntax::parse_unit(file).map(|unit| {
+                if let ast::Unit::Type(t) = unit {
+                    types.push((i + 1, t));
+                }
+            })
+        };
+        if let Err(errors) = parsed {
+            diags[i] = errors;
+        }
+    }
+    if syntax_only {
+        return Ok((files, diags));
+    }
+    // Class errors come back numbered from 1 (0 is the script checked with
+    // them), so `file - 1` is the class file's index.
+    let empty = ast::Script {
+        stmts: Vec::new(),
+        methods: Vec::new(),
+        types: Vec::new(),
+    };
+    if let Err(errors) = crate::check::check_program(&empty, &types) {
+        for d in errors {
+            diags[d.file.saturating_sub(1)].push(d);
+        }
+    }
+    for (i, script) in &scripts {
+        if let Err(errors) = crate::check::check_program(script, &types) {
+            diags[*i].extend(errors.into_iter().filter(|d| d.file == 0));
+        }
+    }
+    Ok((files, diags))
+}
+
+fn extension(file: &SourceFile) -> String {
+    Path::new(&file.name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase()
 }

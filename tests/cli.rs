@@ -534,3 +534,70 @@ fn errors_in_class_files_name_the_class_file() {
         "{err}"
     );
 }
+
+#[test]
+fn check_reports_every_problem_and_counts_files() {
+    let tmp = temp_dir();
+    let dir = tmp.path().join("src");
+    std::fs::create_dir(&dir).expect("make the source folder");
+    let good =
+        "public class Good {\n    public static Integer two() {\n        return 2;\n    }\n}\n";
+    std::fs::write(dir.join("Good.cls"), good).expect("write Good.cls");
+    std::fs::write(
+        dir.join("Bad.cls"),
+        "public class Bad {\n    Integer x = 'a';\n}\n",
+    )
+    .expect("write Bad.cls");
+    std::fs::write(
+        dir.join("Broken.cls"),
+        "public class Broken {\n    Integer x = ;\n}\n",
+    )
+    .expect("write Broken.cls");
+    std::fs::write(
+        dir.join("use.apex"),
+        "Integer n = Good.two();\nString s = Good.two();\n",
+    )
+    .expect("write use.apex");
+    std::fs::write(
+        dir.join("T.trigger"),
+        "trigger T on Account (before insert) {\n}\n",
+    )
+    .expect("write T.trigger");
+
+    let args = ["check", path_str(&dir), "--format", "short"];
+    let out = Run::new(&args, tmp.path()).output();
+    assert_exit(&out, 1, "check with errors");
+    let text = stdout(&out);
+    assert!(
+        text.contains("Bad.cls:2:17: Illegal assignment from String to Integer"),
+        "{text}"
+    );
+    assert!(text.contains("Broken.cls:2:17:"), "{text}");
+    assert!(
+        text.contains("use.apex:2:12: Illegal assignment from Integer to String"),
+        "{text}"
+    );
+    assert!(!text.contains("Good.cls"), "{text}");
+    assert!(text.ends_with("checked 5 files, 3 with errors\n"), "{text}");
+
+    let args = [
+        "check",
+        path_str(&dir),
+        "--format",
+        "short",
+        "--syntax-only",
+    ];
+    let out = Run::new(&args, tmp.path()).output();
+    assert_exit(&out, 1, "syntax-only check");
+    let text = stdout(&out);
+    assert!(text.contains("Broken.cls:2:17:"), "{text}");
+    assert!(!text.contains("Bad.cls"), "{text}");
+    assert!(text.ends_with("checked 5 files, 1 with errors\n"), "{text}");
+
+    std::fs::remove_file(dir.join("Bad.cls")).expect("remove Bad.cls");
+    std::fs::remove_file(dir.join("Broken.cls")).expect("remove Broken.cls");
+    std::fs::write(dir.join("use.apex"), "Integer n = Good.two();\n").expect("fix use.apex");
+    let out = Run::new(&["check", path_str(&dir)], tmp.path()).output();
+    assert_exit(&out, 0, "clean check");
+    assert_eq!(stdout(&out), "checked 3 files, 0 with errors\n");
+}
