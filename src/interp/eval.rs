@@ -49,6 +49,8 @@ pub struct Interpreter<'a> {
     returned: Value,
     /// Static fields of every class.
     statics: Vec<Value>,
+    /// Lists and sets a for-each loop is walking, by identity.
+    iterating: Vec<usize>,
     /// Loop passes since the clock was last read.
     ticks: u32,
     /// When the CPU time limit runs out.
@@ -78,6 +80,7 @@ impl<'a> Interpreter<'a> {
             depth: 0,
             returned: Value::Null,
             statics: vec![Value::Null; program.statics],
+            iterating: Vec::new(),
             ticks: 0,
             deadline,
         }
@@ -274,14 +277,32 @@ impl<'a> Interpreter<'a> {
     /// Iterates over a snapshot of the list's length; Apex refuses changes to
     /// a list while it is iterated, and reading by index keeps that cheap.
     fn for_each(&mut self, slot: usize, iterable: &Expr, body: &Stmt) -> Eval<Flow> {
-        let list = match self.expr(iterable)? {
-            Value::List(list) => list,
+        let (list, identity) = match self.expr(iterable)? {
+            Value::List(list) => {
+                let identity = Rc::as_ptr(&list) as *const () as usize;
+                (list, identity)
+            }
             Value::Set(set) => {
+                let identity = Rc::as_ptr(&set) as *const () as usize;
                 let items = set.borrow().iter().map(|k| k.0.clone()).collect();
-                Rc::new(std::cell::RefCell::new(items))
+                (Rc::new(std::cell::RefCell::new(items)), identity)
             }
             _ => return Err(ApexException::null_pointer(&iterable.span).into()),
         };
+        // While the loop runs, the collection refuses changes to its size.
+        self.iterating.push(identity);
+        let flow = self.for_each_items(slot, &list, iterable, body);
+        self.iterating.pop();
+        flow
+    }
+
+    fn for_each_items(
+        &mut self,
+        slot: usize,
+        list: &std::cell::RefCell<Vec<Value>>,
+        iterable: &Expr,
+        body: &Stmt,
+    ) -> Eval<Flow> {
         let len = list.borrow().len();
         for i in 0..len {
             let Some(item) = list.borrow().get(i).cloned() else {
@@ -687,6 +708,7 @@ impl Interpreter<'_> {
             out: &mut *self.out,
             org: &mut *self.org,
             sources: self.sources,
+            iterating: &self.iterating,
         };
         crate::stdlib::call(method, &values, &mut cx, span)
     }

@@ -89,6 +89,8 @@ pub struct Context<'a> {
     pub org: &'a mut Org,
     /// The script and class files, for line numbers in stack traces.
     pub sources: &'a [SourceFile],
+    /// Lists and sets being walked by a for-each loop, by identity.
+    pub iterating: &'a [usize],
 }
 
 /// What a built-in takes and returns.
@@ -143,6 +145,14 @@ pub fn instance_method(receiver: &Type, method: &str, args: &[Type]) -> Option<S
 
 /// Calls a built-in with its evaluated arguments (receiver first).
 pub fn call(method: Builtin, args: &[Value], cx: &mut Context<'_>, span: &Span) -> Eval<Value> {
+    if resizes(method)
+        && args
+            .first()
+            .is_some_and(|r| being_iterated(r, cx.iterating))
+    {
+        let msg = "Cannot modify a collection while it is being iterated.";
+        return Err(crate::interp::exception::ApexException::new(FINAL, msg, span).into());
+    }
     match method {
         Builtin::Debug => system::debug(&args[0], cx.out),
         Builtin::Assert => system::assert(args, span),
@@ -174,4 +184,26 @@ pub fn call(method: Builtin, args: &[Value], cx: &mut Context<'_>, span: &Span) 
             _ => Err(crate::interp::exception::ApexException::null_pointer(span).into()),
         },
     }
+}
+
+/// `System.FinalException`
+const FINAL: &str = "System.FinalException";
+
+/// Methods that change how many elements a list or set holds.
+fn resizes(method: Builtin) -> bool {
+    use collections::{Method as L, SetMethod as S};
+    matches!(
+        method,
+        Builtin::List(L::Add | L::AddAll | L::Remove | L::Clear)
+            | Builtin::Set(S::Add | S::AddAll | S::Remove | S::Clear)
+    )
+}
+
+fn being_iterated(receiver: &Value, iterating: &[usize]) -> bool {
+    let identity = match receiver {
+        Value::List(l) => std::rc::Rc::as_ptr(l) as *const () as usize,
+        Value::Set(s) => std::rc::Rc::as_ptr(s) as *const () as usize,
+        _ => return false,
+    };
+    iterating.contains(&identity)
 }
