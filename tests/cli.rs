@@ -3,13 +3,15 @@
 //! These need flags, environment variables or a working directory of their own,
 //! so they are Rust tests rather than fixtures. Run with `cargo test --test cli`.
 
+mod common;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use tempfile::TempDir;
 
-const BIN: &str = env!("CARGO_BIN_EXE_apexlite");
+use common::{BIN, assert_exit, stderr, stdout};
 
 /// The script the README runs first.
 const README_SCRIPT: &str = "scripts/contactless_user.apex";
@@ -81,30 +83,6 @@ impl<'a> Run<'a> {
             .wait_with_output()
             .expect("apexlite runs to completion")
     }
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// Asserts the exit status, showing both streams when it differs.
-fn assert_exit(out: &Output, code: i32, what: &str) {
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "{what}: exit status\n--- stdout\n{}--- stderr\n{}",
-        stdout(out),
-        stderr(out)
-    );
-    assert!(
-        !stderr(out).contains("panicked"),
-        "{what}: panicked\n{}",
-        stderr(out)
-    );
 }
 
 fn crate_root() -> PathBuf {

@@ -3,54 +3,13 @@
 //! test runs the scripts under `scripts/` on an org file in a temporary
 //! directory. Run with `cargo test --test dml_cli`.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-use tempfile::TempDir;
+use std::process::Output;
 
-const BIN: &str = env!("CARGO_BIN_EXE_apexlite");
-
-/// Runs apexlite in `cwd`; the org variable of the calling shell is never
-/// inherited.
-fn apexlite(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("APEXLITE_ORG")
-        .output()
-        .expect("the apexlite binary runs")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// Asserts the exit status, showing both streams when it differs.
-fn assert_exit(out: &Output, code: i32, what: &str) {
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "{what}: exit status\n--- stdout\n{}--- stderr\n{}",
-        stdout(out),
-        stderr(out)
-    );
-    assert!(!stderr(out).contains("panicked"), "{what}: panicked");
-}
-
-/// A temporary directory and the org file path inside it.
-fn org_dir() -> (TempDir, PathBuf) {
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    let path = dir.path().join("org.db");
-    (dir, path)
-}
-
-fn s(path: &Path) -> &str {
-    path.to_str().expect("temporary paths are UTF-8")
-}
+use common::{apexlite, assert_exit, org_dir, s, stderr, stdout};
 
 /// The path of `scripts/<name>.apex`.
 fn script(name: &str) -> String {

@@ -2,54 +2,13 @@
 //! `apexlite run --as USERNAME`. Each test spawns the binary on an org file
 //! in a temporary directory. Run with `cargo test --test org_cli`.
 
+mod common;
+
 use std::path::{Path, PathBuf};
+
 use std::process::{Command, Output};
 
-use tempfile::TempDir;
-
-const BIN: &str = env!("CARGO_BIN_EXE_apexlite");
-
-/// Runs apexlite in `cwd`; the org variable of the calling shell is never
-/// inherited.
-fn apexlite(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("APEXLITE_ORG")
-        .output()
-        .expect("the apexlite binary runs")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// Asserts the exit status, showing both streams when it differs.
-fn assert_exit(out: &Output, code: i32, what: &str) {
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "{what}: exit status\n--- stdout\n{}--- stderr\n{}",
-        stdout(out),
-        stderr(out)
-    );
-    assert!(!stderr(out).contains("panicked"), "{what}: panicked");
-}
-
-/// A temporary directory and the org file path inside it.
-fn org_dir() -> (TempDir, PathBuf) {
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    let path = dir.path().join("org.db");
-    (dir, path)
-}
-
-fn s(path: &Path) -> &str {
-    path.to_str().expect("temporary paths are UTF-8")
-}
+use common::{BIN, apexlite, assert_exit, org_dir, s, stderr, stdout};
 
 fn contactless_script() -> String {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scripts/contactless_user.apex");

@@ -187,7 +187,7 @@ impl Checker {
     }
 
     /// `this` inside instance code of class `id`.
-    fn this_expr(&self, id: usize) -> Expr {
+    pub(super) fn this_expr(&self, id: usize) -> Expr {
         let ty = Type::Class(self.classes[id].reference(id));
         Expr {
             kind: ExprKind::Local(0),

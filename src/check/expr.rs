@@ -13,7 +13,8 @@ use crate::stdlib::{self, Signature};
 use crate::syntax::ast::{self, BinaryOp, ExprKind as E, Literal, NewInit, UnaryOp};
 use crate::syntax::source::Span;
 
-fn typed(kind: ExprKind, ty: Type, span: &Span) -> Expr {
+/// An expression of a known type.
+pub(super) fn typed(kind: ExprKind, ty: Type, span: &Span) -> Expr {
     Expr {
         kind,
         ty,

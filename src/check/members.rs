@@ -3,19 +3,12 @@
 //! `obj.method()`, `super.method()` and `new Class(...)`.
 
 use super::class::Kind;
+use super::expr::typed;
 use super::ir::{Const, EnumConst, Expr, ExprKind};
 use super::types::Type;
 use super::{Checked, Checker, Reported};
 use crate::syntax::ast::{self, ExprKind as E};
 use crate::syntax::source::Span;
-
-fn typed(kind: ExprKind, ty: Type, span: &Span) -> Expr {
-    Expr {
-        kind,
-        ty,
-        span: span.clone(),
-    }
-}
 
 impl Checker {
     /// A bare name that is no local: a field of the class being checked.
@@ -37,7 +30,7 @@ impl Checker {
                 "an instance field, in static code",
             )));
         }
-        let this = self.this_in(class);
+        let this = self.this_expr(class);
         let kind = ExprKind::ObjField {
             target: Box::new(this),
             index: field.index,
@@ -49,15 +42,6 @@ impl Checker {
     pub(super) fn is_own_field(&self, name: &ast::Name) -> bool {
         self.class
             .is_some_and(|c| self.find_field(c, name).is_some())
-    }
-
-    fn this_in(&self, class: usize) -> Expr {
-        let ty = Type::Class(self.classes[class].reference(class));
-        Expr {
-            kind: ExprKind::Local(0),
-            ty,
-            span: 0..0,
-        }
     }
 
     /// `Class.field` or `Enum.CONSTANT`, when `target` names a declared type.
@@ -153,7 +137,7 @@ impl Checker {
             );
             return Err(self.error(msg, &method.span, "needs an instance"));
         } else {
-            Some(self.this_in(class))
+            Some(self.this_expr(class))
         };
         self.method_call(f, receiver, args, span, true).map(Ok)
     }
@@ -226,7 +210,7 @@ impl Checker {
         let Some(f) = self.pick(&candidates, &args) else {
             return Err(self.no_method(method, &args, &self.classes[parent].name.to_string()));
         };
-        let this = self.this_in(class);
+        let this = self.this_expr(class);
         self.method_call(f, Some(this), args, span, false)
     }
 

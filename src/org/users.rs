@@ -667,13 +667,7 @@ fn username_taken(
     username: &str,
     self_id: Option<&Id>,
 ) -> Result<bool, OrgError> {
-    if rules.usernames.contains(&username.to_lowercase()) {
-        return Ok(true);
-    }
-    let value = Value::Text(username.to_owned());
-    Ok(store
-        .find_other(user_object()?, "Username", &value, self_id)?
-        .is_some())
+    taken(store, &rules.usernames, "Username", username, self_id)
 }
 
 fn nickname_taken(
@@ -682,12 +676,30 @@ fn nickname_taken(
     nickname: &str,
     self_id: Option<&Id>,
 ) -> Result<bool, OrgError> {
-    if rules.nicknames.contains(&nickname.to_lowercase()) {
+    taken(
+        store,
+        &rules.nicknames,
+        "CommunityNickname",
+        nickname,
+        self_id,
+    )
+}
+
+/// Whether another user holds `value` (ignoring case) in a unique field:
+/// one saved earlier in this call (`pending`, lower-cased) or a stored one.
+fn taken(
+    store: &Store,
+    pending: &HashSet<String>,
+    field: &str,
+    value: &str,
+    self_id: Option<&Id>,
+) -> Result<bool, OrgError> {
+    if pending.contains(&value.to_lowercase()) {
         return Ok(true);
     }
-    let value = Value::Text(nickname.to_owned());
+    let value = Value::Text(value.to_owned());
     Ok(store
-        .find_other(user_object()?, "CommunityNickname", &value, self_id)?
+        .find_other(user_object()?, field, &value, self_id)?
         .is_some())
 }
 
