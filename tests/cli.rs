@@ -475,7 +475,8 @@ fn errors_in_class_files_name_the_class_file() {
     let tmp = temp_dir();
     let dir = tmp.path().join("classes");
     std::fs::create_dir(&dir).expect("make the class folder");
-    let calc = "public class Calc {\n    public static Integer divide(Integer a, Integer b) {\n        \
+    let calc = "public class Calc {\n    \
+        public static Integer divide(Integer a, Integer b) {\n        \
         return a / b;\n    }\n}\n";
     std::fs::write(dir.join("Calc.cls"), calc).expect("write Calc.cls");
     let code = "System.debug(Calc.divide(6, 3));\nSystem.debug(Calc.divide(1, 0));";

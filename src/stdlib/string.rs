@@ -3,6 +3,7 @@
 //! Positions count characters; Apex counts UTF-16 units, which differ only
 //! for characters outside the Basic Multilingual Plane.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use super::{Builtin, Signature, sig};
@@ -231,7 +232,7 @@ fn split(s: &str, pattern: &str, span: &Span) -> Eval<Value> {
 /// by the same separator in a loop.
 fn cached_regex(pattern: &str) -> Result<regex::Regex, regex::Error> {
     thread_local! {
-        static LAST: std::cell::RefCell<Option<regex::Regex>> = const { std::cell::RefCell::new(None) };
+        static LAST: RefCell<Option<regex::Regex>> = const { RefCell::new(None) };
     }
     LAST.with(|last| {
         if let Some(r) = last.borrow().as_ref().filter(|r| r.as_str() == pattern) {

@@ -1043,9 +1043,10 @@ fn constructors_must_be_named_after_their_class() {
 
 #[test]
 fn broken_members_are_skipped_and_reported() {
-    let d = unit_errors(
-        "public class Foo {\n  public Integer x = ;\n  public void ok() { }\n  public void bad( { }\n}",
-    );
+    let d = unit_errors(concat!(
+        "public class Foo {\n  public Integer x = ;\n",
+        "  public void ok() { }\n  public void bad( { }\n}"
+    ));
     assert_eq!(d.len(), 2, "{d:?}");
     assert_eq!(d[0].label, "expected an expression");
 }
