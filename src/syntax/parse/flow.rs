@@ -144,7 +144,9 @@ fn when_clause<'t, 's: 't, I: TokenInput<'t, 's>>(
 
 /// `when_value = literal | "-" number | identifier`: a literal, `null` or an
 /// enum constant.
-fn when_value<'t, 's: 't, I: TokenInput<'t, 's>>() -> impl Parser<'t, I, Expr, Extra<'t, 's>> + Clone
+fn when_value<'t, 's: 't, I>() -> impl Parser<'t, I, Expr, Extra<'t, 's>> + Clone
+where
+    I: TokenInput<'t, 's>,
 {
     let negative = just(Token::Minus).ignore_then(
         literal()
