@@ -1,7 +1,7 @@
 //! `String` methods, static and instance.
 //!
-//! Positions count characters; Apex counts UTF-16 units, which differ only
-//! for characters outside the Basic Multilingual Plane.
+//! Positions and lengths count UTF-16 code units, as Apex (a JVM language)
+//! does: a character outside the Basic Multilingual Plane counts as two.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -150,18 +150,21 @@ pub(super) fn call(m: Method, args: &[Value], span: &Span) -> Eval<Value> {
         Method::StartsWith => Value::Bool(s.starts_with(str_arg(1)?)),
         Method::EndsWith => Value::Bool(s.ends_with(str_arg(1)?)),
         Method::IndexOf => match s.find(str_arg(1)?) {
-            Some(byte) => count(s[..byte].chars().count()),
+            Some(byte) => count(s[..byte].encode_utf16().count()),
             None => Value::Int(-1),
         },
         Method::Substring => substring(s, args, span)?,
         Method::Left => {
             let n = usize::try_from(int(&args[1], span)?.max(0)).unwrap_or(0);
-            Value::string(&s.chars().take(n).collect::<String>())
+            let units = utf16(s);
+            Value::string(&String::from_utf16_lossy(&units[..n.min(units.len())]))
         }
         Method::Right => {
             let n = usize::try_from(int(&args[1], span)?.max(0)).unwrap_or(0);
-            let len = s.chars().count();
-            Value::string(&s.chars().skip(len.saturating_sub(n)).collect::<String>())
+            let units = utf16(s);
+            Value::string(&String::from_utf16_lossy(
+                &units[units.len().saturating_sub(n)..],
+            ))
         }
         Method::Replace => Value::string(&s.replace(str_arg(1)?, str_arg(2)?)),
         Method::Equals => Value::Bool(matches!(&args[1], Value::String(o) if **o == *s)),
@@ -182,8 +185,8 @@ pub(super) fn call(m: Method, args: &[Value], span: &Span) -> Eval<Value> {
 
 /// `substring(start[, end])` with the platform's out-of-range messages.
 fn substring(s: &str, args: &[Value], span: &Span) -> Eval<Value> {
-    let chars: Vec<char> = s.chars().collect();
-    let len = chars.len() as i64;
+    let units = utf16(s);
+    let len = units.len() as i64;
     let start = int(&args[1], span)?;
     let end = match args.get(2) {
         Some(v) => int(v, span)?,
@@ -198,7 +201,13 @@ fn substring(s: &str, args: &[Value], span: &Span) -> Eval<Value> {
         return Err(ApexException::new(STRING, msg, span).into());
     }
     let (start, end) = (start as usize, end as usize);
-    Ok(Value::string(&chars[start..end].iter().collect::<String>()))
+    Ok(Value::string(&String::from_utf16_lossy(&units[start..end])))
+}
+
+/// A string's UTF-16 code units: positions in Apex strings count these, as
+/// `length()` does.
+fn utf16(s: &str) -> Vec<u16> {
+    s.encode_utf16().collect()
 }
 
 /// Splits on a regular expression as Java does: trailing empty pieces are
