@@ -12,6 +12,7 @@ use std::rc::Rc;
 use super::ir::{self, EnumConst};
 use super::types::{ClassRef, Type};
 use super::{Checker, Signature};
+use crate::interp::exception::EXCEPTION;
 use crate::syntax::ast::{self, Member, Modifier, Name, TypeDecl, TypeDeclKind};
 
 /// What kind of type a declaration made.
@@ -53,6 +54,8 @@ pub(super) struct ClassInfo {
     pub ancestors: Rc<[usize]>,
     /// The class a nested type is declared in.
     pub outer: Option<usize>,
+    /// For an exception class, its exception type name.
+    pub exception: Option<&'static str>,
 }
 
 impl ClassInfo {
@@ -147,6 +150,7 @@ impl Checker {
                 values: Vec::new(),
                 ancestors: Rc::from(vec![id]),
                 outer,
+                exception: None,
             });
         }
         for (id, d) in decls.iter().enumerate() {
@@ -157,13 +161,53 @@ impl Checker {
             let ancestors = self.ancestors_of(id);
             self.classes[id].ancestors = Rc::from(ancestors);
         }
+        self.link_exception_subclasses();
+    }
+
+    /// `class FooException extends Exception {}`: a custom exception type,
+    /// thrown and caught like the platform's. Exception classes with members
+    /// of their own are not supported yet.
+    fn declare_exception(
+        &mut self,
+        id: usize,
+        parent: &'static str,
+        body: &ast::ClassBody,
+        span: &crate::syntax::source::Span,
+    ) {
+        if !body.members.is_empty() {
+            self.unsupported("members in exception classes", span);
+        }
+        let name = intern(self.classes[id].name.as_str());
+        self.classes[id].exception = Some(name);
+        self.exception_parents.push((name, parent));
+    }
+
+    /// Classes extending a custom exception class are exceptions too.
+    fn link_exception_subclasses(&mut self) {
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for id in 0..self.classes.len() {
+                let parent = self.classes[id]
+                    .parent
+                    .and_then(|p| self.classes[p].exception);
+                if let (None, Some(parent)) = (self.classes[id].exception, parent) {
+                    let name = intern(self.classes[id].name.as_str());
+                    self.classes[id].exception = Some(name);
+                    self.classes[id].parent = None;
+                    self.exception_parents.push((name, parent));
+                    changed = true;
+                }
+            }
+        }
     }
 
     fn link_hierarchy(&mut self, id: usize, d: &TypeDecl) {
         let Some(body) = body(d) else { return };
         if let Some(parent) = &body.extends {
-            if parent.path.last().is_some_and(|p| p.name.is("exception")) {
-                self.unsupported("custom exception classes", &d.span);
+            let names_exception = parent.path.last().is_some_and(|p| p.name.is("exception"));
+            if names_exception && self.class_named(&Name::new("Exception")).is_none() {
+                self.declare_exception(id, EXCEPTION, body, &d.span);
             } else {
                 self.classes[id].parent = self.class_by_ref(parent);
             }
@@ -528,3 +572,23 @@ impl Checker {
 
 /// Field and method lookups by class: `HashMap` aliases used by the checker.
 pub(super) type ClassNames = HashMap<Name, usize>;
+
+/// A custom exception's type name, kept for the life of the process: types
+/// and exceptions name their type with a `&'static str`. Each distinct name
+/// is stored once, however many programs are compiled.
+fn intern(name: &str) -> &'static str {
+    use std::collections::HashSet;
+    use std::sync::{Mutex, OnceLock};
+    static NAMES: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
+    let names = NAMES.get_or_init(|| Mutex::new(HashSet::new()));
+    let mut names = match names.lock() {
+        Ok(guard) => guard,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    if let Some(&known) = names.get(name) {
+        return known;
+    }
+    let leaked: &'static str = Box::leak(name.to_string().into_boxed_str());
+    names.insert(leaked);
+    leaked
+}

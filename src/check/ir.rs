@@ -29,6 +29,8 @@ pub struct Program {
     pub statics: usize,
     /// Runs once before the script: static field initialisers and static blocks.
     pub static_init: Option<usize>,
+    /// Custom exception types and the exception type each extends.
+    pub exception_parents: Vec<(&'static str, &'static str)>,
 }
 
 /// What the interpreter needs of a declared class.

@@ -62,6 +62,7 @@ pub fn check_program(
         classes,
         statics: checker.statics,
         static_init: synthesized.static_init,
+        exception_parents: checker.exception_parents,
     })
 }
 
@@ -120,6 +121,8 @@ struct Checker {
     file: usize,
     /// Constants of the `when` clauses of the switch being checked.
     when_seen: Vec<ir::Const>,
+    /// Custom exception types and the exception type each extends.
+    exception_parents: Vec<(&'static str, &'static str)>,
     loop_depth: usize,
     errors: Vec<Diagnostic>,
 }
@@ -169,6 +172,9 @@ impl Checker {
         if let (true, Some(last_ident)) = (r.args.is_empty(), r.path.last())
             && let Some(id) = self.class_named(&last_ident.name)
         {
+            if let Some(name) = self.classes[id].exception {
+                return Ok(Type::Exception(name));
+            }
             return Ok(Type::Class(self.classes[id].reference(id)));
         }
         if simple && !r.args.is_empty() {

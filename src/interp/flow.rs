@@ -27,8 +27,9 @@ impl Interpreter<'_> {
         finally: Option<&[Stmt]>,
     ) -> Eval<Flow> {
         let mut outcome = self.block(body);
+        let parents = &self.program().exception_parents;
         if let Err(Failure::Exception(e)) = &outcome
-            && let Some(c) = catches.iter().find(|c| catches_exception(c, e))
+            && let Some(c) = catches.iter().find(|c| catches_exception(c, e, parents))
         {
             let Err(Failure::Exception(e)) = outcome else {
                 unreachable!("matched above")
@@ -108,6 +109,19 @@ impl Interpreter<'_> {
     }
 }
 
-fn catches_exception(c: &Catch, e: &ApexException) -> bool {
-    e.is_catchable() && (c.type_name == EXCEPTION || e.type_name == c.type_name)
+/// True when the handler's type is the exception's type or one it extends.
+fn catches_exception(c: &Catch, e: &ApexException, parents: &[(&str, &str)]) -> bool {
+    if !e.is_catchable() {
+        return false;
+    }
+    let mut name: &str = &e.type_name;
+    loop {
+        if c.type_name == EXCEPTION || name == c.type_name {
+            return true;
+        }
+        match parents.iter().find(|(child, _)| *child == name) {
+            Some((_, parent)) => name = parent,
+            None => return false,
+        }
+    }
 }
