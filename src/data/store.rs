@@ -127,6 +127,9 @@ impl Store {
         // at once with `database is locked`. Setting it cannot fail on an
         // open connection; if it ever did, runs would only wait less.
         let _ = conn.busy_timeout(BUSY_TIMEOUT);
+        // A bulk insert touches many index pages; a larger page cache keeps
+        // them in memory for the whole transaction (the default is 2 MB).
+        let _ = conn.execute_batch("PRAGMA cache_size = -65536");
         let insert_sql = schema()
             .objects
             .iter()
