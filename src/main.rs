@@ -38,6 +38,8 @@ enum Command {
     Run(RunArgs),
     /// Check every .cls, .trigger and .apex file under the paths.
     Check(CheckArgs),
+    /// Run a SOQL query and print the records.
+    Query(QueryArgs),
     /// Create an org file and inspect its licenses and users.
     #[command(subcommand)]
     Org(OrgCommand),
@@ -53,6 +55,17 @@ struct CheckArgs {
     /// `full` prints each report with the source; `short` one line per problem.
     #[arg(long, value_enum, default_value = "full")]
     format: CheckFormat,
+}
+
+#[derive(Args)]
+struct QueryArgs {
+    /// The query, e.g. "SELECT Username, Profile.Name FROM User".
+    soql: String,
+    /// How the records are printed.
+    #[arg(long, value_enum, default_value = "table")]
+    format: apexlite::org::query::QueryFormat,
+    #[command(flatten)]
+    org: OrgArg,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -159,6 +172,7 @@ fn main() -> ExitCode {
         .spawn(move || match cli.command {
             Command::Run(args) => run(&args),
             Command::Check(args) => check(&args),
+            Command::Query(args) => query(&args),
             Command::Org(command) => org_command(&command),
         });
     match worker.map(|w| w.join()) {
@@ -268,6 +282,36 @@ fn check(args: &CheckArgs) -> u8 {
     let failed = diags.iter().filter(|d| !d.is_empty()).count();
     let _ = writeln!(out, "checked {} files, {failed} with errors", files.len());
     u8::from(failed > 0)
+}
+
+/// `apexlite query`: the records as a table, CSV or JSON on standard output.
+fn query(args: &QueryArgs) -> u8 {
+    use apexlite::org::query::{self, QueryFailure};
+    let mut org = match args.org.open() {
+        Ok(org) => org,
+        Err(e) => {
+            eprintln!("error: cannot open org {}: {e}", args.org.path.display());
+            return EXIT_ORG;
+        }
+    };
+    match query::run(&mut org, &args.soql) {
+        Ok(rows) => {
+            print!("{}", query::render(&rows, args.format));
+            EXIT_OK
+        }
+        Err(QueryFailure::Syntax(diags)) => {
+            report_diagnostics(&[SourceFile::new("<query>", args.soql.clone())], &diags);
+            EXIT_COMPILE
+        }
+        Err(QueryFailure::Invalid(msg)) => {
+            eprintln!("System.QueryException: {msg}");
+            EXIT_EXCEPTION
+        }
+        Err(QueryFailure::Org(e)) => {
+            eprintln!("error: {e}");
+            EXIT_ORG
+        }
+    }
 }
 
 /// `path:line:col: message`, one line per problem.

@@ -6,6 +6,7 @@
 
 pub mod edition;
 pub mod login;
+pub mod query;
 pub mod report;
 pub mod seed;
 pub mod setup;

@@ -1,0 +1,107 @@
+//! `apexlite query`: SOQL from the shell in each output format, with parent
+//! fields as dotted columns, and its refusals. Run with `cargo test --test query_cli`.
+
+mod common;
+
+use common::{apexlite, assert_exit, org_dir, s, stderr, stdout};
+
+#[test]
+fn table_lists_parent_fields_as_dotted_columns() {
+    let (dir, org) = org_dir();
+    let soql = "SELECT Username, UserType, Profile.Name FROM User";
+    let out = apexlite(dir.path(), &["query", soql, "--org", s(&org)]);
+    assert_exit(&out, 0, "table query");
+    assert_eq!(
+        stdout(&out),
+        "Username              UserType  Profile.Name\n\
+         admin@apexlite.local  Standard  System Administrator\n\
+         Total number of records retrieved: 1.\n"
+    );
+}
+
+#[test]
+fn csv_and_json_keep_the_selected_order() {
+    let (dir, org) = org_dir();
+    let soql = "SELECT Name, TotalLicenses, UsedLicenses FROM UserLicense \
+                WHERE Name IN ('Salesforce', 'External Identity') ORDER BY Name";
+    let out = apexlite(
+        dir.path(),
+        &["query", soql, "--org", s(&org), "--format", "csv"],
+    );
+    assert_exit(&out, 0, "csv query");
+    assert_eq!(
+        stdout(&out),
+        "Name,TotalLicenses,UsedLicenses\nExternal Identity,5,0\nSalesforce,10,1\n"
+    );
+
+    let soql = "SELECT Username, Profile.UserLicense.Name, IsActive FROM User";
+    let out = apexlite(
+        dir.path(),
+        &["query", soql, "--org", s(&org), "--format", "json"],
+    );
+    assert_exit(&out, 0, "json query");
+    let rows: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON output");
+    assert_eq!(
+        rows,
+        serde_json::json!([{
+            "Username": "admin@apexlite.local",
+            "Profile.UserLicense.Name": "Salesforce",
+            "IsActive": true
+        }])
+    );
+    let text = stdout(&out);
+    let keys: Vec<&str> = text.lines().filter_map(|l| l.split('"').nth(1)).collect();
+    assert_eq!(keys, ["Username", "Profile.UserLicense.Name", "IsActive"]);
+}
+
+#[test]
+fn count_prints_the_number() {
+    let (dir, org) = org_dir();
+    let out = apexlite(
+        dir.path(),
+        &["query", "SELECT COUNT() FROM Profile", "--org", s(&org)],
+    );
+    assert_exit(&out, 0, "count query");
+    assert_eq!(stdout(&out), "COUNT()\n8\n");
+}
+
+#[test]
+fn sql_in_a_query_is_a_syntax_error_and_changes_nothing() {
+    let (dir, org) = org_dir();
+    let soql = "SELECT Id FROM User WHERE Username = 'x'; DROP TABLE User";
+    let out = apexlite(dir.path(), &["query", soql, "--org", s(&org)]);
+    assert_exit(&out, 3, "query with SQL after it");
+    assert!(stderr(&out).contains("<query>:1:41"), "{}", stderr(&out));
+    let out = apexlite(
+        dir.path(),
+        &["query", "SELECT COUNT() FROM User", "--org", s(&org)],
+    );
+    assert_eq!(stdout(&out), "COUNT()\n1\n");
+
+    let quoted = "SELECT Id FROM User WHERE Username = 'x\\' OR Username != \\'' ";
+    let out = apexlite(
+        dir.path(),
+        &["query", quoted, "--org", s(&org), "--format", "csv"],
+    );
+    assert_exit(&out, 0, "quote inside a literal");
+    assert_eq!(stdout(&out), "Id\n");
+}
+
+#[test]
+fn unknown_fields_and_binds_are_query_exceptions() {
+    let (dir, org) = org_dir();
+    let out = apexlite(
+        dir.path(),
+        &["query", "SELECT Foo FROM User", "--org", s(&org)],
+    );
+    assert_exit(&out, 1, "unknown field");
+    assert!(stderr(&out).contains("System.QueryException: No such column 'Foo' on entity 'User'."));
+    let soql = "SELECT Id FROM User WHERE Username = :name";
+    let out = apexlite(dir.path(), &["query", soql, "--org", s(&org)]);
+    assert_exit(&out, 1, "bind");
+    assert!(
+        stderr(&out).contains("Bind variables are not available"),
+        "{}",
+        stderr(&out)
+    );
+}
