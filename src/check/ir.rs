@@ -91,6 +91,8 @@ pub enum Stmt {
         op: DmlOp,
         /// The record or list.
         target: Expr,
+        /// For `upsert records Field;`, the matching field's index.
+        key: Option<usize>,
         /// The statement, for the exception's position.
         span: Span,
     },

@@ -4,6 +4,7 @@
 //! and get back records, Ids and per-row errors with status codes.
 
 pub mod dml;
+pub mod external_id;
 pub mod id;
 pub mod limits;
 pub mod objects;

@@ -190,7 +190,10 @@ fn user_role() -> ObjectDef {
 fn user() -> ObjectDef {
     let mut fields = vec![
         id("User ID"),
-        text("Username", "Username", 80).required().unique(),
+        text("Username", "Username", 80)
+            .required()
+            .unique()
+            .id_lookup(),
         text("LastName", "Last Name", 80).required(),
         text("FirstName", "First Name", 40),
         text("Name", "Full Name", 121).read_only(),
@@ -203,11 +206,15 @@ fn user() -> ObjectDef {
         text("State", "State/Province", 80),
         text("PostalCode", "Zip/Postal Code", 20),
         text("Country", "Country", 80),
-        FieldDef::new("Email", "Email", T::Email, 128).required(),
+        FieldDef::new("Email", "Email", T::Email, 128)
+            .required()
+            .id_lookup(),
         FieldDef::new("Phone", "Phone", T::Phone, 40),
         FieldDef::new("MobilePhone", "Mobile", T::Phone, 40),
         text("Alias", "Alias", 8).required(),
-        text("CommunityNickname", "Nickname", 40).unique(),
+        text("CommunityNickname", "Nickname", 40)
+            .unique()
+            .id_lookup(),
         boolean("IsActive", "Active"),
         picklist("TimeZoneSidKey", "Time Zone", TIME_ZONES, true).required(),
         reference("UserRoleId", "Role ID", &["UserRole"]),
@@ -222,7 +229,7 @@ fn user() -> ObjectDef {
         FieldDef::new("LastLoginDate", "Last Login", T::DateTime, 0).read_only(),
         reference("ContactId", "Contact ID", &["Contact"]),
         reference("AccountId", "Account ID", &["Account"]).read_only(),
-        text("FederationIdentifier", "SAML Federation ID", 512),
+        text("FederationIdentifier", "SAML Federation ID", 512).id_lookup(),
         FieldDef::new("AboutMe", "About Me", T::TextArea, 1000),
         boolean("IsPortalEnabled", "Is Portal Enabled"),
         picklist(
@@ -283,7 +290,7 @@ fn contact() -> ObjectDef {
         text("MailingCountry", "Mailing Country", 80),
         FieldDef::new("Phone", "Business Phone", T::Phone, 40),
         FieldDef::new("MobilePhone", "Mobile Phone", T::Phone, 40),
-        FieldDef::new("Email", "Email", T::Email, 80),
+        FieldDef::new("Email", "Email", T::Email, 80).id_lookup(),
         text("Title", "Title", 128),
         text("Department", "Department", 80),
         FieldDef::new("Birthdate", "Birthdate", T::Date, 0),

@@ -66,6 +66,9 @@ pub struct FieldDef {
     pub restricted: bool,
     /// Values must be unique across the object's records.
     pub unique: bool,
+    /// Can name the matching field of an upsert (`upsert contacts Email;`):
+    /// the platform's idLookup property.
+    pub id_lookup: bool,
 }
 
 impl FieldDef {
@@ -88,6 +91,7 @@ impl FieldDef {
             picklist: &[],
             restricted: false,
             unique: false,
+            id_lookup: false,
         }
     }
 
@@ -113,6 +117,12 @@ impl FieldDef {
     /// Marks the field unique across the object's records (ignoring case).
     pub const fn unique(mut self) -> FieldDef {
         self.unique = true;
+        self
+    }
+
+    /// Marks the field usable as an upsert's matching field (idLookup).
+    pub const fn id_lookup(mut self) -> FieldDef {
+        self.id_lookup = true;
         self
     }
 

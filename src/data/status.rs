@@ -36,6 +36,8 @@ status_codes! {
     DuplicateCommNickname = "DUPLICATE_COMM_NICKNAME",
     /// A unique field's value is taken.
     DuplicateValue = "DUPLICATE_VALUE",
+    /// An upsert's matching field names several existing records.
+    DuplicateExternalId = "DUPLICATE_EXTERNAL_ID",
     /// An e-mail field is not a valid address.
     InvalidEmailAddress = "INVALID_EMAIL_ADDRESS",
     /// A value breaks a rule between fields or objects.

@@ -183,7 +183,12 @@ impl<'a> Interpreter<'a> {
             Stmt::Expr(e) => {
                 self.expr(e)?;
             }
-            Stmt::Dml { op, target, span } => self.dml(*op, target, span)?,
+            Stmt::Dml {
+                op,
+                target,
+                key,
+                span,
+            } => self.dml(*op, target, *key, span)?,
             Stmt::Block(stmts) => return self.block(stmts),
             Stmt::If {
                 cond,

@@ -88,9 +88,25 @@ impl Interpreter<'_> {
     }
 
     /// Runs a DML statement: all or none, failing with a `DmlException`.
-    pub(super) fn dml(&mut self, op: DmlOp, target: &Expr, span: &Span) -> Eval<()> {
+    pub(super) fn dml(
+        &mut self,
+        op: DmlOp,
+        target: &Expr,
+        key: Option<usize>,
+        span: &Span,
+    ) -> Eval<()> {
         let value = self.expr(target)?;
-        run_dml(self.org, op, &value, true, span).map(|_| ())
+        run_dml(
+            self.org,
+            op,
+            &value,
+            DmlOptions {
+                all_or_none: true,
+                key,
+            },
+            span,
+        )
+        .map(|_| ())
     }
 
     pub(super) fn soql(
@@ -145,14 +161,17 @@ pub(crate) fn run_dml(
     org: &mut Org,
     op: DmlOp,
     value: &Value,
-    all_or_none: bool,
+    options: DmlOptions,
     span: &Span,
 ) -> Eval<Vec<RowResult>> {
+    let DmlOptions { all_or_none, key } = options;
     let handles = dml_targets(value, span)?;
     let mut records: Vec<Record> = handles.iter().map(|h| h.borrow().clone()).collect();
-    let results = org
-        .dml(op, &mut records, all_or_none)
-        .map_err(|e| org_failure(e, span))?;
+    let results = match key {
+        Some(field) => org.upsert_by_field(field, &mut records, all_or_none),
+        None => org.dml(op, &mut records, all_or_none),
+    }
+    .map_err(|e| org_failure(e, span))?;
     if all_or_none && let Some(message) = exception_message(op, &results) {
         return Err(ApexException::dml(message, &results, span).into());
     }
@@ -164,6 +183,16 @@ pub(crate) fn run_dml(
         }
     }
     Ok(results)
+}
+
+/// How a DML call treats its rows.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct DmlOptions {
+    /// One bad row fails the call with a `DmlException`.
+    pub all_or_none: bool,
+    /// For upsert, the index of the field that matches existing records;
+    /// `None` matches on Id.
+    pub key: Option<usize>,
 }
 
 /// The records a DML statement acts on: one sObject or each of a list's.

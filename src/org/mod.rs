@@ -18,6 +18,7 @@ use chrono::{NaiveDateTime, SubsecRound, Utc};
 use rusqlite::OptionalExtension;
 
 use crate::data::dml::{self, NoHooks, SaveContext, SaveHooks};
+use crate::data::external_id;
 use crate::data::id::Id;
 use crate::data::limits::Limits;
 use crate::data::record::{FieldValue, Record};
@@ -176,6 +177,72 @@ impl Org {
         self.limits
             .charge_dml(records.len())
             .map_err(OrgError::Apex)?;
+        self.save(op, records, all_or_none, hooks)
+    }
+
+    /// Upsert matching existing records on the field at `key` (an idLookup
+    /// field of the records' object) instead of on Id; see
+    /// [`crate::data::external_id`]. Rows refused while matching are
+    /// reported with the others and counted as DML rows. When `all_or_none`
+    /// and a row is refused there, nothing is saved and the other rows are
+    /// not validated, so only the matching errors are reported.
+    pub fn upsert_by_field(
+        &mut self,
+        key: usize,
+        records: &mut [Record],
+        all_or_none: bool,
+    ) -> Result<Vec<RowResult>, OrgError> {
+        let Some(object) = records.first().map(|r| r.object) else {
+            return Ok(Vec::new());
+        };
+        self.limits
+            .charge_dml(records.len())
+            .map_err(OrgError::Apex)?;
+        let refused = external_id::match_rows(&self.store, object, key, records)?;
+        if refused.iter().all(Option::is_none) {
+            return self.save(DmlOp::Upsert, records, all_or_none, &mut NoHooks);
+        }
+        let mut results: Vec<Option<RowResult>> = refused
+            .into_iter()
+            .map(|error| {
+                error.map(|e| RowResult {
+                    id: None,
+                    errors: vec![e],
+                    created: false,
+                })
+            })
+            .collect();
+        let keep: Vec<usize> = (0..records.len())
+            .filter(|&i| results[i].is_none())
+            .collect();
+        if all_or_none || keep.is_empty() {
+            let untouched = || RowResult {
+                id: None,
+                errors: Vec::new(),
+                created: false,
+            };
+            return Ok(results
+                .into_iter()
+                .map(|r| r.unwrap_or_else(untouched))
+                .collect());
+        }
+        let mut saved: Vec<Record> = keep.iter().map(|&i| records[i].clone()).collect();
+        let outcomes = self.save(DmlOp::Upsert, &mut saved, false, &mut NoHooks)?;
+        for ((&i, record), outcome) in keep.iter().zip(saved).zip(outcomes) {
+            records[i] = record;
+            results[i] = Some(outcome);
+        }
+        Ok(results.into_iter().flatten().collect())
+    }
+
+    /// One DML call already counted against the limits.
+    fn save(
+        &mut self,
+        op: DmlOp,
+        records: &mut [Record],
+        all_or_none: bool,
+        hooks: &mut dyn SaveHooks,
+    ) -> Result<Vec<RowResult>, OrgError> {
         if let Some(error) = self.check_mixed_dml(op, records)? {
             return Ok(records
                 .iter()

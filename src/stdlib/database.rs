@@ -6,7 +6,7 @@ use super::{Builtin, Signature, sig};
 use crate::check::types::{Native, Type};
 use crate::interp::eval::Eval;
 use crate::interp::exception::ApexException;
-use crate::interp::sobject::{org_failure, run_dml};
+use crate::interp::sobject::{DmlOptions, org_failure, run_dml};
 use crate::interp::value::Value;
 use crate::org::Org;
 use crate::syntax::ast::DmlOp;
@@ -129,7 +129,11 @@ pub(super) fn resolve_instance(native: Native, method: &str, args: &[Type]) -> O
 /// `Database.insert(records, allOrNone)` and friends.
 pub(super) fn dml(call: DmlCall, args: &[Value], org: &mut Org, span: &Span) -> Eval<Value> {
     let all_or_none = !matches!(args.get(1), Some(Value::Bool(false)));
-    let results = run_dml(org, call.op, &args[0], all_or_none, span)?;
+    let options = DmlOptions {
+        all_or_none,
+        key: None,
+    };
+    let results = run_dml(org, call.op, &args[0], options, span)?;
     let mut values = results.into_iter().map(|r| Value::Result(Rc::new(r)));
     if call.list {
         Ok(Value::list(values.collect()))
