@@ -352,9 +352,10 @@ fn write_inserts(ctx: &mut SaveContext<'_>, slots: &mut [Slot]) -> Result<(), Or
         row.set(0, FieldValue::Id(id));
         stamp_audit(ctx, row, true);
         finish_row(row);
-        ctx.store.insert(row)?;
         ctx.memo.insert(id);
     }
+    let saved = slots.iter().filter(|s| s.ok()).map(|s| &s.row);
+    ctx.store.insert_all(saved)?;
     if let Some(rules) = ctx.users.as_mut() {
         rules.write_seats(ctx.store, ctx.now)?;
     }

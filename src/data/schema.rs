@@ -3,7 +3,7 @@
 //! The standard objects apexlite knows are described here as data. Every
 //! object's first field is `Id`; field lookups ignore case.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
 /// What kind of value a field holds.

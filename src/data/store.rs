@@ -12,8 +12,9 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use chrono::{NaiveDate, NaiveDateTime};
-use rusqlite::types::{Value, ValueRef};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
+use rusqlite::ToSql;
+use rusqlite::types::{ToSqlOutput, Value, ValueRef};
 use rusqlite::{Connection, OptionalExtension, params};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
@@ -216,18 +217,33 @@ impl Store {
 
     /// Writes a new row; every field of the record that is set is stored.
     pub fn insert(&self, record: &Record) -> Result<(), OrgError> {
-        let object = record.object;
+        self.insert_all(std::iter::once(record))
+    }
+
+    /// Writes new rows of one object through one prepared statement.
+    pub fn insert_all<'r>(
+        &self,
+        records: impl IntoIterator<Item = &'r Record>,
+    ) -> Result<(), OrgError> {
+        let mut records = records.into_iter().peekable();
+        let Some(object) = records.peek().map(|r| r.object) else {
+            return Ok(());
+        };
         let sql = self
             .insert_sql
             .get(object.name)
             .map(String::as_str)
             .unwrap_or_default();
         let mut stmt = self.conn.prepare_cached(sql)?;
-        for (i, _) in object.fields.iter().enumerate() {
-            let value = record.get(i).map_or(Value::Null, to_sql);
-            stmt.raw_bind_parameter(i + 1, value)?;
+        for record in records {
+            for i in 0..object.fields.len() {
+                match record.get(i) {
+                    Some(value) => stmt.raw_bind_parameter(i + 1, Bound(value))?,
+                    None => stmt.raw_bind_parameter(i + 1, Value::Null)?,
+                }
+            }
+            stmt.raw_execute()?;
         }
-        stmt.raw_execute()?;
         Ok(())
     }
 
@@ -381,8 +397,43 @@ pub fn to_sql(value: &FieldValue) -> Value {
         FieldValue::Text(s) => Value::Text(s.to_string()),
         FieldValue::Id(id) => Value::Text(id.as_str().to_owned()),
         FieldValue::Date(d) => Value::Text(d.format(DATE_FORMAT).to_string()),
-        FieldValue::DateTime(t) => Value::Text(t.format(DATETIME_FORMAT).to_string()),
+        FieldValue::DateTime(t) => Value::Text(datetime_text(t)),
     }
+}
+
+/// A field value bound as a parameter without copying its text.
+struct Bound<'a>(&'a FieldValue);
+
+impl ToSql for Bound<'_> {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match self.0 {
+            FieldValue::Text(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+            FieldValue::Id(id) => ToSqlOutput::Borrowed(ValueRef::Text(id.as_str().as_bytes())),
+            other => ToSqlOutput::Owned(to_sql(other)),
+        })
+    }
+}
+
+/// `DATETIME_FORMAT` written out by hand: the audit fields of every saved
+/// row go through here, and parsing the format string each time is most of
+/// the cost. Years outside four digits take chrono's general path.
+fn datetime_text(t: &NaiveDateTime) -> String {
+    if !(0..=9999).contains(&t.year()) || t.nanosecond() >= 1_000_000_000 {
+        return t.format(DATETIME_FORMAT).to_string();
+    }
+    let mut text = String::with_capacity(23);
+    let _ = write!(
+        text,
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:03}",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        t.nanosecond() / 1_000_000
+    );
+    text
 }
 
 /// Reads a stored value back as the field's type.
@@ -431,4 +482,27 @@ fn text_value(field: &FieldDef, bytes: &[u8]) -> Option<FieldValue> {
         | FieldType::Currency => return None,
         _ => FieldValue::Text(Rc::from(text)),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::{DATETIME_FORMAT, datetime_text};
+
+    #[test]
+    fn hand_written_datetimes_match_the_format() {
+        let times = [
+            (2026, 12, 4, 5, 6, 7, 89),
+            (1, 1, 1, 0, 0, 0, 0),
+            (9999, 12, 31, 23, 59, 59, 999),
+            (12345, 6, 7, 8, 9, 10, 11),
+        ];
+        for (y, mo, d, h, mi, s, ms) in times {
+            let t = NaiveDate::from_ymd_opt(y, mo, d)
+                .and_then(|d| d.and_hms_milli_opt(h, mi, s, ms))
+                .expect("a valid time");
+            assert_eq!(datetime_text(&t), t.format(DATETIME_FORMAT).to_string());
+        }
+    }
 }
