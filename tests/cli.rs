@@ -435,6 +435,30 @@ fn runs_on_one_org_file_wait_for_each_other() {
     assert_eq!(stdout(&out), "6\n");
 }
 
+#[test]
+fn runs_that_find_the_org_file_missing_at_once_seed_it_once() {
+    let tmp = temp_dir();
+    let org = tmp.path().join("new").join("org.db");
+    let children: Vec<_> = (0..6)
+        .map(|i| {
+            let code = format!("insert new Account(Name = 'A{i}');");
+            let args = ["run", "-e", code.as_str(), "--org", path_str(&org)];
+            Run::new(&args, tmp.path()).spawn()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().expect("wait for a run");
+        assert_exit(
+            &out,
+            0,
+            "insert into an org created by whichever run came first",
+        );
+    }
+    let count = "System.debug([SELECT COUNT() FROM Account] + ' ' + [SELECT COUNT() FROM User]);";
+    let out = Run::new(&["run", "-e", count, "--org", path_str(&org)], tmp.path()).output();
+    assert_eq!(stdout(&out), "6 1\n", "one seed: one admin user");
+}
+
 /// The registration example under `scripts/registration`, an SFDX project.
 fn registration_project() -> PathBuf {
     crate_root().join("scripts").join("registration")

@@ -162,7 +162,8 @@ impl Store {
         Ok(())
     }
 
-    fn check_format(&self, path: &Path) -> Result<(), OrgError> {
+    /// Refuses a file that is not an apexlite org of this schema version.
+    pub fn check_format(&self, path: &Path) -> Result<(), OrgError> {
         let not_org = |reason: String| OrgError::NotAnOrg {
             path: path.to_owned(),
             reason,

@@ -68,7 +68,15 @@ impl Org {
             return Org::open_in_memory_with(edition);
         }
         let (store, created) = Store::open(path)?;
-        Org::start(store, created.then_some(edition))
+        if created {
+            // Several processes may find the file missing at once; the first
+            // to take the write lock creates the org, the others open it.
+            if let Some(running) = create(&store, edition)? {
+                return Ok(Org::with_running(store, running));
+            }
+            store.check_format(path)?;
+        }
+        Org::start(store, None)
     }
 
     /// A throwaway seeded org in memory (`--org :memory:`).
@@ -83,12 +91,17 @@ impl Org {
 
     /// Seeds the store as an org of `seed_as` when it was just created.
     fn start(store: Store, seed_as: Option<Edition>) -> Result<Org, OrgError> {
-        let running = if let Some(edition) = seed_as {
-            create(&store, edition)?
-        } else {
-            find_admin(&store)?
+        let running = match seed_as.map(|edition| create(&store, edition)) {
+            Some(created) => created?.ok_or_else(|| {
+                OrgError::Corrupt("a new in-memory org already had tables".into())
+            })?,
+            None => find_admin(&store)?,
         };
-        Ok(Org {
+        Ok(Org::with_running(store, running))
+    }
+
+    fn with_running(store: Store, running: RunningUser) -> Org {
+        Org {
             store,
             running,
             limits: Limits::default(),
@@ -97,7 +110,7 @@ impl Org {
             savepoints: Vec::new(),
             next_savepoint: 0,
             mixed: MixedDml::default(),
-        })
+        }
     }
 
     /// Starts the Apex transaction; limits start from zero.
@@ -468,16 +481,33 @@ fn now() -> NaiveDateTime {
     Utc::now().naive_utc().trunc_subsecs(0)
 }
 
-/// Creates the tables and seeds them in one committed transaction.
-fn create(store: &Store, edition: Edition) -> Result<RunningUser, OrgError> {
-    store.conn().execute_batch("BEGIN")?;
+/// Creates and seeds the org's tables under the write lock, or returns
+/// `None` when another process created them first.
+fn create(store: &Store, edition: Edition) -> Result<Option<RunningUser>, OrgError> {
+    store.conn().execute_batch("BEGIN IMMEDIATE")?;
+    let exists = store.conn().query_row(
+        "SELECT count(*) FROM sqlite_master WHERE name = 'apexlite_meta'",
+        [],
+        |r| r.get::<_, i64>(0),
+    );
+    match exists {
+        Ok(0) => {}
+        Ok(_) => {
+            store.conn().execute_batch("ROLLBACK")?;
+            return Ok(None);
+        }
+        Err(e) => {
+            let _ = store.conn().execute_batch("ROLLBACK");
+            return Err(e.into());
+        }
+    }
     let seeded = store
         .create_tables()
         .and_then(|()| seed::seed(store, now(), edition));
     match seeded {
         Ok(user) => {
             store.conn().execute_batch("COMMIT")?;
-            Ok(user)
+            Ok(Some(user))
         }
         Err(e) => {
             let _ = store.conn().execute_batch("ROLLBACK");
