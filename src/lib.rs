@@ -9,6 +9,7 @@
 //! - [`data`]: records in, records out: schema, validation, DML, SOQL, SQLite.
 //! - [`org`]: what makes a store a Salesforce org: seed data and user rules.
 //! - [`project`]: finding the class files a script may use.
+//! - [`repl`]: the interactive prompt on top of all of them.
 //!
 //! [`run`] is the front door: one anonymous script, one transaction.
 
@@ -17,6 +18,7 @@ pub mod data;
 pub mod interp;
 pub mod org;
 pub mod project;
+pub mod repl;
 pub mod stdlib;
 pub mod syntax;
 
@@ -39,6 +41,9 @@ pub enum Outcome {
     Uncaught(ApexException),
     /// The script did not compile; nothing ran and the org was not touched.
     CompileFailed(Vec<Diagnostic>),
+    /// The run was interrupted (Ctrl-C at the REPL); the transaction was
+    /// rolled back.
+    Interrupted,
 }
 
 /// Parses and checks a script without running it.
@@ -143,6 +148,10 @@ pub fn execute(
         Err(Failure::Exception(e)) => {
             org.rollback()?;
             Ok(Outcome::Uncaught(*e))
+        }
+        Err(Failure::Interrupted) => {
+            org.rollback()?;
+            Ok(Outcome::Interrupted)
         }
         Err(Failure::Org(e)) => {
             // The org error is what the caller needs to see; a second

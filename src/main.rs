@@ -40,6 +40,9 @@ enum Command {
     Check(CheckArgs),
     /// Run a SOQL query and print the records.
     Query(QueryArgs),
+    /// An interactive Apex prompt; reads entries from standard input when it
+    /// is not a terminal.
+    Repl(ReplArgs),
     /// Create an org file and inspect its licenses and users.
     #[command(subcommand)]
     Org(OrgCommand),
@@ -144,6 +147,25 @@ struct RunArgs {
 }
 
 #[derive(Args)]
+struct ReplArgs {
+    /// A folder of `.cls` files the entries may use (repeatable); by default
+    /// the package folders of the SFDX project around the current directory.
+    #[arg(long = "path", value_name = "DIR")]
+    paths: Vec<PathBuf>,
+    /// Run as this user (username, any case) instead of the admin.
+    #[arg(long = "as", value_name = "USERNAME")]
+    run_as: Option<String>,
+    /// The CPU time limit of each entry, in milliseconds.
+    #[arg(long = "cpu-limit-ms", value_name = "MS", default_value_t = 10_000)]
+    cpu_limit_ms: u64,
+    /// The history file (default: apexlite/history in the user's data directory).
+    #[arg(long, env = "APEXLITE_HISTORY", value_name = "FILE")]
+    history: Option<PathBuf>,
+    #[command(flatten)]
+    org: OrgArg,
+}
+
+#[derive(Args)]
 struct OrgArg {
     /// The org file, created and seeded on first use; `:memory:` is a throwaway org.
     #[arg(long = "org", env = "APEXLITE_ORG", default_value = ".apexlite/org.db")]
@@ -173,6 +195,7 @@ fn main() -> ExitCode {
             Command::Run(args) => run(&args),
             Command::Check(args) => check(&args),
             Command::Query(args) => query(&args),
+            Command::Repl(args) => repl(&args),
             Command::Org(command) => org_command(&command),
         });
     match worker.map(|w| w.join()) {
@@ -192,15 +215,8 @@ fn run(args: &RunArgs) -> u8 {
             return EXIT_ORG;
         }
     };
-    let dirs = if args.paths.is_empty() {
-        std::env::current_dir()
-            .map(|d| project::sfdx_package_dirs(&d))
-            .unwrap_or_default()
-    } else {
-        args.paths.clone()
-    };
     let mut files = vec![file];
-    match project::class_files(&dirs) {
+    match project::class_files(&class_dirs(&args.paths)) {
         Ok(classes) => files.extend(classes),
         Err(msg) => {
             eprintln!("error: {msg}");
@@ -245,11 +261,58 @@ fn run(args: &RunArgs) -> u8 {
             report_diagnostics(&files, &diags);
             EXIT_COMPILE
         }
+        Ok(Outcome::Interrupted) => {
+            eprintln!("interrupted");
+            EXIT_EXCEPTION
+        }
         Err(e) => {
             eprintln!("error: {e}");
             EXIT_ORG
         }
     }
+}
+
+/// `apexlite repl`: the prompt on the org, with the class files and user
+/// given. Exit status 1 when an entry read from a pipe failed.
+fn repl(args: &ReplArgs) -> u8 {
+    let classes = match project::class_files(&class_dirs(&args.paths)) {
+        Ok(classes) => classes,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            return EXIT_ORG;
+        }
+    };
+    let mut org = match args.org.open() {
+        Ok(org) => org,
+        Err(e) => {
+            eprintln!("error: cannot open org {}: {e}", args.org.path.display());
+            return EXIT_ORG;
+        }
+    };
+    if let Some(username) = &args.run_as
+        && let Err(e) = apexlite::org::login::log_in_as(&mut org, username)
+    {
+        eprintln!("error: {e}");
+        return EXIT_ORG;
+    }
+    let cpu_limit = Duration::from_millis(args.cpu_limit_ms);
+    let mut session = apexlite::repl::session::Session::new(org, cpu_limit);
+    if let Err((files, diags)) = session.add_class_files(classes) {
+        report_diagnostics(&files, &diags);
+        return EXIT_COMPILE;
+    }
+    let summary = apexlite::repl::run(&mut session, args.history.as_deref());
+    u8::from(summary.failed > 0 && !std::io::stdin().is_terminal())
+}
+
+/// The folders given with `--path`, else the SFDX project's package folders.
+fn class_dirs(paths: &[PathBuf]) -> Vec<PathBuf> {
+    if !paths.is_empty() {
+        return paths.to_vec();
+    }
+    std::env::current_dir()
+        .map(|d| project::sfdx_package_dirs(&d))
+        .unwrap_or_default()
 }
 
 /// `apexlite check`: every diagnostic of every file, then a count. Exit

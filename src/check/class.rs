@@ -77,33 +77,26 @@ pub(super) struct Decl<'a> {
 }
 
 /// Flattens declarations (each with its file) with their nested types,
-/// outer ones first; a type's id is its position in the result.
+/// each type followed by the types nested in it; a type's id is its position
+/// in the result. Types added after others therefore never move the ids of
+/// those before them, which the REPL relies on when a later entry declares
+/// a class.
 pub(super) fn flatten(decls: &[(usize, TypeDecl)]) -> Vec<Decl<'_>> {
-    let mut out: Vec<Decl<'_>> = decls
-        .iter()
-        .map(|(file, decl)| Decl {
-            decl,
-            outer: None,
-            file: *file,
-        })
-        .collect();
-    let mut i = 0;
-    while i < out.len() {
-        let Decl { decl, file, .. } = out[i];
-        if let TypeDeclKind::Class(body) | TypeDeclKind::Interface(body) = &decl.kind {
-            for m in &body.members {
-                if let Member::Type(inner) = m {
-                    out.push(Decl {
-                        decl: inner,
-                        outer: Some(i),
-                        file,
-                    });
-                }
-            }
-        }
-        i += 1;
+    let mut out = Vec::new();
+    for (file, decl) in decls {
+        push_nested(&mut out, decl, None, *file);
     }
     out
+}
+
+fn push_nested<'a>(out: &mut Vec<Decl<'a>>, decl: &'a TypeDecl, outer: Option<usize>, file: usize) {
+    let index = out.len();
+    out.push(Decl { decl, outer, file });
+    for m in body(decl).map_or(&[][..], |b| &b.members[..]) {
+        if let Member::Type(inner) = m {
+            push_nested(out, inner, Some(index), file);
+        }
+    }
 }
 
 fn body(d: &TypeDecl) -> Option<&ast::ClassBody> {

@@ -7,6 +7,7 @@
 mod class;
 mod class_body;
 mod collections;
+mod entry;
 mod expr;
 mod function;
 pub mod ir;
@@ -20,6 +21,7 @@ use std::collections::HashMap;
 
 use crate::syntax::ast::{self, Name};
 use crate::syntax::source::{Diagnostic, Span};
+pub use entry::{Entry, Global, check_entry};
 use ir::Program;
 use types::Type;
 
@@ -34,6 +36,17 @@ pub fn check_program(
     script: &ast::Script,
     types: &[(usize, ast::TypeDecl)],
 ) -> Result<Program, Vec<Diagnostic>> {
+    check_with(script, types, |checker, stmts| checker.block(stmts))
+}
+
+/// Checks a script whose top-level statements `top` turns into the body,
+/// after the classes and methods are declared and before their bodies are
+/// checked.
+fn check_with(
+    script: &ast::Script,
+    types: &[(usize, ast::TypeDecl)],
+    top: impl FnOnce(&mut Checker, &[ast::Stmt]) -> Vec<ir::Stmt>,
+) -> Result<Program, Vec<Diagnostic>> {
     let mut checker = Checker::default();
     let mut all: Vec<(usize, ast::TypeDecl)> = types.to_vec();
     all.extend(script.types.iter().map(|t| (0, t.clone())));
@@ -44,7 +57,7 @@ pub fn check_program(
     let script_functions = checker.declare_functions(&script.methods);
     let synthesized = checker.declare_synthesized(&decls);
     checker.file = 0;
-    let body = checker.block(&script.stmts);
+    let body = top(&mut checker, &script.stmts);
     let slots = checker.slots;
     let mut bodies = checker.function_bodies(&script.methods, &script_functions);
     bodies.extend(checker.class_bodies(&decls, synthesized));

@@ -15,7 +15,7 @@ impl Checker {
         out
     }
 
-    fn stmt(&mut self, s: &ast::Stmt) -> Checked<Stmt> {
+    pub(super) fn stmt(&mut self, s: &ast::Stmt) -> Checked<Stmt> {
         match &s.kind {
             StmtKind::Local { ty, vars } => self.local(ty, vars),
             StmtKind::Expr(e) => self.expr_stmt(e),

@@ -6,6 +6,7 @@
 use std::cmp::Ordering as CmpOrdering;
 use std::io::Write;
 use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 use std::time::{Duration, Instant};
 
 use super::exception::{ApexException, Failure, LIMIT, LIST, MATH, Origin, STRING};
@@ -55,6 +56,9 @@ pub struct Interpreter<'a> {
     ticks: u32,
     /// When the CPU time limit runs out.
     deadline: Instant,
+    /// Set from outside (Ctrl-C at the REPL) to stop the run at the next
+    /// reading of the clock.
+    interrupt: Option<&'a AtomicBool>,
 }
 
 /// Loop passes between two readings of the clock: often enough to stop a
@@ -83,7 +87,30 @@ impl<'a> Interpreter<'a> {
             iterating: Vec::new(),
             ticks: 0,
             deadline,
+            interrupt: None,
         }
+    }
+
+    /// Stops the run with [`Failure::Interrupted`] once `flag` is set; it is
+    /// read as often as the clock, so a loop stops within milliseconds.
+    pub fn with_interrupt(mut self, flag: &'a AtomicBool) -> Self {
+        self.interrupt = Some(flag);
+        self
+    }
+
+    /// Fills the first slots of the top-level frame, before [`Interpreter::run`]:
+    /// the REPL's variables from earlier entries.
+    pub fn with_locals(mut self, values: impl IntoIterator<Item = Value>) -> Self {
+        for (slot, value) in self.stack.iter_mut().zip(values) {
+            *slot = value;
+        }
+        self
+    }
+
+    /// The top-level frame's slots as the run left them.
+    pub fn into_locals(mut self) -> Vec<Value> {
+        self.stack.truncate(self.program.slots);
+        self.stack
     }
 
     /// Sets the CPU time the run may take before `System.LimitException:
@@ -102,7 +129,20 @@ impl<'a> Interpreter<'a> {
             return false;
         }
         self.ticks = 0;
-        Instant::now() >= self.deadline
+        Instant::now() >= self.deadline || self.interrupted()
+    }
+
+    fn interrupted(&self) -> bool {
+        self.interrupt
+            .is_some_and(|f| f.load(AtomicOrdering::Relaxed))
+    }
+
+    /// Why a loop stopped once [`Interpreter::out_of_time`] said so.
+    fn time_up(&self, span: &Span) -> Failure {
+        if self.interrupted() {
+            return Failure::Interrupted;
+        }
+        cpu_limit(span)
     }
 
     /// Stores a value in a local slot.
@@ -250,7 +290,7 @@ impl<'a> Interpreter<'a> {
                 return Ok(Flow::Normal);
             }
             if self.out_of_time() {
-                return Err(cpu_limit(&body_span(body, cond)));
+                return Err(self.time_up(&body_span(body, cond)));
             }
             match self.stmt(body)? {
                 Flow::Break => return Ok(Flow::Normal),
@@ -266,7 +306,7 @@ impl<'a> Interpreter<'a> {
     fn do_while(&mut self, body: &Stmt, cond: &Expr) -> Eval<Flow> {
         loop {
             if self.out_of_time() {
-                return Err(cpu_limit(&cond.span));
+                return Err(self.time_up(&cond.span));
             }
             match self.stmt(body)? {
                 Flow::Break => return Ok(Flow::Normal),
@@ -314,7 +354,7 @@ impl<'a> Interpreter<'a> {
                 break;
             };
             if self.out_of_time() {
-                return Err(cpu_limit(&iterable.span));
+                return Err(self.time_up(&iterable.span));
             }
             self.stack[self.base + slot] = item;
             match self.stmt(body)? {

@@ -180,6 +180,9 @@ pub enum Failure {
     /// The org could not be read or written; never an Apex exception. Boxed
     /// so that every evaluation result stays small.
     Org(Box<OrgError>),
+    /// The run was interrupted from outside (Ctrl-C at the REPL); not an
+    /// Apex exception, so no `catch` sees it.
+    Interrupted,
 }
 
 impl From<ApexException> for Failure {

@@ -9,5 +9,5 @@ pub mod render;
 pub mod source;
 pub mod token;
 
-pub use parse::{parse_script, parse_soql, parse_unit};
+pub use parse::{parse_expression, parse_script, parse_soql, parse_unit};
 pub use render::render_diagnostics;

@@ -50,6 +50,41 @@ pub fn parse_script(file: &SourceFile) -> Result<Script, Vec<Diagnostic>> {
     })
 }
 
+/// Parses text that is one expression, optionally ended by `;`: what the
+/// REPL prints the value of (`u.Alias`, `1 + 2`). The expression comes back
+/// as the only statement of a script, so the script's depth checks apply.
+pub fn parse_expression(file: &SourceFile) -> Result<Script, Vec<Diagnostic>> {
+    let (tokens, mut diags) = prepare(&file.text);
+    let end_at = file.text.len();
+    let (expr, errors) = expr::expression()
+        .then_ignore(just(Token::Semi).or_not())
+        .then_ignore(end())
+        .parse(
+            tokens
+                .as_slice()
+                .map(SimpleSpan::from(end_at..end_at), |(t, s)| (t, s)),
+        )
+        .into_output_errors();
+    diags.extend(errors::convert(&file.text, errors));
+    let script = expr.map(|e| Script {
+        stmts: vec![crate::syntax::ast::Stmt {
+            span: e.span.clone(),
+            kind: crate::syntax::ast::StmtKind::Expr(e),
+        }],
+        methods: Vec::new(),
+        types: Vec::new(),
+    });
+    if let Some(at) = script.as_ref().and_then(depth::too_deep) {
+        diags.push(too_deep_diagnostic(at));
+    }
+    finish(script, diags).map_err(|(script, diags)| {
+        if let Some(script) = script {
+            depth::dismantle(script);
+        }
+        diags
+    })
+}
+
 /// Parses a project file: a class, interface or enum (`.cls`), or a trigger
 /// (`.trigger`), told apart by whether the text starts with `trigger`.
 pub fn parse_unit(file: &SourceFile) -> Result<Unit, Vec<Diagnostic>> {

@@ -1,0 +1,200 @@
+//! `apexlite repl`: the interactive Apex prompt.
+//!
+//! [`session`] compiles and runs entries and keeps what they declare;
+//! [`input`] decides when an entry is complete; [`commands`] holds the
+//! `:` commands; [`display`] prints values and records; `editor` is the
+//! rustyline helper (completion, highlighting, hints). On a terminal the
+//! prompt uses rustyline with history; otherwise entries are read from
+//! standard input line by line, with no prompt, for scripts and tests.
+
+pub mod commands;
+pub mod display;
+mod editor;
+pub mod input;
+pub mod session;
+
+use std::io::{BufRead, IsTerminal};
+use std::path::{Path, PathBuf};
+
+use rustyline::error::ReadlineError;
+use rustyline::history::DefaultHistory;
+use rustyline::{CompletionType, Config, Editor};
+
+use commands::Next;
+use editor::ApexHelper;
+use session::{Session, Sinks};
+
+/// How a session ended.
+#[derive(Debug, Default)]
+pub struct Summary {
+    /// Entries that did not compile, threw, or were interrupted.
+    pub failed: usize,
+}
+
+/// Where the history is kept when no file is given: `apexlite/history` in
+/// the user's data directory (`~/.local/share` on Linux).
+pub fn default_history() -> Option<PathBuf> {
+    dirs::data_dir().map(|d| d.join("apexlite").join("history"))
+}
+
+/// Runs the prompt until `:quit`, Ctrl-D or the end of input: with rustyline
+/// when standard input is a terminal, line by line otherwise.
+pub fn run(session: &mut Session, history: Option<&Path>) -> Summary {
+    if std::io::stdin().is_terminal() {
+        run_terminal(session, history)
+    } else {
+        run_lines(session, std::io::stdin().lock())
+    }
+}
+
+/// Reads entries from `input` with no prompt, each complete entry run as
+/// soon as its last line is read.
+pub fn run_lines(session: &mut Session, input: impl BufRead) -> Summary {
+    let mut summary = Summary::default();
+    let mut pending = String::new();
+    for line in input.lines() {
+        let Ok(line) = line else { break };
+        if pending.is_empty() && line.trim_start().starts_with(':') {
+            if command(session, &line, false) == Next::Quit {
+                return summary;
+            }
+            continue;
+        }
+        pending.push_str(&line);
+        pending.push('\n');
+        if input::is_complete(&pending) {
+            entry(session, &std::mem::take(&mut pending), false, &mut summary);
+        }
+    }
+    // An entry left open at the end of input still runs, to show its error.
+    entry(session, &pending, false, &mut summary);
+    summary
+}
+
+/// Runs one entry against standard output and error.
+fn entry(session: &mut Session, text: &str, color: bool, summary: &mut Summary) {
+    if text.trim().is_empty() {
+        return;
+    }
+    let (stdout, stderr) = (std::io::stdout(), std::io::stderr());
+    let (mut out, mut err) = (stdout.lock(), stderr.lock());
+    let mut sinks = Sinks {
+        out: &mut out,
+        err: &mut err,
+        color,
+    };
+    let before = session.failures();
+    if let Err(e) = session.eval(text, &mut sinks) {
+        let _ = writeln!(sinks.err, "error: {e}");
+        summary.failed += 1;
+    }
+    summary.failed += session.failures() - before;
+    let _ = sinks.out.flush();
+}
+
+/// Runs one `:` command against standard output and error.
+fn command(session: &mut Session, line: &str, color: bool) -> Next {
+    let (stdout, stderr) = (std::io::stdout(), std::io::stderr());
+    let (mut out, mut err) = (stdout.lock(), stderr.lock());
+    let mut sinks = Sinks {
+        out: &mut out,
+        err: &mut err,
+        color,
+    };
+    match commands::run(session, line, &mut sinks) {
+        Ok(next) => next,
+        Err(e) => {
+            let _ = writeln!(sinks.err, "error: {e}");
+            Next::Continue
+        }
+    }
+}
+
+/// The prompt shown before an entry's first line, and before the lines that continue it.
+const PROMPT: &str = "apex> ";
+const CONTINUE: &str = "  ... ";
+
+/// The interactive prompt. Ctrl-C while typing drops the entry; while an
+/// entry runs, it interrupts it. Ctrl-D on an empty line quits.
+fn run_terminal(session: &mut Session, history: Option<&Path>) -> Summary {
+    let mut summary = Summary::default();
+    let config = Config::builder()
+        .auto_add_history(false)
+        .completion_type(CompletionType::List)
+        .build();
+    let mut editor: Editor<ApexHelper, DefaultHistory> = match Editor::with_config(config) {
+        Ok(editor) => editor,
+        Err(e) => {
+            eprintln!("error: cannot use the terminal ({e}); reading standard input instead");
+            return run_lines(session, std::io::stdin().lock());
+        }
+    };
+    editor.set_helper(Some(ApexHelper::default()));
+    let history = history.map(Path::to_path_buf).or_else(default_history);
+    if let Some(path) = &history {
+        let _ = editor.load_history(path);
+    }
+    // SIGINT reaches the process only while an entry runs: rustyline reads
+    // Ctrl-C as a key while the prompt is up.
+    if let Err(e) =
+        signal_hook::flag::register(signal_hook::consts::SIGINT, session.interrupt_flag())
+    {
+        eprintln!("warning: Ctrl-C cannot interrupt entries here ({e})");
+    }
+    println!("apexlite REPL; :help lists the commands, Ctrl-D quits.");
+    let mut pending = String::new();
+    loop {
+        if let Some(helper) = editor.helper_mut() {
+            let variables = session
+                .globals()
+                .iter()
+                .map(|g| (g.name.to_string(), g.ty.clone()));
+            helper.refresh(variables.collect(), session.class_names(), &pending);
+        }
+        let prompt = if pending.is_empty() { PROMPT } else { CONTINUE };
+        let line = match editor.readline(prompt) {
+            Ok(line) => line,
+            Err(ReadlineError::Interrupted) => {
+                pending.clear();
+                continue;
+            }
+            Err(ReadlineError::Eof) => break,
+            Err(e) => {
+                eprintln!("error: {e}");
+                break;
+            }
+        };
+        if pending.is_empty() && line.trim_start().starts_with(':') {
+            remember(&mut editor, history.as_deref(), &line);
+            if command(session, &line, true) == Next::Quit {
+                break;
+            }
+            continue;
+        }
+        pending.push_str(&line);
+        pending.push('\n');
+        if input::is_complete(&pending) {
+            let text = std::mem::take(&mut pending);
+            remember(&mut editor, history.as_deref(), text.trim_end());
+            entry(session, &text, true, &mut summary);
+        }
+    }
+    summary
+}
+
+/// Adds an entry to the history and appends it to the history file.
+fn remember(editor: &mut Editor<ApexHelper, DefaultHistory>, path: Option<&Path>, text: &str) {
+    if text.trim().is_empty() || editor.add_history_entry(text).is_err() {
+        return;
+    }
+    let Some(path) = path else { return };
+    if let Some(dir) = path.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    if let Err(e) = editor.append_history(path) {
+        eprintln!(
+            "warning: cannot write the history to {}: {e}",
+            path.display()
+        );
+    }
+}
