@@ -1,0 +1,103 @@
+//! `apexlite repl` on a terminal: driven through a pseudo-terminal with
+//! rexpect, as a person would type. Completion of a field name, Ctrl-C
+//! interrupting a running entry, Ctrl-D quitting and the history file.
+//! Run with `cargo test --test repl_pty`.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use rexpect::session::{PtySession, spawn_command};
+
+use common::{BIN, s};
+
+/// How long one expectation may wait before the test fails, so a broken
+/// prompt fails the test instead of hanging it; no test measures time.
+const PATIENCE_MS: u64 = 30_000;
+
+/// The REPL on a pseudo-terminal, on a throwaway org, with its history in
+/// `history` and a CPU limit far above any wait here.
+fn start(history: &Path) -> PtySession {
+    let mut command = Command::new(BIN);
+    command
+        .args(["repl", "--org", ":memory:", "--cpu-limit-ms", "3600000"])
+        .env("APEXLITE_HISTORY", s(history))
+        .env("TERM", "xterm")
+        .env_remove("APEXLITE_ORG");
+    let mut session = spawn_command(command, Some(PATIENCE_MS)).expect("the REPL starts");
+    session.exp_string("apex> ").expect("the first prompt");
+    session
+}
+
+/// Sends keys as typed, without a line end of its own.
+fn type_keys(p: &mut PtySession, keys: &str) {
+    p.send(keys).expect("keys sent");
+    p.flush().expect("keys flushed");
+}
+
+#[test]
+fn tab_completes_a_field_of_a_record_variable() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let mut p = start(&dir.path().join("history"));
+    p.send_line("Account acct = new Account(Name = 'Zyxwvu');")
+        .expect("typed");
+    p.exp_string("apex> ")
+        .expect("prompt after the declaration");
+    type_keys(&mut p, "acct.Na\t");
+    type_keys(&mut p, ".toUpperCase()\r");
+    p.exp_string("ZYXWVU")
+        .expect("the completed field was read");
+    p.send_control('d').expect("Ctrl-D");
+    p.exp_eof().expect("Ctrl-D quits");
+}
+
+#[test]
+fn ctrl_c_interrupts_a_running_entry_and_the_session_goes_on() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let mut p = start(&dir.path().join("history"));
+    p.send_line("Integer kept = 5;").expect("typed");
+    p.exp_string("apex> ").expect("prompt");
+    p.send_line("System.debug('spin' + 'ning'); while (true) {}")
+        .expect("typed");
+    p.exp_string("spinning").expect("the loop has started");
+    p.send_control('c').expect("Ctrl-C");
+    p.exp_string("Interrupted; the entry was rolled back")
+        .expect("the entry stops");
+    p.exp_string("apex> ").expect("a new prompt");
+    p.send_line("kept * 2").expect("typed");
+    p.exp_string("10").expect("the session goes on");
+    p.send_control('d').expect("Ctrl-D");
+    p.exp_eof().expect("Ctrl-D quits");
+}
+
+#[test]
+fn history_is_written_and_read_back() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let history = dir.path().join("nested").join("history");
+    let mut p = start(&history);
+    p.send_line("System.debug('first ' + 'entry');")
+        .expect("typed");
+    p.exp_string("first entry").expect("ran");
+    p.send_line("if (true) {").expect("typed");
+    p.exp_string("  ... ").expect("continuation prompt");
+    p.send_line("System.debug('multi' + 'line'); }")
+        .expect("typed");
+    p.exp_string("multiline").expect("ran");
+    p.send_control('d').expect("Ctrl-D");
+    p.exp_eof().expect("Ctrl-D quits");
+
+    let text = std::fs::read_to_string(&history).expect("the history file exists");
+    assert!(text.contains("System.debug('first ' + 'entry');"), "{text}");
+    assert!(
+        text.contains(r"if (true) {\nSystem.debug('multi' + 'line'); }"),
+        "a multi-line entry is one history entry:\n{text}"
+    );
+
+    // A new session recalls the last entry with the up arrow.
+    let mut p = start(&history);
+    type_keys(&mut p, "\x1b[A\r");
+    p.exp_string("multiline").expect("the recalled entry ran");
+    p.send_control('d').expect("Ctrl-D");
+    p.exp_eof().expect("Ctrl-D quits");
+}
