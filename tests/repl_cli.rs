@@ -323,3 +323,18 @@ fn an_entry_left_open_at_the_end_of_input_reports_its_error() {
     assert_eq!(stdout(&out), "1\n");
     assert!(stderr(&out).contains("<entry 2>"), "{}", stderr(&out));
 }
+
+/// Each entry is a transaction, and static fields last one transaction on
+/// the platform; instance fields of a kept object stay.
+#[test]
+fn static_fields_start_again_with_each_entry() {
+    let (dir, org) = org_dir();
+    let input = "class Tally { static Integer runs = 0; Integer own = 0; }\n\
+                 Tally t = new Tally();\n\
+                 Tally.runs++; t.own++;\n\
+                 Tally.runs++; t.own++;\n\
+                 Tally.runs + ' ' + t.own\n";
+    let out = repl(dir.path(), &org, &[], input);
+    assert_exit(&out, 0, "statics");
+    assert_eq!(stdout(&out), "0 2\n");
+}

@@ -27,8 +27,17 @@ use session::{Session, Sinks};
 /// How a session ended.
 #[derive(Debug, Default)]
 pub struct Summary {
-    /// Entries that did not compile, threw, or were interrupted.
+    /// Entries that did not compile, threw, were interrupted or met an org
+    /// failure.
     pub failed: usize,
+}
+
+impl Summary {
+    fn of(session: &Session) -> Summary {
+        Summary {
+            failed: session.failures(),
+        }
+    }
 }
 
 /// Where the history is kept when no file is given: `apexlite/history` in
@@ -50,29 +59,28 @@ pub fn run(session: &mut Session, history: Option<&Path>) -> Summary {
 /// Reads entries from `input` with no prompt, each complete entry run as
 /// soon as its last line is read.
 pub fn run_lines(session: &mut Session, input: impl BufRead) -> Summary {
-    let mut summary = Summary::default();
     let mut pending = String::new();
     for line in input.lines() {
         let Ok(line) = line else { break };
         if pending.is_empty() && line.trim_start().starts_with(':') {
             if command(session, &line, false) == Next::Quit {
-                return summary;
+                return Summary::of(session);
             }
             continue;
         }
         pending.push_str(&line);
         pending.push('\n');
         if input::is_complete(&pending) {
-            entry(session, &std::mem::take(&mut pending), false, &mut summary);
+            entry(session, &std::mem::take(&mut pending), false);
         }
     }
     // An entry left open at the end of input still runs, to show its error.
-    entry(session, &pending, false, &mut summary);
-    summary
+    entry(session, &pending, false);
+    Summary::of(session)
 }
 
 /// Runs one entry against standard output and error.
-fn entry(session: &mut Session, text: &str, color: bool, summary: &mut Summary) {
+fn entry(session: &mut Session, text: &str, color: bool) {
     if text.trim().is_empty() {
         return;
     }
@@ -83,12 +91,9 @@ fn entry(session: &mut Session, text: &str, color: bool, summary: &mut Summary) 
         err: &mut err,
         color,
     };
-    let before = session.failures();
     if let Err(e) = session.eval(text, &mut sinks) {
         let _ = writeln!(sinks.err, "error: {e}");
-        summary.failed += 1;
     }
-    summary.failed += session.failures() - before;
     let _ = sinks.out.flush();
 }
 
@@ -117,7 +122,6 @@ const CONTINUE: &str = "  ... ";
 /// The interactive prompt. Ctrl-C while typing drops the entry; while an
 /// entry runs, it interrupts it. Ctrl-D on an empty line quits.
 fn run_terminal(session: &mut Session, history: Option<&Path>) -> Summary {
-    let mut summary = Summary::default();
     let config = Config::builder()
         .auto_add_history(false)
         .completion_type(CompletionType::List)
@@ -176,10 +180,10 @@ fn run_terminal(session: &mut Session, history: Option<&Path>) -> Summary {
         if input::is_complete(&pending) {
             let text = std::mem::take(&mut pending);
             remember(&mut editor, history.as_deref(), text.trim_end());
-            entry(session, &text, true, &mut summary);
+            entry(session, &text, true);
         }
     }
-    summary
+    Summary::of(session)
 }
 
 /// Adds an entry to the history and appends it to the history file.

@@ -105,7 +105,8 @@ impl Session {
             .collect()
     }
 
-    /// How many entries did not compile, threw or were interrupted.
+    /// How many entries did not compile, threw, were interrupted or met an
+    /// org failure.
     pub fn failures(&self) -> usize {
         self.failures
     }
@@ -212,7 +213,9 @@ impl Session {
         };
         let values: Vec<Value> = kept.iter().map(|(_, v)| (*v).clone()).collect();
         let files = self.files(file);
-        let (locals, failure) = self.run(&entry, &files, values, sinks)?;
+        let (locals, failure) = self.run(&entry, &files, values, sinks).inspect_err(|_| {
+            self.failures += 1;
+        })?;
         let _ = sinks.out.flush();
         match failure {
             None => {
