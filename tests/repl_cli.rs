@@ -338,3 +338,17 @@ fn static_fields_start_again_with_each_entry() {
     assert_exit(&out, 0, "statics");
     assert_eq!(stdout(&out), "0 2\n");
 }
+
+#[test]
+fn a_failed_entry_drops_its_declarations_and_keeps_changes() {
+    let (dir, org) = org_dir();
+    let input = "Integer x = 1;\nInteger y = 2;\n\
+                 Integer x = 10; y = 20; Integer z = 3; Integer boom = 1 / 0;\n\
+                 x + ' ' + y\nz\n";
+    let out = repl(dir.path(), &org, &[], input);
+    assert_exit(&out, 1, "failed entry");
+    assert_eq!(stdout(&out), "1 20\n");
+    let err = stderr(&out);
+    assert!(err.contains("System.MathException: Divide by 0"), "{err}");
+    assert!(err.contains("Variable does not exist: z"), "{err}");
+}

@@ -221,7 +221,10 @@ impl Completer for ApexHelper {
         let mut found: Vec<String> = self
             .candidates(before, &line[pos..], start)
             .into_iter()
-            .filter(|c| c.len() >= prefix.len() && c[..prefix.len()].eq_ignore_ascii_case(prefix))
+            .filter(|c| {
+                c.get(..prefix.len())
+                    .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+            })
             .collect();
         found.sort_by_key(|c| c.to_ascii_lowercase());
         found.dedup_by(|a, b| a.eq_ignore_ascii_case(b));

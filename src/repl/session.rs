@@ -228,9 +228,7 @@ impl Session {
             }
             Some(failure) => {
                 self.failures += 1;
-                // The entry's own declarations go; the variables it changed
-                // keep the values it left them with.
-                self.values = self.merge_values(&globals, &locals);
+                self.keep_changes(&globals, &locals);
                 show_failure(sinks, failure, &files)
             }
         }
@@ -306,6 +304,18 @@ impl Session {
         if let Some((slot, _)) = entry.value {
             let value = locals.get(slot).cloned().unwrap_or(Value::Null);
             let _ = sinks.out.write_all(display::show(&value).as_bytes());
+        }
+    }
+
+    /// After an entry failed: its own declarations go, and the variables it
+    /// could see keep the values it left them with. `seen` is the part of
+    /// the globals the entry did not declare again, in order.
+    fn keep_changes(&mut self, seen: &[Global], locals: &[Value]) {
+        let mut seen = seen.iter().peekable();
+        for (g, value) in self.globals.iter().zip(self.values.iter_mut()) {
+            if let Some(s) = seen.next_if(|s| s.name == g.name) {
+                *value = locals.get(s.slot).cloned().unwrap_or(Value::Null);
+            }
         }
     }
 
