@@ -26,8 +26,14 @@ fn start(history: &Path) -> PtySession {
         .env("TERM", "xterm")
         .env_remove("APEXLITE_ORG");
     let mut session = spawn_command(command, Some(PATIENCE_MS)).expect("the REPL starts");
-    session.exp_string("apex> ").expect("the first prompt");
+    fresh_prompt(&mut session);
     session
+}
+
+/// Waits for a prompt on a new line: rustyline redraws the prompt with every
+/// key, and keys sent before it reads again would land in the cooked terminal.
+fn fresh_prompt(p: &mut PtySession) {
+    p.exp_regex(r"\n[^\n]*apex> ").expect("a fresh prompt");
 }
 
 /// Sends keys as typed, without a line end of its own.
@@ -42,12 +48,12 @@ fn tab_completes_a_field_of_a_record_variable() {
     let mut p = start(&dir.path().join("history"));
     p.send_line("Account acct = new Account(Name = 'Zyxwvu');")
         .expect("typed");
-    p.exp_string("apex> ")
-        .expect("prompt after the declaration");
+    fresh_prompt(&mut p);
     type_keys(&mut p, "acct.Na\t");
     type_keys(&mut p, ".toUpperCase()\r");
     p.exp_string("ZYXWVU")
         .expect("the completed field was read");
+    fresh_prompt(&mut p);
     p.send_control('d').expect("Ctrl-D");
     p.exp_eof().expect("Ctrl-D quits");
 }
@@ -57,16 +63,17 @@ fn ctrl_c_interrupts_a_running_entry_and_the_session_goes_on() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let mut p = start(&dir.path().join("history"));
     p.send_line("Integer kept = 5;").expect("typed");
-    p.exp_string("apex> ").expect("prompt");
+    fresh_prompt(&mut p);
     p.send_line("System.debug('spin' + 'ning'); while (true) {}")
         .expect("typed");
     p.exp_string("spinning").expect("the loop has started");
     p.send_control('c').expect("Ctrl-C");
     p.exp_string("Interrupted; the entry was rolled back")
         .expect("the entry stops");
-    p.exp_string("apex> ").expect("a new prompt");
+    fresh_prompt(&mut p);
     p.send_line("kept * 2").expect("typed");
     p.exp_string("10").expect("the session goes on");
+    fresh_prompt(&mut p);
     p.send_control('d').expect("Ctrl-D");
     p.exp_eof().expect("Ctrl-D quits");
 }
@@ -84,6 +91,7 @@ fn history_is_written_and_read_back() {
     p.send_line("System.debug('multi' + 'line'); }")
         .expect("typed");
     p.exp_string("multiline").expect("ran");
+    fresh_prompt(&mut p);
     p.send_control('d').expect("Ctrl-D");
     p.exp_eof().expect("Ctrl-D quits");
 
@@ -94,10 +102,17 @@ fn history_is_written_and_read_back() {
         "a multi-line entry is one history entry:\n{text}"
     );
 
-    // A new session recalls the last entry with the up arrow.
+    // A new session recalls the last entry with the up arrow, and an older
+    // one by searching with Ctrl-R.
     let mut p = start(&history);
     type_keys(&mut p, "\x1b[A\r");
     p.exp_string("multiline").expect("the recalled entry ran");
+    fresh_prompt(&mut p);
+    type_keys(&mut p, "\x12first");
+    p.exp_string("reverse-i-search").expect("the search prompt");
+    type_keys(&mut p, "\r");
+    p.exp_string("first entry").expect("the entry found ran");
+    fresh_prompt(&mut p);
     p.send_control('d').expect("Ctrl-D");
     p.exp_eof().expect("Ctrl-D quits");
 }
