@@ -249,7 +249,7 @@ fn reset_forgets_variables_and_typed_classes() {
     assert_exit(&out, 1, ":reset");
     assert_eq!(
         stdout(&out),
-        "Variables and classes typed at the prompt are forgotten.\n2\n"
+        "Variables, methods and classes typed at the prompt are forgotten.\n2\n"
     );
     let err = stderr(&out);
     assert!(err.contains("Variable does not exist: x"), "{err}");
@@ -301,18 +301,25 @@ fn unknown_commands_are_named() {
     );
 }
 
-/// A known shortcoming: methods declared at the top level of an entry are
-/// gone in the next one, and the REPL says so when they are declared.
+/// Methods declared at the top level of an entry stay callable; an
+/// exception in one reports its line in the entry that declared it.
 #[test]
-fn methods_declared_at_the_prompt_last_one_entry() {
+fn methods_declared_at_the_prompt_persist() {
     let (dir, org) = org_dir();
-    let input = "Integer sq(Integer x) { return x * x; } System.debug(sq(3));\nsq(4)\n";
+    let input = "Integer sq(Integer x) { return x * x; } System.debug(sq(3));\n\
+                 sq(4)\n\
+                 Integer boom(Integer x) {\n  return x / 0;\n}\n\
+                 sq(2) + boom(1)\n\
+                 Integer sq(Integer x) { return 0; }\n";
     let out = repl(dir.path(), &org, &[], input);
     assert_exit(&out, 1, "prompt methods");
-    assert_eq!(stdout(&out), "9\n");
+    assert_eq!(stdout(&out), "9\n16\n");
     let err = stderr(&out);
-    assert!(err.contains("Note: methods declared at the prompt last for this entry only"));
-    assert!(err.contains("Method does not exist or incorrect signature: void sq(Integer)"));
+    assert!(
+        err.contains("System.MathException: Divide by 0\nAnonymousBlock: line 2, column 10\n"),
+        "{err}"
+    );
+    assert!(err.contains("Method already defined: sq"), "{err}");
 }
 
 #[test]

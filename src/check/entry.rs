@@ -21,6 +21,18 @@ pub struct Global {
     pub slot: usize,
 }
 
+/// What earlier entries and loaded files put in scope for an entry.
+#[derive(Clone, Copy, Default)]
+pub struct Scope<'a> {
+    /// Classes, interfaces and enums, each with its file index (the entry
+    /// itself is file 0).
+    pub types: &'a [(usize, ast::TypeDecl)],
+    /// Top-level methods of earlier entries, each with its file index.
+    pub methods: &'a [(usize, ast::MethodDecl)],
+    /// Variables; their slots must be distinct and below `globals.len()`.
+    pub globals: &'a [Global],
+}
+
 /// A checked entry, ready to run.
 #[derive(Debug)]
 pub struct Entry {
@@ -32,19 +44,18 @@ pub struct Entry {
     pub value: Option<(usize, Type)>,
 }
 
-/// Checks one entry with `globals` in scope (their slots must be distinct
-/// and below `globals.len()`). When `bare` is set, the script's only
-/// statement is an expression whose value is kept rather than refused as a
-/// statement (`1 + 2`, `u.Alias`).
+/// Checks one entry with what `scope` holds in scope. When `bare` is set,
+/// the script's only statement is an expression whose value is kept rather
+/// than refused as a statement (`1 + 2`, `u.Alias`).
 pub fn check_entry(
     script: &ast::Script,
-    types: &[(usize, ast::TypeDecl)],
-    globals: &[Global],
+    scope: Scope<'_>,
     bare: bool,
 ) -> Result<Entry, Vec<Diagnostic>> {
+    let globals = scope.globals;
     let mut declared = Vec::new();
     let mut value = None;
-    let program = check_with(script, types, |checker, stmts| {
+    let program = check_with(script, scope.types, scope.methods, |checker, stmts| {
         let scope = globals
             .iter()
             .map(|g| {

@@ -11,26 +11,36 @@ use crate::syntax::ast::{self, StmtKind};
 use crate::syntax::source::Span;
 
 impl Checker {
-    /// Records the signatures of the anonymous block's methods and returns
-    /// their function indexes. A method whose types do not resolve is still
-    /// recorded (with `Object` in their place) so calls to it add no errors.
-    pub(super) fn declare_functions(&mut self, methods: &[ast::MethodDecl]) -> Vec<usize> {
+    /// Records the signatures of the anonymous block's methods (each with
+    /// its file) and returns their function indexes. A method whose types do
+    /// not resolve is still recorded (with `Object` in their place) so calls
+    /// to it add no errors.
+    pub(super) fn declare_functions(
+        &mut self,
+        methods: &[(usize, &ast::MethodDecl)],
+    ) -> Vec<usize> {
         methods
             .iter()
-            .map(|m| self.declare_method(None, m, true))
+            .map(|&(file, m)| {
+                self.file = file;
+                self.declare_method(None, m, true)
+            })
             .collect()
     }
 
     /// Checks the anonymous block's method bodies.
     pub(super) fn function_bodies(
         &mut self,
-        methods: &[ast::MethodDecl],
+        methods: &[(usize, &ast::MethodDecl)],
         indexes: &[usize],
     ) -> Vec<(usize, Function)> {
         methods
             .iter()
             .zip(indexes)
-            .map(|(m, &i)| (i, self.method_body(i, m, None, None)))
+            .map(|(&(file, m), &i)| {
+                self.file = file;
+                (i, self.method_body(i, m, None, None))
+            })
             .collect()
     }
 
@@ -69,7 +79,9 @@ impl Checker {
                 format!("Class.{}.<init>", self.classes[c].name)
             }
             Some(c) => format!("Class.{}.{}", self.classes[c].name, m.name.name),
-            None => m.name.name.to_string(),
+            // Methods of the anonymous block report as the block itself,
+            // also when kept from an earlier REPL entry (another file).
+            None => "AnonymousBlock".to_string(),
         };
         Function {
             name,

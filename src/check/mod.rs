@@ -21,7 +21,7 @@ use std::collections::HashMap;
 
 use crate::syntax::ast::{self, Name};
 use crate::syntax::source::{Diagnostic, Span};
-pub use entry::{Entry, Global, check_entry};
+pub use entry::{Entry, Global, Scope, check_entry};
 use ir::Program;
 use types::Type;
 
@@ -36,15 +36,17 @@ pub fn check_program(
     script: &ast::Script,
     types: &[(usize, ast::TypeDecl)],
 ) -> Result<Program, Vec<Diagnostic>> {
-    check_with(script, types, |checker, stmts| checker.block(stmts))
+    check_with(script, types, &[], |checker, stmts| checker.block(stmts))
 }
 
 /// Checks a script whose top-level statements `top` turns into the body,
 /// after the classes and methods are declared and before their bodies are
-/// checked.
+/// checked. `methods` are top-level methods from other files (the REPL's
+/// earlier entries), declared before the script's own.
 fn check_with(
     script: &ast::Script,
     types: &[(usize, ast::TypeDecl)],
+    methods: &[(usize, ast::MethodDecl)],
     top: impl FnOnce(&mut Checker, &[ast::Stmt]) -> Vec<ir::Stmt>,
 ) -> Result<Program, Vec<Diagnostic>> {
     let mut checker = Checker::default();
@@ -54,12 +56,17 @@ fn check_with(
     checker.declare_classes(&decls);
     checker.declare_members(&decls);
     checker.check_implementations(&decls);
-    let script_functions = checker.declare_functions(&script.methods);
+    let methods: Vec<(usize, &ast::MethodDecl)> = methods
+        .iter()
+        .map(|(file, m)| (*file, m))
+        .chain(script.methods.iter().map(|m| (0, m)))
+        .collect();
+    let script_functions = checker.declare_functions(&methods);
     let synthesized = checker.declare_synthesized(&decls);
     checker.file = 0;
     let body = top(&mut checker, &script.stmts);
     let slots = checker.slots;
-    let mut bodies = checker.function_bodies(&script.methods, &script_functions);
+    let mut bodies = checker.function_bodies(&methods, &script_functions);
     bodies.extend(checker.class_bodies(&decls, synthesized));
     let classes = checker.class_table();
     if !checker.errors.is_empty() {

@@ -58,7 +58,7 @@ pub fn run(session: &mut Session, line: &str, sinks: &mut Sinks<'_>) -> Result<N
         }
         ("reset", _) => {
             session.reset();
-            Ok("Variables and classes typed at the prompt are forgotten.\n".into())
+            Ok("Variables, methods and classes typed at the prompt are forgotten.\n".into())
         }
         ("limits", _) => Ok(limits_report(session)),
         ("as", "") => usage(":as USERNAME"),

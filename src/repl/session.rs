@@ -7,27 +7,23 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::check::{self, Entry, Global};
+use crate::check::{self, Entry, Global, Scope};
 use crate::data::limits::Limits;
 use crate::interp::eval::Interpreter;
 use crate::interp::exception::Failure;
 use crate::interp::value::Value;
-use crate::syntax::ast::{Script, StmtKind, TypeDecl, Unit};
+use crate::syntax::ast::{MethodDecl, Script, StmtKind, TypeDecl, Unit};
 use crate::syntax::source::{Diagnostic, SourceFile};
 use crate::{Org, OrgError, syntax};
 
 use super::display;
 
-/// Methods declared at the top level of an entry are not kept for later
-/// entries (their stack traces would point into an entry no longer shown);
-/// classes are.
-const METHODS_NOTE: &str = "Note: methods declared at the prompt last for this entry only; \
-     declare them as static methods of a class to keep them\n";
-
-/// A source of classes the session compiles every entry with.
+/// A source of classes and methods the session compiles every entry with.
 struct Source {
     file: SourceFile,
     types: Vec<TypeDecl>,
+    /// Methods declared at the top level of an entry.
+    methods: Vec<MethodDecl>,
     /// Loaded from a `.cls` file (kept by `:reset`) rather than typed.
     from_file: bool,
 }
@@ -156,7 +152,13 @@ impl Session {
                 methods: Vec::new(),
                 types: Vec::new(),
             };
-            if let Err(found) = check::check_entry(&empty, &self.types(), &self.globals, false) {
+            let (types, methods) = (self.types(), self.methods());
+            let scope = Scope {
+                types: &types,
+                methods: &methods,
+                globals: &self.globals,
+            };
+            if let Err(found) = check::check_entry(&empty, scope, false) {
                 diags = found;
             }
         }
@@ -168,7 +170,7 @@ impl Session {
         Err((files, diags))
     }
 
-    /// Forgets the variables and the classes typed at the prompt; classes
+    /// Forgets the variables, methods and classes typed at the prompt; classes
     /// loaded from files stay.
     pub fn reset(&mut self) {
         self.globals.clear();
@@ -203,7 +205,13 @@ impl Session {
         };
         let kept = self.kept_globals(&script);
         let globals: Vec<Global> = kept.iter().map(|(g, _)| g.clone()).collect();
-        let entry = match check::check_entry(&script, &self.types(), &globals, bare) {
+        let (types, methods) = (self.types(), self.methods());
+        let scope = Scope {
+            types: &types,
+            methods: &methods,
+            globals: &globals,
+        };
+        let entry = match check::check_entry(&script, scope, bare) {
             Ok(entry) => entry,
             Err(diags) => {
                 self.failures += 1;
@@ -219,11 +227,7 @@ impl Session {
         let _ = sinks.out.flush();
         match failure {
             None => {
-                if !script.methods.is_empty() {
-                    // A known shortcoming, stated where the user meets it.
-                    let _ = sinks.err.write_all(METHODS_NOTE.as_bytes());
-                }
-                self.keep(entry, globals, locals, script.types, files, sinks);
+                self.keep(entry, globals, locals, script, files, sinks);
                 Ok(())
             }
             Some(failure) => {
@@ -283,7 +287,7 @@ impl Session {
         entry: Entry,
         globals: Vec<Global>,
         locals: Vec<Value>,
-        types: Vec<TypeDecl>,
+        script: Script,
         mut files: Vec<SourceFile>,
         sinks: &mut Sinks<'_>,
     ) {
@@ -298,8 +302,13 @@ impl Session {
         }
         self.globals = all;
         self.values = values;
-        if !types.is_empty() {
-            self.push_source(files.swap_remove(0), types, false);
+        if !script.types.is_empty() || !script.methods.is_empty() {
+            self.sources.push(Source {
+                file: files.swap_remove(0),
+                types: script.types,
+                methods: script.methods,
+                from_file: false,
+            });
         }
         if let Some((slot, _)) = entry.value {
             let value = locals.get(slot).cloned().unwrap_or(Value::Null);
@@ -351,10 +360,12 @@ impl Session {
         kept
     }
 
+    /// Adds a class file's types.
     fn push_source(&mut self, file: SourceFile, types: Vec<TypeDecl>, from_file: bool) {
         self.sources.push(Source {
             file,
             types,
+            methods: Vec::new(),
             from_file,
         });
     }
@@ -365,6 +376,15 @@ impl Session {
             .iter()
             .enumerate()
             .flat_map(|(i, s)| s.types.iter().map(move |t| (i + 1, t.clone())))
+            .collect()
+    }
+
+    /// Every method kept from earlier entries with its file index.
+    fn methods(&self) -> Vec<(usize, MethodDecl)> {
+        self.sources
+            .iter()
+            .enumerate()
+            .flat_map(|(i, s)| s.methods.iter().map(move |m| (i + 1, m.clone())))
             .collect()
     }
 
