@@ -79,6 +79,23 @@ fn ctrl_c_interrupts_a_running_entry_and_the_session_goes_on() {
 }
 
 #[test]
+fn ctrl_c_while_typing_drops_the_entry() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let mut p = start(&dir.path().join("history"));
+    p.send_line("if (true) {").expect("typed");
+    p.exp_string("  ... ").expect("continuation prompt");
+    p.send_control('c').expect("Ctrl-C");
+    fresh_prompt(&mut p);
+    p.send_line("System.debug('after' + 'wards');")
+        .expect("typed");
+    p.exp_string("afterwards")
+        .expect("a new entry runs on its own");
+    fresh_prompt(&mut p);
+    p.send_control('d').expect("Ctrl-D");
+    p.exp_eof().expect("Ctrl-D quits");
+}
+
+#[test]
 fn history_is_written_and_read_back() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let history = dir.path().join("nested").join("history");
