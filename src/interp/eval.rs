@@ -119,6 +119,16 @@ impl<'a> Interpreter<'a> {
         self.block(&program.body).map(|_| ())
     }
 
+    /// Runs the static initialisers, then `function`, a static method
+    /// without parameters: how a test method runs.
+    pub fn run_method(&mut self, function: usize) -> Eval<()> {
+        let program = self.program;
+        if let Some(init) = program.static_init {
+            self.call_with(init, None, &[], &(0..0))?;
+        }
+        self.call_with(function, None, &[], &(0..0)).map(|_| ())
+    }
+
     /// The program being run.
     pub(super) fn program(&self) -> &'a Program {
         self.program
@@ -223,6 +233,7 @@ impl<'a> Interpreter<'a> {
             } => {
                 return self.switch(subject, arms, otherwise.as_deref());
             }
+            Stmt::RunAs { user, body, span } => return self.run_as(user, body, span),
             Stmt::Break => return Ok(Flow::Break),
             Stmt::Continue => return Ok(Flow::Continue),
             Stmt::Return(value) => {
@@ -611,14 +622,21 @@ fn arith(op: Arith, l: Value, r: Value, span: &Span) -> Eval<Value> {
 
 /// `==`: strings ignore case, Ids compare by value, records and lists by content.
 pub(crate) fn loose_eq(l: &Value, r: &Value) -> bool {
-    loose_eq_in(l, r, &mut Vec::new())
+    loose_eq_in(l, r, true, &mut Vec::new())
 }
 
-/// `==` with the lists being compared further up in `path`: a list that
-/// contains itself compares by identity there instead of recursing forever.
-fn loose_eq_in(l: &Value, r: &Value, path: &mut Vec<usize>) -> bool {
+/// `equals()`, as `System.assertEquals` and `Assert.areEqual` compare: like
+/// `==`, but strings (also inside lists and records) compare with case.
+pub(crate) fn equals(l: &Value, r: &Value) -> bool {
+    loose_eq_in(l, r, false, &mut Vec::new())
+}
+
+/// `==` (or `equals()` when `fold` is false) with the lists being compared
+/// further up in `path`: a list that contains itself compares by identity
+/// there instead of recursing forever.
+fn loose_eq_in(l: &Value, r: &Value, fold: bool, path: &mut Vec<usize>) -> bool {
     match (l, r) {
-        (Value::String(a), Value::String(b)) => a.to_lowercase() == b.to_lowercase(),
+        (Value::String(a), Value::String(b)) if fold => a.to_lowercase() == b.to_lowercase(),
         (Value::String(s), Value::Id(id)) | (Value::Id(id), Value::String(s)) => {
             Id::parse(s).is_some_and(|p| p == *id)
         }
@@ -634,7 +652,7 @@ fn loose_eq_in(l: &Value, r: &Value, path: &mut Vec<usize>) -> bool {
                 && xs
                     .iter()
                     .zip(ys.iter())
-                    .all(|(x, y)| loose_eq_in(x, y, path));
+                    .all(|(x, y)| loose_eq_in(x, y, fold, path));
             path.pop();
             same
         }
