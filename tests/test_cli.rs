@@ -377,3 +377,27 @@ fn the_registration_example_tests_pass_from_its_project_folder() {
     ));
     assert!(report.ends_with("3 passed, 0 failed\n"));
 }
+
+#[test]
+fn a_missing_org_file_is_created_and_a_foreign_file_refused() {
+    let (dir, org) = org_dir();
+    let tests = project("testrun");
+    let args = [
+        "test",
+        s(&tests),
+        "--filter",
+        "LimitsTest",
+        "--org",
+        s(&org),
+    ];
+    let out = apexlite(dir.path(), &args);
+    assert_exit(&out, 1, "a run that creates the org");
+    assert!(org.exists(), "the org file was created");
+
+    let foreign = dir.path().join("notes.txt");
+    std::fs::write(&foreign, "not an org").expect("write a file");
+    let out = apexlite(dir.path(), &["test", s(&tests), "--org", s(&foreign)]);
+    assert_exit(&out, 4, "a file that is not an org");
+    assert!(stderr(&out).contains("cannot open org"), "{}", stderr(&out));
+    assert_eq!(std::fs::read(&foreign).expect("read"), b"not an org");
+}

@@ -90,15 +90,12 @@ impl Org {
         Org::start(store, None)
     }
 
-    /// An in-memory copy of the org file at `path` (created and seeded
-    /// first if missing): what a test class runs on, so that nothing it does
-    /// reaches the file.
+    /// An in-memory copy of the org file at `path`, which must exist: what a
+    /// test class runs on, so that nothing it does reaches the file. The
+    /// path `:memory:` gives a fresh seeded org.
     pub fn open_copy(path: &Path) -> Result<Org, OrgError> {
         if path.as_os_str() == ":memory:" {
             return Org::open_in_memory();
-        }
-        if !path.exists() {
-            drop(Org::open(path)?);
         }
         Org::start(Store::copy_into_memory(path)?, None)
     }

@@ -146,8 +146,10 @@ pub fn run_tests(
     crate::compile_project(&files[0], &files[1..]).map_err(TestError::Compile)?;
     let classes = select(classes, &options.filters)?;
     let total = classes.iter().map(|c| c.methods.len()).sum();
-    // A missing org file is created once here, not by each worker.
-    drop(Org::open_copy(&options.org)?);
+    // A missing org file is created and seeded once here, not by each worker.
+    if options.org.as_os_str() != ":memory:" && !options.org.exists() {
+        drop(Org::open(&options.org)?);
+    }
 
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
