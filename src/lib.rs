@@ -10,6 +10,7 @@
 //! - [`org`]: what makes a store a Salesforce org: seed data and user rules.
 //! - [`project`]: finding the class files a script may use.
 //! - [`repl`]: the interactive prompt on top of all of them.
+//! - [`testing`]: `apexlite test`: test classes run in isolation, and reports.
 //!
 //! [`run`] is the front door: one anonymous script, one transaction.
 
@@ -21,6 +22,7 @@ pub mod project;
 pub mod repl;
 pub mod stdlib;
 pub mod syntax;
+pub mod testing;
 
 use std::io::Write;
 use std::time::Duration;
@@ -41,9 +43,6 @@ pub enum Outcome {
     Uncaught(ApexException),
     /// The script did not compile; nothing ran and the org was not touched.
     CompileFailed(Vec<Diagnostic>),
-    /// The run was interrupted (Ctrl-C at the REPL); the transaction was
-    /// rolled back.
-    Interrupted,
 }
 
 /// Parses and checks a script without running it.
@@ -58,6 +57,26 @@ pub fn compile_project(
     script: &SourceFile,
     classes: &[SourceFile],
 ) -> Result<check::ir::Program, Vec<Diagnostic>> {
+    let (types, mut diags) = parse_classes(classes);
+    let script = match syntax::parse_script(script) {
+        Ok(s) => s,
+        Err(errors) => {
+            diags.extend(errors);
+            return Err(diags);
+        }
+    };
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    check::check_program(&script, &types)
+}
+
+/// Parses class files: the types declared, each with its file number
+/// (`i + 1` for `classes[i]`, as in [`compile_project`]), and every syntax
+/// error. Triggers are reported as not supported.
+pub fn parse_classes(
+    classes: &[SourceFile],
+) -> (Vec<(usize, syntax::ast::TypeDecl)>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut types = Vec::new();
     for (i, file) in classes.iter().enumerate() {
@@ -78,17 +97,7 @@ pub fn compile_project(
             })),
         }
     }
-    let script = match syntax::parse_script(script) {
-        Ok(s) => s,
-        Err(errors) => {
-            diags.extend(errors);
-            return Err(diags);
-        }
-    };
-    if !diags.is_empty() {
-        return Err(diags);
-    }
-    check::check_program(&script, &types)
+    (types, diags)
 }
 
 /// How a script is run.
@@ -148,10 +157,6 @@ pub fn execute(
         Err(Failure::Exception(e)) => {
             org.rollback()?;
             Ok(Outcome::Uncaught(*e))
-        }
-        Err(Failure::Interrupted) => {
-            org.rollback()?;
-            Ok(Outcome::Interrupted)
         }
         Err(Failure::Org(e)) => {
             // The org error is what the caller needs to see; a second

@@ -19,6 +19,8 @@ use apexlite::{Org, Outcome, RunOptions, SourceFile, project};
 const EXIT_OK: u8 = 0;
 /// Exit status when an Apex exception escaped the script (nothing was saved).
 const EXIT_EXCEPTION: u8 = 1;
+/// Exit status for bad arguments (clap uses it for its own usage errors).
+const EXIT_USAGE: u8 = 2;
 /// Exit status when the script does not compile (nothing ran).
 const EXIT_COMPILE: u8 = 3;
 /// Exit status when the org or a file could not be read or written.
@@ -43,6 +45,8 @@ enum Command {
     /// An interactive Apex prompt; reads entries from standard input when it
     /// is not a terminal.
     Repl(ReplArgs),
+    /// Run the @isTest classes of a source tree, each test method isolated.
+    Test(TestArgs),
     /// Create an org file and inspect its licenses and users.
     #[command(subcommand)]
     Org(OrgCommand),
@@ -58,6 +62,30 @@ struct CheckArgs {
     /// `full` prints each report with the source; `short` one line per problem.
     #[arg(long, value_enum, default_value = "full")]
     format: CheckFormat,
+}
+
+#[derive(Args)]
+struct TestArgs {
+    /// Files or folders of `.cls` files; by default the package folders of
+    /// the SFDX project around the current directory, else the current folder.
+    paths: Vec<PathBuf>,
+    /// Run only this class, or one method as `Class.method` (repeatable).
+    #[arg(long = "filter", value_name = "CLASS[.METHOD]")]
+    filters: Vec<String>,
+    /// Also write the results as JUnit XML to this file.
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+    /// Print the results as JSON instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Worker threads running test classes in parallel (default: one per core).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    jobs: usize,
+    /// The CPU time limit of each test method, in milliseconds.
+    #[arg(long = "cpu-limit-ms", value_name = "MS", default_value_t = 10_000)]
+    cpu_limit_ms: u64,
+    #[command(flatten)]
+    org: OrgArg,
 }
 
 #[derive(Args)]
@@ -196,6 +224,7 @@ fn main() -> ExitCode {
             Command::Check(args) => check(&args),
             Command::Query(args) => query(&args),
             Command::Repl(args) => repl(&args),
+            Command::Test(args) => test(&args),
             Command::Org(command) => org_command(&command),
         });
     match worker.map(|w| w.join()) {
@@ -260,10 +289,6 @@ fn run(args: &RunArgs) -> u8 {
         Ok(Outcome::CompileFailed(diags)) => {
             report_diagnostics(&files, &diags);
             EXIT_COMPILE
-        }
-        Ok(Outcome::Interrupted) => {
-            eprintln!("interrupted");
-            EXIT_EXCEPTION
         }
         Err(e) => {
             eprintln!("error: {e}");
@@ -346,6 +371,79 @@ fn check(args: &CheckArgs) -> u8 {
     let _ = writeln!(out, "checked {} files, {failed} with errors", files.len());
     u8::from(failed > 0)
 }
+
+/// `apexlite test`: runs the tests, prints the report; exit status 1 when
+/// any test failed.
+fn test(args: &TestArgs) -> u8 {
+    use apexlite::testing::{self, TestError, TestOptions, report};
+    let paths = if args.paths.is_empty() {
+        let dirs = std::env::current_dir()
+            .map(|d| project::sfdx_package_dirs(&d))
+            .unwrap_or_default();
+        if dirs.is_empty() {
+            vec![PathBuf::from(".")]
+        } else {
+            dirs
+        }
+    } else {
+        args.paths.clone()
+    };
+    let classes = match project::source_files(&paths, &["cls", "trigger"]) {
+        Ok(classes) => classes,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            return EXIT_ORG;
+        }
+    };
+    let files = testing::test_files(classes);
+    let options = TestOptions {
+        org: args.org.path.clone(),
+        filters: args.filters.clone(),
+        cpu_limit: Duration::from_millis(args.cpu_limit_ms),
+        jobs: args.jobs,
+    };
+    let bar = std::sync::OnceLock::new();
+    let progress = |done: usize, total: usize| {
+        if total >= PROGRESS_FROM && std::io::stdout().is_terminal() {
+            bar.get_or_init(|| indicatif::ProgressBar::new(total as u64))
+                .set_position(done as u64);
+        }
+    };
+    let outcome = testing::run_tests(&files, &options, &progress);
+    if let Some(bar) = bar.get() {
+        bar.finish_and_clear();
+    }
+    let run = match outcome {
+        Ok(run) => run,
+        Err(TestError::Compile(diags)) => {
+            report_diagnostics(&files, &diags);
+            return EXIT_COMPILE;
+        }
+        Err(e @ TestError::NoMatch(_)) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+        Err(TestError::Org(e)) => {
+            eprintln!("error: cannot open org {}: {e}", args.org.path.display());
+            return EXIT_ORG;
+        }
+    };
+    if let Some(path) = &args.junit
+        && let Err(e) = std::fs::write(path, report::junit(&run))
+    {
+        eprintln!("error: cannot write {}: {e}", path.display());
+        return EXIT_ORG;
+    }
+    if args.json {
+        print!("{}", report::json(&run));
+    } else {
+        print!("{}", report::text(&run));
+    }
+    u8::from(run.failed() > 0)
+}
+
+/// Runs with at least this many test methods show a progress bar on a terminal.
+const PROGRESS_FROM: usize = 50;
 
 /// `apexlite query`: the records as a table, CSV or JSON on standard output.
 fn query(args: &QueryArgs) -> u8 {

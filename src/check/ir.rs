@@ -152,6 +152,15 @@ pub enum Stmt {
         /// The `when else` block.
         otherwise: Option<Vec<Stmt>>,
     },
+    /// `System.runAs(user) { body }`
+    RunAs {
+        /// The user the body runs as.
+        user: Expr,
+        /// The statements.
+        body: Vec<Stmt>,
+        /// The whole statement, for exceptions it raises.
+        span: Span,
+    },
     /// `break;`
     Break,
     /// `continue;`

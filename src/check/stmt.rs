@@ -78,7 +78,7 @@ impl Checker {
                 finally,
             } => self.try_stmt(body, catches, finally),
             StmtKind::Switch { subject, whens } => self.switch(subject, whens),
-            StmtKind::RunAs { .. } => Err(self.unsupported("System.runAs blocks", &s.span)),
+            StmtKind::RunAs { user, body } => self.run_as(user, body, &s.span),
         }
     }
 
@@ -215,6 +215,30 @@ impl Checker {
             return Err(self.error(msg, &field.span, "not an external Id or idLookup field"));
         }
         Ok(Some(index))
+    }
+
+    /// `System.runAs(user) { ... }` takes a `User` record. The platform's
+    /// `runAs(Version)` form for package tests is not supported.
+    fn run_as(
+        &mut self,
+        user: &ast::Expr,
+        body: &[ast::Stmt],
+        span: &crate::syntax::source::Span,
+    ) -> Checked<Stmt> {
+        let user = self.expr(user)?;
+        if !matches!(&user.ty, Type::SObject(Some(o)) if o.name == "User") {
+            let msg = format!(
+                "Method does not exist or incorrect signature: void runAs({}) from the type System",
+                user.ty
+            );
+            return Err(self.error(msg, &user.span, "System.runAs takes a User"));
+        }
+        let body = self.block(body);
+        Ok(Stmt::RunAs {
+            user,
+            body,
+            span: span.clone(),
+        })
     }
 
     fn dml_type_error(

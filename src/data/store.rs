@@ -117,6 +117,19 @@ impl Store {
         Ok((store, fresh))
     }
 
+    /// An in-memory copy of the org file at `path`; the file is only read.
+    pub fn copy_into_memory(path: &Path) -> Result<Store, OrgError> {
+        let mut conn = Connection::open_in_memory()?;
+        conn.restore(
+            rusqlite::MAIN_DB,
+            path,
+            None::<fn(rusqlite::backup::Progress)>,
+        )?;
+        let store = Store::wrap(conn);
+        store.check_format(path)?;
+        Ok(store)
+    }
+
     /// An empty store in memory.
     pub fn open_in_memory() -> Result<Store, OrgError> {
         Ok(Store::wrap(Connection::open_in_memory()?))

@@ -9,7 +9,7 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 use std::time::{Duration, Instant};
 
-use super::exception::{ApexException, Failure, LIMIT, LIST, MATH, Origin, STRING};
+use super::exception::{ApexException, Failure, INTERRUPTED, LIMIT, LIST, MATH, Origin, STRING};
 use super::value::Value;
 use crate::check::ir::{
     Arith, BinOp, Const, Conversion, Expr, ExprKind, Ordering, Place, Program, Stmt,
@@ -91,8 +91,9 @@ impl<'a> Interpreter<'a> {
         }
     }
 
-    /// Stops the run with [`Failure::Interrupted`] once `flag` is set; it is
-    /// read as often as the clock, so a loop stops within milliseconds.
+    /// Stops the run with an `apexlite.Interrupted` exception, which no Apex
+    /// code catches, once `flag` is set; it is read as often as the clock,
+    /// so a loop stops within milliseconds.
     pub fn with_interrupt(mut self, flag: &'a AtomicBool) -> Self {
         self.interrupt = Some(flag);
         self
@@ -140,7 +141,7 @@ impl<'a> Interpreter<'a> {
     /// Why a loop stopped once [`Interpreter::out_of_time`] said so.
     fn time_up(&self, span: &Span) -> Failure {
         if self.interrupted() {
-            return Failure::Interrupted;
+            return ApexException::new(INTERRUPTED, "Interrupted", span).into();
         }
         cpu_limit(span)
     }
@@ -157,6 +158,16 @@ impl<'a> Interpreter<'a> {
             self.call_with(init, None, &[], &(0..0))?;
         }
         self.block(&program.body).map(|_| ())
+    }
+
+    /// Runs the static initialisers, then `function`, a static method
+    /// without parameters: how a test method runs.
+    pub fn run_method(&mut self, function: usize) -> Eval<()> {
+        let program = self.program;
+        if let Some(init) = program.static_init {
+            self.call_with(init, None, &[], &(0..0))?;
+        }
+        self.call_with(function, None, &[], &(0..0)).map(|_| ())
     }
 
     /// The program being run.
@@ -263,6 +274,7 @@ impl<'a> Interpreter<'a> {
             } => {
                 return self.switch(subject, arms, otherwise.as_deref());
             }
+            Stmt::RunAs { user, body, span } => return self.run_as(user, body, span),
             Stmt::Break => return Ok(Flow::Break),
             Stmt::Continue => return Ok(Flow::Continue),
             Stmt::Return(value) => {
@@ -651,14 +663,21 @@ fn arith(op: Arith, l: Value, r: Value, span: &Span) -> Eval<Value> {
 
 /// `==`: strings ignore case, Ids compare by value, records and lists by content.
 pub(crate) fn loose_eq(l: &Value, r: &Value) -> bool {
-    loose_eq_in(l, r, &mut Vec::new())
+    loose_eq_in(l, r, true, &mut Vec::new())
 }
 
-/// `==` with the lists being compared further up in `path`: a list that
-/// contains itself compares by identity there instead of recursing forever.
-fn loose_eq_in(l: &Value, r: &Value, path: &mut Vec<usize>) -> bool {
+/// `equals()`, as `System.assertEquals` and `Assert.areEqual` compare: like
+/// `==`, but strings (also inside lists and records) compare with case.
+pub(crate) fn equals(l: &Value, r: &Value) -> bool {
+    loose_eq_in(l, r, false, &mut Vec::new())
+}
+
+/// `==` (or `equals()` when `fold` is false) with the lists being compared
+/// further up in `path`: a list that contains itself compares by identity
+/// there instead of recursing forever.
+fn loose_eq_in(l: &Value, r: &Value, fold: bool, path: &mut Vec<usize>) -> bool {
     match (l, r) {
-        (Value::String(a), Value::String(b)) => a.to_lowercase() == b.to_lowercase(),
+        (Value::String(a), Value::String(b)) if fold => a.to_lowercase() == b.to_lowercase(),
         (Value::String(s), Value::Id(id)) | (Value::Id(id), Value::String(s)) => {
             Id::parse(s).is_some_and(|p| p == *id)
         }
@@ -674,7 +693,7 @@ fn loose_eq_in(l: &Value, r: &Value, path: &mut Vec<usize>) -> bool {
                 && xs
                     .iter()
                     .zip(ys.iter())
-                    .all(|(x, y)| loose_eq_in(x, y, path));
+                    .all(|(x, y)| loose_eq_in(x, y, fold, path));
             path.pop();
             same
         }

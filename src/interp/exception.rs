@@ -90,7 +90,7 @@ impl ApexException {
 
     /// True for the exceptions Apex code can never catch.
     pub fn is_catchable(&self) -> bool {
-        self.type_name != LIMIT && self.type_name != ASSERT
+        self.type_name != LIMIT && self.type_name != ASSERT && self.type_name != INTERRUPTED
     }
 }
 
@@ -143,6 +143,10 @@ pub const TYPE: &str = "System.TypeException";
 /// `System.LimitException`
 pub const LIMIT: &str = "System.LimitException";
 
+/// Not a platform type: a run stopped from outside (Ctrl-C at the REPL).
+/// No Apex code can name or catch it.
+pub const INTERRUPTED: &str = "apexlite.Interrupted";
+
 /// The platform exception types scripts can name, by their short names.
 pub const PLATFORM_EXCEPTIONS: &[&str] = &[
     EXCEPTION,
@@ -180,9 +184,6 @@ pub enum Failure {
     /// The org could not be read or written; never an Apex exception. Boxed
     /// so that every evaluation result stays small.
     Org(Box<OrgError>),
-    /// The run was interrupted from outside (Ctrl-C at the REPL); not an
-    /// Apex exception, so no `catch` sees it.
-    Interrupted,
 }
 
 impl From<ApexException> for Failure {

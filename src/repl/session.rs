@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use crate::check::{self, Entry, Global, Scope};
 use crate::data::limits::Limits;
 use crate::interp::eval::Interpreter;
-use crate::interp::exception::Failure;
+use crate::interp::exception::{Failure, INTERRUPTED};
 use crate::interp::value::Value;
 use crate::syntax::ast::{MethodDecl, Script, StmtKind, TypeDecl, Unit};
 use crate::syntax::source::{Diagnostic, SourceFile};
@@ -427,8 +427,10 @@ fn show_failure(
     files: &[SourceFile],
 ) -> Result<(), OrgError> {
     let text = match failure {
+        Failure::Exception(e) if e.type_name == INTERRUPTED => {
+            "Interrupted; the entry was rolled back\n".to_string()
+        }
         Failure::Exception(e) => format!("{e}\n{}\n", e.trace(files)),
-        Failure::Interrupted => "Interrupted; the entry was rolled back\n".to_string(),
         Failure::Org(e) => return Err(*e),
     };
     let _ = sinks.err.write_all(text.as_bytes());
