@@ -5,12 +5,13 @@
 
 use std::borrow::Cow;
 
-use rustyline::completion::{Completer, Pair};
+use rustyline::completion::{Completer, FilenameCompleter, Pair};
 use rustyline::highlight::{CmdKind, Highlighter};
 use rustyline::hint::Hinter;
 use rustyline::validate::Validator;
 use rustyline::{Context, Helper};
 
+use super::commands::COMMANDS;
 use super::input::open_brackets;
 use crate::check::types::Type;
 use crate::data::schema::{ObjectDef, schema};
@@ -206,6 +207,31 @@ fn soql_candidates(query: &str, after: &str) -> Vec<String> {
     out
 }
 
+/// On a command line: the command names after `:`, object names after
+/// `:describe `; `None` when the line is not a command.
+fn command_candidates(before: &str, word_start: usize) -> Option<Vec<String>> {
+    let head = before[..word_start].trim_start();
+    if head == ":" {
+        let names = COMMANDS
+            .iter()
+            .filter_map(|(c, _)| c.split_whitespace().next());
+        return Some(
+            names
+                .map(|c| c.trim_start_matches(':').to_string())
+                .collect(),
+        );
+    }
+    let command = head.split_whitespace().next()?;
+    if !command.starts_with(':') {
+        return None;
+    }
+    let objects = schema().objects.iter().map(|o| o.name.to_string());
+    Some(match command {
+        ":describe" | ":d" => objects.collect(),
+        _ => Vec::new(),
+    })
+}
+
 impl Completer for ApexHelper {
     type Candidate = Pair;
 
@@ -216,10 +242,19 @@ impl Completer for ApexHelper {
         _ctx: &Context<'_>,
     ) -> rustyline::Result<(usize, Vec<Pair>)> {
         let before = &line[..pos];
+        if self.pending.is_empty() && before.trim_start().starts_with(":load ") {
+            return FilenameCompleter::new().complete_path(line, pos);
+        }
         let start = word_start(before);
         let prefix = &before[start..];
-        let mut found: Vec<String> = self
-            .candidates(before, &line[pos..], start)
+        let command = self
+            .pending
+            .is_empty()
+            .then(|| command_candidates(before, start));
+        let candidates = command
+            .flatten()
+            .unwrap_or_else(|| self.candidates(before, &line[pos..], start));
+        let mut found: Vec<String> = candidates
             .into_iter()
             .filter(|c| {
                 c.get(..prefix.len())
@@ -405,6 +440,15 @@ mod tests {
         assert!(fields.contains(&"Username".to_string()), "{fields:?}");
         let fields = soql_candidates("SELECT Id FROM User WHERE ", "]");
         assert!(fields.contains(&"ProfileId".to_string()), "{fields:?}");
+    }
+
+    #[test]
+    fn command_names_and_objects_to_describe() {
+        let names = command_candidates(":des", 1).unwrap_or_default();
+        assert!(names.contains(&"describe".to_string()), "{names:?}");
+        let objects = command_candidates(":describe Acc", 10).unwrap_or_default();
+        assert!(objects.contains(&"Account".to_string()), "{objects:?}");
+        assert_eq!(command_candidates("Integer x", 8), None);
     }
 
     #[test]
