@@ -55,6 +55,8 @@ pub struct Interpreter<'a> {
     ticks: u32,
     /// When the CPU time limit runs out.
     deadline: Instant,
+    /// Runs of each coverage point; empty unless [`Interpreter::with_coverage`].
+    coverage: Vec<u32>,
 }
 
 /// Loop passes between two readings of the clock: often enough to stop a
@@ -83,7 +85,19 @@ impl<'a> Interpreter<'a> {
             iterating: Vec::new(),
             ticks: 0,
             deadline,
+            coverage: Vec::new(),
         }
+    }
+
+    /// Counts the runs of each statement the program marks for coverage.
+    pub fn with_coverage(mut self) -> Self {
+        self.coverage = vec![0; self.program.points.len()];
+        self
+    }
+
+    /// Runs of each coverage point so far (by [`Program::points`] index).
+    pub fn coverage(&self) -> &[u32] {
+        &self.coverage
     }
 
     /// Sets the CPU time the run may take before `System.LimitException:
@@ -234,6 +248,11 @@ impl<'a> Interpreter<'a> {
                 return self.switch(subject, arms, otherwise.as_deref());
             }
             Stmt::RunAs { user, body, span } => return self.run_as(user, body, span),
+            Stmt::Covered(point) => {
+                if let Some(runs) = self.coverage.get_mut(*point) {
+                    *runs += 1;
+                }
+            }
             Stmt::Break => return Ok(Flow::Break),
             Stmt::Continue => return Ok(Flow::Continue),
             Stmt::Return(value) => {
