@@ -423,14 +423,21 @@ pub fn check_update(
     } else {
         None
     };
-    let unique_error = check_unique_changed(store, rules, row, old, self_id.as_ref())?;
-    let seat_error = move_seats(
-        rules,
-        (old_license, is_active(old)),
-        (license, is_active(row)),
-        enforce,
-    );
-    if let Some(error) = contact_error.or(unique_error).or(seat_error) {
+    let earlier = match contact_error {
+        Some(error) => Some(error),
+        None => check_unique_changed(store, rules, row, old, self_id.as_ref())?,
+    };
+    // Seats move only for a row that passed every other rule, so a refused
+    // row never frees or takes one.
+    let error = earlier.or_else(|| {
+        move_seats(
+            rules,
+            (old_license, is_active(old)),
+            (license, is_active(row)),
+            enforce,
+        )
+    });
+    if let Some(error) = error {
         errors.push(error);
         return Ok(());
     }
