@@ -195,3 +195,28 @@ fn a_developer_edition_org_runs_the_whole_flow() {
          Community Plus yes"
     );
 }
+
+/// The audit fields name the user who ran the save: a record created by the
+/// admin and then updated by another user (`run --as`) keeps its creator and
+/// owner and names the other user as its last modifier.
+#[test]
+fn audit_fields_name_the_running_user() {
+    let (dir, org) = org_dir();
+    create_standard_user(dir.path(), &org);
+    let create = "insert new Account(Name = 'Audited');";
+    assert_exit(&run_code(dir.path(), &org, None, create), 0, "create");
+    let edit = "Account a = [SELECT Id FROM Account WHERE Name = 'Audited']; \
+                a.Name = 'Edited'; update a;";
+    let out = run_code(dir.path(), &org, Some("std@example.com"), edit);
+    assert_exit(&out, 0, "edit as the standard user");
+    let read = "Account a = [SELECT CreatedBy.Username, LastModifiedBy.Username, \
+                Owner.Username FROM Account WHERE Name = 'Edited']; \
+                System.debug(a.CreatedBy.Username + ' ' + a.LastModifiedBy.Username + ' ' \
+                + a.Owner.Username);";
+    let out = run_code(dir.path(), &org, None, read);
+    assert_exit(&out, 0, "read");
+    assert_eq!(
+        stdout(&out),
+        "admin@apexlite.local std@example.com admin@apexlite.local\n"
+    );
+}
