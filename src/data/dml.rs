@@ -272,6 +272,8 @@ fn insert(
         }
         if slot.row.object.name == "User" {
             users::check_insert(ctx, &mut slot.row, &mut slot.errors)?;
+        } else if let Some(error) = validate::check_unique(ctx.store, &mut ctx.memo, &slot.row)? {
+            slot.fail(error);
         }
     }
     write_inserts(ctx, &mut slots)?;
@@ -427,6 +429,9 @@ fn update(
             "User" => users::check_update(ctx, old, &mut slot.row, changed, &mut slot.errors)?,
             "Contact" => users::check_portal_contact(ctx, old, &slot.row, &mut slot.errors)?,
             _ => {}
+        }
+        if let Some(error) = validate::check_unique(ctx.store, &mut ctx.memo, &slot.row)? {
+            slot.fail(error);
         }
     }
     write_updates(ctx, &mut slots)?;

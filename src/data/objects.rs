@@ -179,7 +179,8 @@ fn user_role() -> ObjectDef {
         id("Role ID"),
         text("Name", "Name", 80).required(),
         reference("ParentRoleId", "Parent Role ID", &["UserRole"]),
-        text("DeveloperName", "Developer Name", 80),
+        // Unique per org, as role API names are.
+        text("DeveloperName", "Developer Name", 80).unique(),
         text("RollupDescription", "Description", 80),
         picklist("PortalType", "Portal Type", PORTAL_TYPES, true).read_only(),
         reference("PortalAccountId", "Account ID", &["Account"]).read_only(),
@@ -266,8 +267,8 @@ fn account() -> ObjectDef {
         text("AccountNumber", "Account Number", 40),
         FieldDef::new("Website", "Website", T::Url, 255),
         picklist("Industry", "Industry", &[], false),
-        FieldDef::new("AnnualRevenue", "Annual Revenue", T::Currency, 0),
-        FieldDef::new("NumberOfEmployees", "Employees", T::Int, 0),
+        FieldDef::new("AnnualRevenue", "Annual Revenue", T::Currency, 0).digits(18, 0),
+        FieldDef::new("NumberOfEmployees", "Employees", T::Int, 0).digits(8, 0),
         FieldDef::new("Description", "Account Description", T::TextArea, 32000),
         reference("OwnerId", "Owner ID", &["User"]),
     ];
