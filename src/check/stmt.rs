@@ -159,11 +159,16 @@ impl Checker {
             },
             _ => return Err(self.dml_type_error(op, &target.ty, &target.span)),
         };
-        // Users are deactivated, never deleted; profiles, licenses and the
-        // organization are setup data that DML cannot touch at all.
+        // Users are deactivated, never deleted; profiles, licenses, the
+        // organization and delegated administration are setup data that DML
+        // cannot touch at all.
         let refused = |o: &ObjectDef| match o.name {
             "User" => matches!(op, DmlOp::Delete | DmlOp::Undelete),
-            "Profile" | "UserLicense" | "Organization" => true,
+            "Profile"
+            | "UserLicense"
+            | "Organization"
+            | "DelegateGroup"
+            | "DelegateGroupMember" => true,
             _ => false,
         };
         if let Some(o) = object

@@ -227,7 +227,10 @@ fn clear_new_ids(results: &mut [RowResult], new_ids: &[(usize, Id)]) {
 /// generic `List<SObject>`) raises the same text as a `System.TypeException`
 /// (the exception type is a guess).
 fn refuse_unsupported(op: DmlOp, object: &ObjectDef) -> Result<(), OrgError> {
-    let read_only = matches!(object.name, "Profile" | "UserLicense" | "Organization");
+    let read_only = matches!(
+        object.name,
+        "Profile" | "UserLicense" | "Organization" | "DelegateGroup" | "DelegateGroupMember"
+    );
     let no_delete = object.name == "User" && matches!(op, DmlOp::Delete | DmlOp::Undelete);
     let no_undelete = op == DmlOp::Undelete && !object.has_recycle_bin();
     if read_only || no_delete || no_undelete {

@@ -70,6 +70,8 @@ pub fn standard_objects() -> Vec<ObjectDef> {
         user(),
         account(),
         contact(),
+        delegate_group(),
+        delegate_group_member(),
     ]
 }
 
@@ -248,6 +250,29 @@ fn user() -> ObjectDef {
     ];
     fields = audit(fields);
     ObjectDef::new("User", "005", true, fields)
+}
+
+/// A delegated administration group: its members may manage users without
+/// Manage Users. Setup data, read-only to Apex; `apexlite org delegate`
+/// fills it. The key prefixes of both delegation objects are guesses.
+fn delegate_group() -> ObjectDef {
+    let fields = vec![
+        id("Delegate Group ID"),
+        text("Name", "Name", 40).required().read_only(),
+        text("DeveloperName", "Group Name", 80).unique().read_only(),
+        boolean("IsLoginAccessEnabled", "Enable Group for Login Access").read_only(),
+    ];
+    ObjectDef::new("DelegateGroup", "02f", true, audit(fields))
+}
+
+/// A user's membership of a [`delegate_group`].
+fn delegate_group_member() -> ObjectDef {
+    let fields = vec![
+        id("Delegate Group Member ID"),
+        reference("DelegateGroupId", "Delegate Group ID", &["DelegateGroup"]).read_only(),
+        reference("UserOrGroupId", "User ID", &["User"]).read_only(),
+    ];
+    ObjectDef::new("DelegateGroupMember", "02g", true, audit(fields))
 }
 
 fn account() -> ObjectDef {
