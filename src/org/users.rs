@@ -164,6 +164,9 @@ pub struct UserRules {
     /// Whether the running user is a delegated administrator (a member of a
     /// `DelegateGroup`).
     delegated: bool,
+    /// Active users whose profile has Manage Users, counted on first need
+    /// and kept up to date through the call.
+    admins: Option<i64>,
     seats: HashMap<Id, i64>,
     usernames: HashSet<String>,
     nicknames: HashSet<String>,
@@ -189,6 +192,7 @@ impl UserRules {
             licenses,
             running,
             delegated,
+            admins: None,
             seats: HashMap::new(),
             usernames: HashSet::new(),
             nicknames: HashSet::new(),
@@ -447,6 +451,10 @@ pub fn check_update(
     let earlier = match contact_error {
         Some(error) => Some(error),
         None => check_unique_changed(store, rules, row, old, self_id.as_ref())?,
+    };
+    let earlier = match earlier {
+        Some(error) => Some(error),
+        None => keep_an_admin(store, rules, (old, &old_profile), (row, &profile))?,
     };
     // Seats move only for a row that passed every other rule, so a refused
     // row never frees or takes one.
@@ -797,6 +805,54 @@ fn check_profile_change(rules: &UserRules, old: &Id, new: &Id) -> Option<DmlErro
          of compatible licenses and profiles, see the Salesforce Help.",
         &["ProfileId"],
     ))
+}
+
+/// An org keeps at least one active user who may manage users: an update
+/// that deactivates the last one, or moves it to a profile without Manage
+/// Users, fails with `CANNOT_DISABLE_LAST_ADMIN`. The platform's exact rule
+/// and text are not documented (DOMAIN §5); both are guesses.
+fn keep_an_admin(
+    store: &Store,
+    rules: &mut UserRules,
+    (old, old_profile): (&Record, &Id),
+    (row, profile): (&Record, &Id),
+) -> Result<Option<DmlError>, OrgError> {
+    let is_admin = |rules: &UserRules, p: &Id| {
+        rules
+            .profiles
+            .get(p)
+            .is_some_and(|info| info.perms.manage_users)
+    };
+    let was = is_active(old) && is_admin(rules, old_profile);
+    let will = is_active(row) && is_admin(rules, profile);
+    // An administrator made in the same call is not counted: its row may
+    // still fail later, and erring towards a refusal keeps the org usable.
+    if !was || will {
+        return Ok(None);
+    }
+    let admins = match rules.admins {
+        Some(n) => n,
+        None => count_admins(store)?,
+    };
+    if admins <= 1 {
+        rules.admins = Some(admins);
+        return Ok(Some(DmlError::new(
+            StatusCode::CannotDisableLastAdmin,
+            "You cannot deactivate the last active user with the Manage Users permission, or \
+             move that user to a profile without it.",
+            &[],
+        )));
+    }
+    rules.admins = Some(admins - 1);
+    Ok(None)
+}
+
+fn count_admins(store: &Store) -> Result<i64, OrgError> {
+    let mut stmt = store.conn().prepare_cached(
+        "SELECT COUNT(*) FROM \"User\" u JOIN \"Profile\" p ON p.\"Id\" = u.\"ProfileId\" \
+         WHERE u.\"IsActive\" = 1 AND p.\"PermissionsManageUsers\" = 1",
+    )?;
+    Ok(stmt.query_row([], |r| r.get(0))?)
 }
 
 /// Seat bookkeeping for an update: an active user holds a seat on its
