@@ -235,6 +235,7 @@ fn user() -> ObjectDef {
         text("FederationIdentifier", "SAML Federation ID", 512).id_lookup(),
         FieldDef::new("AboutMe", "About Me", T::TextArea, 1000),
         boolean("IsPortalEnabled", "Is Portal Enabled"),
+        boolean("ForecastEnabled", "Allow Forecasting"),
         picklist(
             "DigestFrequency",
             "Chatter Email Highlights Frequency",
