@@ -89,6 +89,8 @@ status_codes! {
     /// A delegated administrator asked for something delegation does not
     /// cover, such as managing contactless users.
     InsufficientAccess = "INSUFFICIENT_ACCESS",
+    /// A record given to an inactive owner.
+    InactiveOwnerOrUser = "INACTIVE_OWNER_OR_USER",
 }
 
 impl StatusCode {

@@ -8,6 +8,7 @@
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
+use rusqlite::OptionalExtension;
 use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
 use rust_decimal::{Decimal, RoundingStrategy};
 
@@ -22,6 +23,8 @@ use crate::data::store::{OrgError, Store};
 #[derive(Default)]
 pub struct RefMemo {
     known: HashMap<Id, bool>,
+    /// Whether users named as owners are active.
+    active: HashMap<Id, bool>,
     /// Values of unique fields taken by earlier rows of the call: object,
     /// field and the value in lower case.
     unique: HashSet<(&'static str, &'static str, String)>,
@@ -49,6 +52,7 @@ impl RefMemo {
     /// Forgets everything (after a rollback or a delete).
     pub fn clear(&mut self) {
         self.known.clear();
+        self.active.clear();
         self.unique.clear();
     }
 }
@@ -67,9 +71,13 @@ pub fn check_fields(
         let Some(value) = row.get(i) else { continue };
         match coerce(field, value).and_then(|v| fit_number(field, v)) {
             Ok(value) => {
-                if let Some(error) = check_value(store, memo, field, &value)? {
-                    errors.push(error);
-                }
+                let error = match check_value(store, memo, field, &value)? {
+                    None if field.name == "OwnerId" => {
+                        check_owner(store, memo, row.object.name, &value)?
+                    }
+                    error => error,
+                };
+                errors.extend(error);
                 row.set(i, value);
             }
             Err(error) => errors.push(error),
@@ -334,6 +342,46 @@ fn check_reference(
         return Ok(Some(DmlError::new(code, "invalid cross reference id", &[])));
     }
     Ok(None)
+}
+
+/// Records cannot be given to an inactive owner: `INACTIVE_OWNER_OR_USER`.
+/// The code is the platform's; the text, `operation performed with inactive
+/// user [<id>] as owner of <object>`, follows reports of it and is a guess.
+fn check_owner(
+    store: &Store,
+    memo: &mut RefMemo,
+    object: &str,
+    owner: &FieldValue,
+) -> Result<Option<DmlError>, OrgError> {
+    let FieldValue::Id(id) = owner else {
+        return Ok(None);
+    };
+    let active = match memo.active.get(id) {
+        Some(&active) => active,
+        None => {
+            let mut stmt = store
+                .conn()
+                .prepare_cached("SELECT \"IsActive\" FROM \"User\" WHERE \"Id\" = ?1")?;
+            let active: Option<Option<bool>> =
+                stmt.query_row([id.as_str()], |r| r.get(0)).optional()?;
+            // An unknown user was reported as a bad reference already.
+            let active = active.is_none_or(|a| a.unwrap_or(true));
+            memo.active.insert(*id, active);
+            active
+        }
+    };
+    if active {
+        return Ok(None);
+    }
+    let message = format!(
+        "operation performed with inactive user [{id}] as owner of {}",
+        object.to_ascii_lowercase()
+    );
+    Ok(Some(DmlError::new(
+        StatusCode::InactiveOwnerOrUser,
+        message,
+        &[],
+    )))
 }
 
 /// `FIELD_INTEGRITY_EXCEPTION`, `<Label>: id value of incorrect type: <value>`.
