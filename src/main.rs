@@ -122,6 +122,16 @@ enum OrgCommand {
     Licenses(ReportArgs),
     /// List the users with their profile, license and contact.
     Users(ReportArgs),
+    /// Make an internal user a delegated administrator.
+    Delegate(DelegateArgs),
+}
+
+#[derive(Args)]
+struct DelegateArgs {
+    #[command(flatten)]
+    org: OrgArg,
+    /// The user's username (any case).
+    username: String,
 }
 
 #[derive(Args)]
@@ -474,6 +484,7 @@ fn org_command(command: &OrgCommand) -> u8 {
         }),
         OrgCommand::Users(args) => open_report(&args.org)
             .and_then(|org| Ok(report::render_users(&report::users(&org)?, args.format))),
+        OrgCommand::Delegate(args) => org_delegate(args),
     };
     match result {
         Ok(text) => {
@@ -511,6 +522,17 @@ fn org_seats(args: &SeatsArgs) -> Result<String, setup::SetupError> {
     Ok(report::render_licenses(
         &report::licenses(&org)?,
         Format::Table,
+    ))
+}
+
+fn org_delegate(args: &DelegateArgs) -> Result<String, setup::SetupError> {
+    let mut org = args.org.open()?;
+    let added = setup::delegate(&mut org, &args.username)?;
+    let already = if added { "" } else { "already " };
+    Ok(format!(
+        "{} is {already}a delegated administrator ({})\n",
+        args.username,
+        setup::DELEGATE_GROUP
     ))
 }
 

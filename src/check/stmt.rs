@@ -176,18 +176,7 @@ impl Checker {
             },
             _ => return Err(self.dml_type_error(op, &target.ty, &target.span)),
         };
-        // Users are deactivated, never deleted; profiles, licenses and the
-        // organization are setup data that DML cannot touch at all.
-        let refused = |o: &ObjectDef| match o.name {
-            "User" => matches!(op, DmlOp::Delete | DmlOp::Undelete),
-            "Profile" | "UserLicense" | "Organization" => true,
-            _ => false,
-        };
-        if let Some(o) = object
-            && refused(o)
-        {
-            let op_name = op.title().to_uppercase();
-            let msg = format!("DML operation {op_name} not allowed on {}", o.name);
+        if let Some(msg) = object.and_then(|o| dml_refusal(op, o)) {
             return Err(self.error(msg, &s.span, "not allowed on this object"));
         }
         let key = match upsert_key {
@@ -442,4 +431,20 @@ impl Checker {
         }
         Ok(cond)
     }
+}
+
+/// The compile error for DML the platform never allows on an object, for
+/// the statements and the `Database` methods alike: users are deactivated,
+/// never deleted; profiles, licenses, the organization and delegated
+/// administration are setup data that DML cannot touch at all.
+pub(crate) fn dml_refusal(op: DmlOp, object: &ObjectDef) -> Option<String> {
+    let refused = match object.name {
+        "User" => matches!(op, DmlOp::Delete | DmlOp::Undelete),
+        "Profile" | "UserLicense" | "Organization" | "DelegateGroup" | "DelegateGroupMember" => {
+            true
+        }
+        _ => false,
+    };
+    let op_name = op.title().to_uppercase();
+    refused.then(|| format!("DML operation {op_name} not allowed on {}", object.name))
 }
