@@ -41,6 +41,7 @@ fn bench_test_run(c: &mut Criterion) {
         filters: Vec::new(),
         cpu_limit: Duration::from_secs(10),
         jobs: 0,
+        coverage: false,
     };
     let mut group = c.benchmark_group("test_run");
     group.sample_size(10);

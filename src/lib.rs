@@ -57,6 +57,16 @@ pub fn compile_project(
     script: &SourceFile,
     classes: &[SourceFile],
 ) -> Result<check::ir::Program, Vec<Diagnostic>> {
+    compile_project_with(script, classes, false)
+}
+
+/// [`compile_project`]; with `coverage`, the statements of the class files
+/// count their runs (see [`check::check_program_with`]).
+pub fn compile_project_with(
+    script: &SourceFile,
+    classes: &[SourceFile],
+    coverage: bool,
+) -> Result<check::ir::Program, Vec<Diagnostic>> {
     let (types, mut diags) = parse_classes(classes);
     let script = match syntax::parse_script(script) {
         Ok(s) => s,
@@ -68,7 +78,7 @@ pub fn compile_project(
     if !diags.is_empty() {
         return Err(diags);
     }
-    check::check_program(&script, &types)
+    check::check_program_with(&script, &types, coverage)
 }
 
 /// Parses class files: the types declared, each with its file number

@@ -78,6 +78,16 @@ struct TestArgs {
     /// Print the results as JSON instead of text.
     #[arg(long)]
     json: bool,
+    /// Report line coverage of the non-test classes.
+    #[arg(long)]
+    coverage: bool,
+    /// Also write the line coverage as lcov to this file (implies --coverage).
+    #[arg(long, value_name = "FILE")]
+    coverage_lcov: Option<PathBuf>,
+    /// Fail the run when total line coverage is below this percentage
+    /// (implies --coverage).
+    #[arg(long, value_name = "PERCENT", value_parser = parse_percent)]
+    min_coverage: Option<f64>,
     /// Worker threads running test classes in parallel (default: one per core).
     #[arg(long, value_name = "N", default_value_t = 0)]
     jobs: usize,
@@ -115,6 +125,16 @@ enum OrgCommand {
     Licenses(ReportArgs),
     /// List the users with their profile, license and contact.
     Users(ReportArgs),
+    /// Make an internal user a delegated administrator.
+    Delegate(DelegateArgs),
+}
+
+#[derive(Args)]
+struct DelegateArgs {
+    #[command(flatten)]
+    org: OrgArg,
+    /// The user's username (any case).
+    username: String,
 }
 
 #[derive(Args)]
@@ -401,6 +421,7 @@ fn test(args: &TestArgs) -> u8 {
         filters: args.filters.clone(),
         cpu_limit: Duration::from_millis(args.cpu_limit_ms),
         jobs: args.jobs,
+        coverage: args.coverage || args.coverage_lcov.is_some() || args.min_coverage.is_some(),
     };
     let bar = std::sync::OnceLock::new();
     let progress = |done: usize, total: usize| {
@@ -434,12 +455,36 @@ fn test(args: &TestArgs) -> u8 {
         eprintln!("error: cannot write {}: {e}", path.display());
         return EXIT_ORG;
     }
+    if let (Some(path), Some(coverage)) = (&args.coverage_lcov, &run.coverage)
+        && let Err(e) = std::fs::write(path, report::lcov(coverage))
+    {
+        eprintln!("error: cannot write {}: {e}", path.display());
+        return EXIT_ORG;
+    }
     if args.json {
         print!("{}", report::json(&run));
     } else {
         print!("{}", report::text(&run));
     }
-    u8::from(run.failed() > 0)
+    let mut status = u8::from(run.failed() > 0);
+    if let (Some(min), Some(coverage)) = (args.min_coverage, &run.coverage)
+        && coverage.percent() < min
+    {
+        eprintln!(
+            "error: line coverage {:.1}% is below the minimum of {min}%",
+            coverage.percent()
+        );
+        status = 1;
+    }
+    status
+}
+
+/// A percentage from 0 to 100 for `--min-coverage`.
+fn parse_percent(text: &str) -> Result<f64, String> {
+    match text.trim_end_matches('%').parse::<f64>() {
+        Ok(p) if (0.0..=100.0).contains(&p) => Ok(p),
+        _ => Err(format!("'{text}' is not a percentage from 0 to 100")),
+    }
 }
 
 /// Runs with at least this many test methods show a progress bar on a terminal.
@@ -498,6 +543,7 @@ fn org_command(command: &OrgCommand) -> u8 {
         }),
         OrgCommand::Users(args) => open_report(&args.org)
             .and_then(|org| Ok(report::render_users(&report::users(&org)?, args.format))),
+        OrgCommand::Delegate(args) => org_delegate(args),
     };
     match result {
         Ok(text) => {
@@ -535,6 +581,17 @@ fn org_seats(args: &SeatsArgs) -> Result<String, setup::SetupError> {
     Ok(report::render_licenses(
         &report::licenses(&org)?,
         Format::Table,
+    ))
+}
+
+fn org_delegate(args: &DelegateArgs) -> Result<String, setup::SetupError> {
+    let mut org = args.org.open()?;
+    let added = setup::delegate(&mut org, &args.username)?;
+    let already = if added { "" } else { "already " };
+    Ok(format!(
+        "{} is {already}a delegated administrator ({})\n",
+        args.username,
+        setup::DELEGATE_GROUP
     ))
 }
 

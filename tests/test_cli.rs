@@ -401,3 +401,60 @@ fn a_missing_org_file_is_created_and_a_foreign_file_refused() {
     assert!(stderr(&out).contains("cannot open org"), "{}", stderr(&out));
     assert_eq!(std::fs::read(&foreign).expect("read"), b"not an org");
 }
+
+#[test]
+fn coverage_counts_the_runs_of_each_line_of_the_classes_under_test() {
+    let (dir, _) = org_dir();
+    let lcov = dir.path().join("coverage.info");
+    let out = run_tests("coverage", &["--coverage-lcov", s(&lcov)]);
+    assert_exit(&out, 0, "coverage project");
+    let report = without_times(&stdout(&out));
+    assert!(
+        report.ends_with(
+            "\nline coverage\n  Grader.cls        4/7   57.1%\n  total             4/7   57.1%\n\n\
+             ran 2 tests in N ms\n2 passed, 0 failed\n"
+        ),
+        "{report}"
+    );
+    // The test class itself is not counted; `else if` is a line of its own.
+    let expected = format!(
+        "TN:\nSF:{}\nDA:3,3\nDA:4,1\nDA:5,2\nDA:6,0\nDA:8,2\nDA:12,0\nDA:13,0\n\
+         LF:7\nLH:4\nend_of_record\n",
+        s(&project("coverage").join("Grader.cls"))
+    );
+    assert_eq!(
+        std::fs::read_to_string(&lcov).expect("lcov written"),
+        expected
+    );
+}
+
+#[test]
+fn min_coverage_fails_a_run_below_it() {
+    let out = run_tests("coverage", &["--min-coverage", "75"]);
+    assert_exit(&out, 1, "coverage below the minimum");
+    assert!(stdout(&out).ends_with("2 passed, 0 failed\n"));
+    assert!(
+        stderr(&out).contains("error: line coverage 57.1% is below the minimum of 75%"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run_tests("coverage", &["--min-coverage", "50"]);
+    assert_exit(&out, 0, "coverage above the minimum");
+    let out = run_tests("coverage", &["--min-coverage", "150"]);
+    assert_exit(&out, 2, "a percentage out of range");
+}
+
+#[test]
+fn coverage_in_json_and_absent_unless_asked_for() {
+    let out = run_tests("coverage", &["--json", "--coverage"]);
+    assert_exit(&out, 0, "json with coverage");
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("valid JSON");
+    let file = &json["coverage"]["files"][0];
+    assert!(file["path"].as_str().expect("path").ends_with("Grader.cls"));
+    assert_eq!(file["lines"][0]["line"], 3);
+    assert_eq!(file["lines"][0]["hits"], 3);
+    let out = run_tests("coverage", &["--json"]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("valid JSON");
+    assert!(json.get("coverage").is_none());
+    assert!(!stdout(&run_tests("coverage", &[])).contains("line coverage"));
+}

@@ -55,35 +55,42 @@ pub fn check_entry(
     let globals = scope.globals;
     let mut declared = Vec::new();
     let mut value = None;
-    let program = check_with(script, scope.types, scope.methods, |checker, stmts| {
-        let scope = globals
-            .iter()
-            .map(|g| {
-                let local = Local {
-                    slot: g.slot,
-                    ty: Some(g.ty.clone()),
-                };
-                (g.name.clone(), local)
-            })
-            .collect();
-        checker.scopes.push(scope);
-        checker.slots = globals.len();
-        let body = match (bare, stmts) {
-            (
-                true,
-                [
-                    ast::Stmt {
-                        kind: ast::StmtKind::Expr(e),
-                        ..
-                    },
-                ],
-            ) => checker.bare_expr(e, &mut value),
-            _ => stmts.iter().filter_map(|s| checker.stmt(s).ok()).collect(),
-        };
-        let top = checker.scopes.pop().unwrap_or_default();
-        declared = new_globals(top, globals.len());
-        body
-    })?;
+    let checker = Checker::default();
+    let program = check_with(
+        checker,
+        script,
+        scope.types,
+        scope.methods,
+        |checker, stmts| {
+            let scope = globals
+                .iter()
+                .map(|g| {
+                    let local = Local {
+                        slot: g.slot,
+                        ty: Some(g.ty.clone()),
+                    };
+                    (g.name.clone(), local)
+                })
+                .collect();
+            checker.scopes.push(scope);
+            checker.slots = globals.len();
+            let body = match (bare, stmts) {
+                (
+                    true,
+                    [
+                        ast::Stmt {
+                            kind: ast::StmtKind::Expr(e),
+                            ..
+                        },
+                    ],
+                ) => checker.bare_expr(e, &mut value),
+                _ => stmts.iter().filter_map(|s| checker.stmt(s).ok()).collect(),
+            };
+            let top = checker.scopes.pop().unwrap_or_default();
+            declared = new_globals(top, globals.len());
+            body
+        },
+    )?;
     Ok(Entry {
         program,
         declared,

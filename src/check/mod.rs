@@ -36,20 +36,36 @@ pub fn check_program(
     script: &ast::Script,
     types: &[(usize, ast::TypeDecl)],
 ) -> Result<Program, Vec<Diagnostic>> {
-    check_with(script, types, &[], |checker, stmts| checker.block(stmts))
+    check_program_with(script, types, false)
 }
 
-/// Checks a script whose top-level statements `top` turns into the body,
-/// after the classes and methods are declared and before their bodies are
-/// checked. `methods` are top-level methods from other files (the REPL's
-/// earlier entries), declared before the script's own.
+/// [`check_program`]; with `coverage`, every statement of the class files
+/// counts its runs for line coverage (see [`Program::points`]).
+pub fn check_program_with(
+    script: &ast::Script,
+    types: &[(usize, ast::TypeDecl)],
+    coverage: bool,
+) -> Result<Program, Vec<Diagnostic>> {
+    let checker = Checker {
+        coverage,
+        ..Checker::default()
+    };
+    check_with(checker, script, types, &[], |checker, stmts| {
+        checker.block(stmts)
+    })
+}
+
+/// Checks a script with `checker` whose top-level statements `top` turns
+/// into the body, after the classes and methods are declared and before
+/// their bodies are checked. `methods` are top-level methods from other
+/// files (the REPL's earlier entries), declared before the script's own.
 fn check_with(
+    mut checker: Checker,
     script: &ast::Script,
     types: &[(usize, ast::TypeDecl)],
     methods: &[(usize, ast::MethodDecl)],
     top: impl FnOnce(&mut Checker, &[ast::Stmt]) -> Vec<ir::Stmt>,
 ) -> Result<Program, Vec<Diagnostic>> {
-    let mut checker = Checker::default();
     let mut all: Vec<(usize, ast::TypeDecl)> = types.to_vec();
     all.extend(script.types.iter().map(|t| (0, t.clone())));
     let decls = class::flatten(&all);
@@ -83,6 +99,7 @@ fn check_with(
         statics: checker.statics,
         static_init: synthesized.static_init,
         exception_parents: checker.exception_parents,
+        points: checker.points,
     })
 }
 
@@ -145,6 +162,10 @@ struct Checker {
     exception_parents: Vec<(&'static str, &'static str)>,
     loop_depth: usize,
     errors: Vec<Diagnostic>,
+    /// True when statements of class files get coverage marks.
+    coverage: bool,
+    /// The statements marked so far: file and byte offset.
+    points: Vec<(usize, usize)>,
 }
 
 impl Checker {

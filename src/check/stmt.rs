@@ -8,11 +8,28 @@ use crate::syntax::ast::{self, DmlOp, StmtKind};
 
 impl Checker {
     /// Checks statements in a new scope, keeping those that check cleanly.
+    /// When compiling for coverage, each statement of a class file is
+    /// preceded by the [`Stmt::Covered`] mark that counts its runs.
     pub(super) fn block(&mut self, stmts: &[ast::Stmt]) -> Vec<Stmt> {
         self.scopes.push(Default::default());
-        let out = stmts.iter().filter_map(|s| self.stmt(s).ok()).collect();
+        let mut out = Vec::with_capacity(stmts.len());
+        for s in stmts {
+            let Ok(checked) = self.stmt(s) else { continue };
+            out.extend(self.coverage_mark(s));
+            out.push(checked);
+        }
         self.scopes.pop();
         out
+    }
+
+    /// The coverage mark for `s`, when compiling for coverage and `s` is a
+    /// statement of a class file other than a block.
+    fn coverage_mark(&mut self, s: &ast::Stmt) -> Option<Stmt> {
+        if !self.coverage || self.file == 0 || matches!(s.kind, StmtKind::Block(_)) {
+            return None;
+        }
+        self.points.push((self.file, s.span.start));
+        Some(Stmt::Covered(self.points.len() - 1))
     }
 
     pub(super) fn stmt(&mut self, s: &ast::Stmt) -> Checked<Stmt> {
@@ -159,18 +176,7 @@ impl Checker {
             },
             _ => return Err(self.dml_type_error(op, &target.ty, &target.span)),
         };
-        // Users are deactivated, never deleted; profiles, licenses and the
-        // organization are setup data that DML cannot touch at all.
-        let refused = |o: &ObjectDef| match o.name {
-            "User" => matches!(op, DmlOp::Delete | DmlOp::Undelete),
-            "Profile" | "UserLicense" | "Organization" => true,
-            _ => false,
-        };
-        if let Some(o) = object
-            && refused(o)
-        {
-            let op_name = op.title().to_uppercase();
-            let msg = format!("DML operation {op_name} not allowed on {}", o.name);
+        if let Some(msg) = object.and_then(|o| dml_refusal(op, o)) {
             return Err(self.error(msg, &s.span, "not allowed on this object"));
         }
         let key = match upsert_key {
@@ -274,12 +280,16 @@ impl Checker {
         })
     }
 
-    /// A statement in its own scope, as the body of `if` or a loop is.
+    /// A statement in its own scope, as the body of `if` or a loop is
+    /// (`else if` too), with its coverage mark when it is not a block.
     fn scoped(&mut self, s: &ast::Stmt) -> Checked<Stmt> {
         self.scopes.push(Default::default());
         let out = self.stmt(s);
         self.scopes.pop();
-        out
+        match self.coverage_mark(s) {
+            Some(mark) => Ok(Stmt::Block(vec![mark, out?])),
+            None => out,
+        }
     }
 
     fn loop_body(&mut self, body: &ast::Stmt) -> Checked<Stmt> {
@@ -421,4 +431,20 @@ impl Checker {
         }
         Ok(cond)
     }
+}
+
+/// The compile error for DML the platform never allows on an object, for
+/// the statements and the `Database` methods alike: users are deactivated,
+/// never deleted; profiles, licenses, the organization and delegated
+/// administration are setup data that DML cannot touch at all.
+pub(crate) fn dml_refusal(op: DmlOp, object: &ObjectDef) -> Option<String> {
+    let refused = match object.name {
+        "User" => matches!(op, DmlOp::Delete | DmlOp::Undelete),
+        "Profile" | "UserLicense" | "Organization" | "DelegateGroup" | "DelegateGroupMember" => {
+            true
+        }
+        _ => false,
+    };
+    let op_name = op.title().to_uppercase();
+    refused.then(|| format!("DML operation {op_name} not allowed on {}", object.name))
 }

@@ -59,6 +59,8 @@ pub struct Interpreter<'a> {
     /// Set from outside (Ctrl-C at the REPL) to stop the run at the next
     /// reading of the clock.
     interrupt: Option<&'a AtomicBool>,
+    /// Runs of each coverage point; empty unless [`Interpreter::with_coverage`].
+    coverage: Vec<u32>,
 }
 
 /// Loop passes between two readings of the clock: often enough to stop a
@@ -88,6 +90,7 @@ impl<'a> Interpreter<'a> {
             ticks: 0,
             deadline,
             interrupt: None,
+            coverage: Vec::new(),
         }
     }
 
@@ -112,6 +115,17 @@ impl<'a> Interpreter<'a> {
     pub fn into_locals(mut self) -> Vec<Value> {
         self.stack.truncate(self.program.slots);
         self.stack
+    }
+
+    /// Counts the runs of each statement the program marks for coverage.
+    pub fn with_coverage(mut self) -> Self {
+        self.coverage = vec![0; self.program.points.len()];
+        self
+    }
+
+    /// Runs of each coverage point so far (by [`Program::points`] index).
+    pub fn coverage(&self) -> &[u32] {
+        &self.coverage
     }
 
     /// Sets the CPU time the run may take before `System.LimitException:
@@ -275,6 +289,11 @@ impl<'a> Interpreter<'a> {
                 return self.switch(subject, arms, otherwise.as_deref());
             }
             Stmt::RunAs { user, body, span } => return self.run_as(user, body, span),
+            Stmt::Covered(point) => {
+                if let Some(runs) = self.coverage.get_mut(*point) {
+                    *runs += 1;
+                }
+            }
             Stmt::Break => return Ok(Flow::Break),
             Stmt::Continue => return Ok(Flow::Continue),
             Stmt::Return(value) => {

@@ -507,9 +507,10 @@ impl Org {
     /// User DML that may mix: insert without a role, update that changes
     /// none of the restricted fields.
     fn user_exempt(&self, op: DmlOp, records: &[Record]) -> Result<bool, OrgError> {
-        const RESTRICTED: [&str; 5] = [
+        const RESTRICTED: [&str; 6] = [
             "UserRoleId",
             "IsActive",
+            "ForecastEnabled",
             "IsPortalEnabled",
             "Username",
             "ProfileId",

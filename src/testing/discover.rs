@@ -12,6 +12,8 @@ use crate::syntax::source::{Diagnostic, Span};
 pub struct TestClass {
     /// The class name as declared.
     pub name: String,
+    /// The file it is declared in (its index in the compiled files).
+    pub file: usize,
     /// `@isTest(SeeAllData=true)` on the class.
     pub see_all_data: bool,
     /// `@testSetup` methods, in declaration order.
@@ -47,6 +49,7 @@ pub fn discover(types: &[(usize, ast::TypeDecl)]) -> (Vec<TestClass>, Vec<Diagno
         let see_all = see_all_data(&decl.modifiers);
         let mut class = TestClass {
             name: decl.name.name.to_string(),
+            file: *file,
             see_all_data: see_all,
             setup: Vec::new(),
             methods: Vec::new(),

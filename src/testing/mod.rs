@@ -8,9 +8,13 @@
 //! transaction of its own that is rolled back after it. Classes run in
 //! parallel, one worker thread per core.
 //!
+//! With coverage on, every statement of the class files counts its runs
+//! (see [`coverage`]).
+//!
 //! Not supported yet: triggers (a tree with `.trigger` files does not
-//! compile), code coverage, and `System.runAs(Version)`.
+//! compile) and `System.runAs(Version)`.
 
+pub mod coverage;
 pub mod discover;
 pub mod report;
 
@@ -41,6 +45,8 @@ pub struct TestOptions {
     pub cpu_limit: Duration,
     /// Worker threads; 0 means one per core.
     pub jobs: usize,
+    /// Count the runs of each statement for line coverage.
+    pub coverage: bool,
 }
 
 /// How one test method ended.
@@ -92,6 +98,9 @@ pub struct TestRun {
     /// The wall time of the whole run, in milliseconds.
     #[serde(rename = "time_ms", serialize_with = "as_millis")]
     pub time: Duration,
+    /// Line coverage of the non-test classes, when it was asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<coverage::Coverage>,
 }
 
 impl TestRun {
@@ -143,7 +152,9 @@ pub fn run_tests(
     if !diags.is_empty() {
         return Err(TestError::Compile(diags));
     }
-    crate::compile_project(&files[0], &files[1..]).map_err(TestError::Compile)?;
+    let program = crate::compile_project_with(&files[0], &files[1..], options.coverage)
+        .map_err(TestError::Compile)?;
+    let test_files: Vec<usize> = classes.iter().map(|c| c.file).collect();
     let classes = select(classes, &options.filters)?;
     let total = classes.iter().map(|c| c.methods.len()).sum();
     // A missing org file is created and seeded once here, not by each worker.
@@ -154,6 +165,7 @@ pub fn run_tests(
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
     let results: Mutex<Vec<(usize, Vec<TestResult>)>> = Mutex::new(Vec::new());
+    let hits: Mutex<Vec<u32>> = Mutex::new(vec![0; program.points.len()]);
     let failure: Mutex<Option<TestError>> = Mutex::new(None);
     let workers = worker_count(options.jobs, classes.len());
     std::thread::scope(|scope| {
@@ -165,9 +177,11 @@ pub fn run_tests(
                     progress,
                     done: &done,
                     total,
+                    hits: Default::default(),
                 };
-                if let Err(e) = worker.run(&classes, &next, &results) {
-                    *failure.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
+                match worker.run(&classes, &next, &results) {
+                    Ok(counted) => add_hits(&hits, &counted),
+                    Err(e) => *failure.lock().unwrap_or_else(|p| p.into_inner()) = Some(e),
                 }
             });
         }
@@ -177,10 +191,23 @@ pub fn run_tests(
     }
     let mut by_class = results.into_inner().unwrap_or_else(|p| p.into_inner());
     by_class.sort_by_key(|(i, _)| *i);
+    let hits = hits.into_inner().unwrap_or_else(|p| p.into_inner());
+    let coverage = options
+        .coverage
+        .then(|| coverage::summarize(files, &program.points, &hits, &test_files));
     Ok(TestRun {
         results: by_class.into_iter().flat_map(|(_, r)| r).collect(),
         time: started.elapsed(),
+        coverage,
     })
+}
+
+/// Adds one worker's statement runs to the total.
+fn add_hits(total: &Mutex<Vec<u32>>, counted: &[u32]) {
+    let mut total = total.lock().unwrap_or_else(|p| p.into_inner());
+    for (t, c) in total.iter_mut().zip(counted) {
+        *t = t.saturating_add(*c);
+    }
 }
 
 /// The classes and methods the filters name, or all of them.
@@ -233,21 +260,26 @@ struct Worker<'a> {
     progress: &'a (dyn Fn(usize, usize) + Sync),
     done: &'a AtomicUsize,
     total: usize,
+    /// Runs of each coverage point in this worker's classes.
+    hits: std::cell::RefCell<Vec<u32>>,
 }
 
 impl Worker<'_> {
+    /// Returns the runs of each coverage point over the classes it ran.
     fn run(
         &self,
         classes: &[TestClass],
         next: &AtomicUsize,
         results: &Mutex<Vec<(usize, Vec<TestResult>)>>,
-    ) -> Result<(), TestError> {
+    ) -> Result<Vec<u32>, TestError> {
         let program =
-            crate::compile_project(&self.files[0], &self.files[1..]).map_err(TestError::Compile)?;
+            crate::compile_project_with(&self.files[0], &self.files[1..], self.options.coverage)
+                .map_err(TestError::Compile)?;
+        self.hits.replace(vec![0; program.points.len()]);
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some(class) = classes.get(i) else {
-                return Ok(());
+                return Ok(self.hits.take());
             };
             let outcome = self.run_class(&program, class)?;
             results
@@ -369,9 +401,17 @@ impl Worker<'_> {
             return (Err(Failure::Org(Box::new(e))), String::new());
         };
         let mut out = Vec::new();
-        let result = Interpreter::new(program, self.files, org, &mut out)
-            .with_cpu_limit(self.options.cpu_limit)
-            .run_method(function);
+        let mut interpreter = Interpreter::new(program, self.files, org, &mut out)
+            .with_cpu_limit(self.options.cpu_limit);
+        if self.options.coverage {
+            interpreter = interpreter.with_coverage();
+        }
+        let result = interpreter.run_method(function);
+        let mut hits = self.hits.borrow_mut();
+        for (total, runs) in hits.iter_mut().zip(interpreter.coverage()) {
+            *total = total.saturating_add(*runs);
+        }
+        drop(interpreter);
         (result, String::from_utf8_lossy(&out).into_owned())
     }
 }

@@ -7,6 +7,7 @@ use std::io;
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 
+use super::coverage::{self, Coverage};
 use super::{Outcome, TestResult, TestRun};
 
 /// One line per test method (`PASS`/`FAIL`, name, time), a failure's
@@ -27,6 +28,9 @@ pub fn text(run: &TestRun) -> String {
             let _ = writeln!(out, "      {trace}");
         }
     }
+    if let Some(c) = &run.coverage {
+        out.push_str(&coverage_table(c));
+    }
     let _ = writeln!(
         out,
         "\nran {} tests in {} ms",
@@ -34,6 +38,49 @@ pub fn text(run: &TestRun) -> String {
         run.time.as_millis()
     );
     let _ = writeln!(out, "{} passed, {} failed", run.passed(), run.failed());
+    out
+}
+
+/// Covered and executable lines per file, then the total.
+fn coverage_table(c: &Coverage) -> String {
+    let mut rows: Vec<(String, usize, usize)> = c
+        .files
+        .iter()
+        .map(|f| (file_name(&f.path), f.covered(), f.total()))
+        .collect();
+    rows.push(("total".into(), c.covered(), c.total()));
+    let width = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
+    let mut out = String::from("\nline coverage\n");
+    for (name, covered, total) in rows {
+        let share = coverage::percent(covered, total);
+        let lines = format!("{covered}/{total}");
+        let _ = writeln!(out, "  {name:<width$}  {lines:>9}  {share:5.1}%");
+    }
+    out
+}
+
+/// The last part of a path: class file names are unique in a project.
+fn file_name(path: &str) -> String {
+    std::path::Path::new(path)
+        .file_name()
+        .map_or_else(|| path.to_owned(), |n| n.to_string_lossy().into_owned())
+}
+
+/// The coverage in lcov's tracefile format, one record per file.
+pub fn lcov(c: &Coverage) -> String {
+    let mut out = String::new();
+    for file in &c.files {
+        let _ = writeln!(out, "TN:\nSF:{}", file.path);
+        for l in &file.lines {
+            let _ = writeln!(out, "DA:{},{}", l.line, l.hits);
+        }
+        let _ = writeln!(
+            out,
+            "LF:{}\nLH:{}\nend_of_record",
+            file.total(),
+            file.covered()
+        );
+    }
     out
 }
 
