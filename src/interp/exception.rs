@@ -129,12 +129,12 @@ pub const HEAP_LIMIT: usize = 6 * 1024 * 1024;
 /// `System.LimitException: Apex heap size too large: <bytes>` instead of
 /// exhausting the machine's memory. Counting only the one string is a guess
 /// at the platform's figure.
-pub fn check_string_size(bytes: usize, span: &Span) -> Result<(), ApexException> {
+pub fn check_string_size(bytes: usize, span: &Span) -> Result<(), Failure> {
     if bytes <= HEAP_LIMIT {
         return Ok(());
     }
     let msg = format!("Apex heap size too large: {bytes}");
-    Err(ApexException::new(LIMIT, msg, span))
+    Err(ApexException::new(LIMIT, msg, span).into())
 }
 
 /// `System.Exception`, the base of every exception type.
