@@ -92,7 +92,12 @@ struct TestArgs {
     #[arg(long, value_name = "N", default_value_t = 0)]
     jobs: usize,
     /// The CPU time limit of each test method, in milliseconds.
-    #[arg(long = "cpu-limit-ms", value_name = "MS", default_value_t = 10_000)]
+    #[arg(
+        long = "cpu-limit-ms",
+        value_name = "MS",
+        default_value_t = 10_000,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
     cpu_limit_ms: u64,
     #[command(flatten)]
     org: OrgArg,
@@ -188,7 +193,12 @@ struct RunArgs {
     run_as: Option<String>,
     /// The CPU time limit in milliseconds, after which the script ends with
     /// `System.LimitException: Apex CPU time limit exceeded`.
-    #[arg(long = "cpu-limit-ms", value_name = "MS", default_value_t = 10_000)]
+    #[arg(
+        long = "cpu-limit-ms",
+        value_name = "MS",
+        default_value_t = 10_000,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
     cpu_limit_ms: u64,
     #[command(flatten)]
     org: OrgArg,
@@ -204,7 +214,12 @@ struct ReplArgs {
     #[arg(long = "as", value_name = "USERNAME")]
     run_as: Option<String>,
     /// The CPU time limit of each entry, in milliseconds.
-    #[arg(long = "cpu-limit-ms", value_name = "MS", default_value_t = 10_000)]
+    #[arg(
+        long = "cpu-limit-ms",
+        value_name = "MS",
+        default_value_t = 10_000,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
     cpu_limit_ms: u64,
     /// The history file (default: apexlite/history in the user's data directory).
     #[arg(long, env = "APEXLITE_HISTORY", value_name = "FILE")]
@@ -259,9 +274,13 @@ fn main() -> ExitCode {
 fn run(args: &RunArgs) -> u8 {
     let file = match read_source(args) {
         Ok(f) => f,
-        Err(msg) => {
+        Err(ReadError::Io(msg)) => {
             eprintln!("error: {msg}");
             return EXIT_ORG;
+        }
+        Err(ReadError::NotText(file, bad)) => {
+            report_diagnostics(&[file], &[bad]);
+            return EXIT_COMPILE;
         }
     };
     let mut files = vec![file];
@@ -388,7 +407,8 @@ fn check(args: &CheckArgs) -> u8 {
         let _ = out.write_all(text.as_bytes());
     }
     let failed = diags.iter().filter(|d| !d.is_empty()).count();
-    let _ = writeln!(out, "checked {} files, {failed} with errors", files.len());
+    let noun = if files.len() == 1 { "file" } else { "files" };
+    let _ = writeln!(out, "checked {} {noun}, {failed} with errors", files.len());
     u8::from(failed > 0)
 }
 
@@ -609,31 +629,34 @@ fn report_diagnostics(files: &[SourceFile], diags: &[apexlite::Diagnostic]) {
     }
 }
 
+/// Why the script could not be read.
+enum ReadError {
+    /// The file or standard input could not be read.
+    Io(String),
+    /// It is not UTF-8 text: the text with the offending byte replaced, and
+    /// the diagnostic pointing at it.
+    NotText(SourceFile, apexlite::Diagnostic),
+}
+
 /// The script named on the command line: a file, standard input, or `-e` code.
-fn read_source(args: &RunArgs) -> Result<SourceFile, String> {
+fn read_source(args: &RunArgs) -> Result<SourceFile, ReadError> {
     if let Some(code) = &args.code {
         return Ok(SourceFile::new("<eval>", code.clone()));
     }
     let path = args.file.as_deref().unwrap_or(Path::new("-"));
-    if path == Path::new("-") {
-        let mut text = String::new();
+    let (name, bytes) = if path == Path::new("-") {
+        let mut bytes = Vec::new();
         std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| format!("cannot read standard input: {e}"))?;
-        return Ok(SourceFile::new("<stdin>", without_bom(text)));
-    }
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    Ok(SourceFile::new(
-        path.display().to_string(),
-        without_bom(text),
-    ))
-}
-
-/// Drops the byte-order mark some editors put at the start of UTF-8 files.
-fn without_bom(text: String) -> String {
-    match text.strip_prefix('\u{feff}') {
-        Some(rest) => rest.to_string(),
-        None => text,
+            .read_to_end(&mut bytes)
+            .map_err(|e| ReadError::Io(format!("cannot read standard input: {e}")))?;
+        ("<stdin>".to_owned(), bytes)
+    } else {
+        let bytes = std::fs::read(path)
+            .map_err(|e| ReadError::Io(format!("cannot read {}: {e}", path.display())))?;
+        (path.display().to_string(), bytes)
+    };
+    match SourceFile::decode(name, bytes) {
+        (file, None) => Ok(file),
+        (file, Some(bad)) => Err(ReadError::NotText(file, bad)),
     }
 }

@@ -9,7 +9,9 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 use std::time::{Duration, Instant};
 
-use super::exception::{ApexException, Failure, INTERRUPTED, LIMIT, LIST, MATH, Origin, STRING};
+use super::exception::{
+    ApexException, Failure, INTERRUPTED, LIMIT, LIST, MATH, Origin, STRING, check_string_size,
+};
 use super::value::Value;
 use crate::check::ir::{
     Arith, BinOp, Const, Conversion, Expr, ExprKind, Ordering, Place, Program, Stmt,
@@ -630,9 +632,24 @@ fn convert(v: Value, to: Conversion, span: &Span) -> Eval<Value> {
     })
 }
 
+/// `+` with a String operand; a result past the heap limit is refused
+/// before it is built.
+fn concat(l: &Value, r: &Value, span: &Span) -> Eval<Value> {
+    if let (Value::String(a), Value::String(b)) = (l, r) {
+        check_string_size(a.len() + b.len(), span)?;
+        let mut joined = String::with_capacity(a.len() + b.len());
+        joined.push_str(a);
+        joined.push_str(b);
+        return Ok(Value::String(Rc::from(joined)));
+    }
+    let joined = format!("{l}{r}");
+    check_string_size(joined.len(), span)?;
+    Ok(Value::String(Rc::from(joined)))
+}
+
 fn binary(op: BinOp, l: Value, r: Value, span: &Span) -> Eval<Value> {
     match op {
-        BinOp::Concat => Ok(Value::String(Rc::from(format!("{l}{r}")))),
+        BinOp::Concat => concat(&l, &r, span),
         BinOp::Arith(a) => arith(a, l, r, span),
         BinOp::Eq { negate } => Ok(Value::Bool(loose_eq(&l, &r) != negate)),
         BinOp::ExactEq { negate } => Ok(Value::Bool(exact_eq(&l, &r) != negate)),
