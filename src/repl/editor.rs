@@ -443,6 +443,19 @@ mod tests {
     }
 
     #[test]
+    fn the_hint_shows_the_brackets_still_open() {
+        let history = rustyline::history::DefaultHistory::new();
+        let ctx = Context::new(&history);
+        let mut h = helper();
+        let line = "for (Integer i : new List<Integer>{1, 2";
+        assert_eq!(h.hint(line, line.len(), &ctx).as_deref(), Some("  })"));
+        assert_eq!(h.hint(line, 3, &ctx), None);
+        assert_eq!(h.hint("x = 1;", 6, &ctx), None);
+        h.refresh(Vec::new(), Vec::new(), "if (true) {\n");
+        assert_eq!(h.hint("f(", 2, &ctx).as_deref(), Some("  )}"));
+    }
+
+    #[test]
     fn command_names_and_objects_to_describe() {
         let names = command_candidates(":des", 1).unwrap_or_default();
         assert!(names.contains(&"describe".to_string()), "{names:?}");
