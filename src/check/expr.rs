@@ -71,6 +71,7 @@ impl Checker {
     }
 
     pub(super) fn convert(&mut self, expr: Expr, to: &Type) -> Checked<Expr> {
+        let expr = retype_dynamic(expr, to);
         if is_query(&expr)
             && matches!(to, Type::SObject(_))
             && let Type::List(elem) = &expr.ty
@@ -637,6 +638,9 @@ impl Checker {
             if let Some(call) = self.class_static_call(class, method, args, span) {
                 return call;
             }
+            if let Some(call) = self.dynamic_soql(class, method, args, span) {
+                return call;
+            }
             return self.static_call(class, method, args, span);
         }
         let Some(target) = target else {
@@ -741,7 +745,32 @@ fn is_text(t: &Type) -> bool {
 }
 
 fn is_query(e: &Expr) -> bool {
-    matches!(e.kind, ExprKind::Soql { count: false, .. })
+    matches!(
+        e.kind,
+        ExprKind::Soql { count: false, .. } | ExprKind::DynamicSoql { count: false, .. }
+    )
+}
+
+/// `Database.query` returns `List<SObject>`; assigned to `List<Account>` or
+/// `Account`, it takes that row type, checked when the query runs.
+pub(super) fn retype_dynamic(mut expr: Expr, to: &Type) -> Expr {
+    let object = match to {
+        Type::SObject(Some(o)) => *o,
+        Type::List(e) => match **e {
+            Type::SObject(Some(o)) => o,
+            _ => return expr,
+        },
+        _ => return expr,
+    };
+    if let ExprKind::DynamicSoql {
+        count: false, row, ..
+    } = &mut expr.kind
+        && row.is_none()
+    {
+        *row = Some(object);
+        expr.ty = Type::List(Box::new(Type::SObject(Some(object))));
+    }
+    expr
 }
 
 fn arg_types(args: &[Expr]) -> String {

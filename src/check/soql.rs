@@ -1,12 +1,12 @@
 //! Checking inline SOQL: the object and fields exist, binds are typed.
-//!
-//! Parent-relationship paths (`Profile.Name`) are refused here for now with a
-//! compile error that says so.
+//! `Database.query` and `Database.countQuery` keep the locals in scope, so
+//! the binds of a text only known when it runs can be read.
 
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::ir::{Expr, ExprKind};
-use super::types::Type;
+use super::types::{Native, Type};
 use super::{Checked, Checker};
 use crate::data::schema::{ObjectDef, schema};
 use crate::syntax::ast::{self, SoqlCond, SoqlQuery, SoqlSelect, SoqlValue};
@@ -19,18 +19,26 @@ impl Checker {
             return Err(self.error(msg, &q.from.span, "unknown object"));
         };
         let mut count = false;
+        let mut aggregated = !q.group_by.is_empty();
         for item in &q.select {
             match item {
                 SoqlSelect::Field(path) => self.soql_field(object, path)?,
                 SoqlSelect::Count(_) => count = true,
+                SoqlSelect::Aggregate(a) => {
+                    aggregated = true;
+                    self.soql_field(object, &a.field)?;
+                }
             }
+        }
+        for path in &q.group_by {
+            self.soql_field(object, path)?;
         }
         if count && q.select.len() > 1 {
             let msg = "COUNT() must be the only element in the SELECT list";
             return Err(self.error(msg, &q.span, "mixes COUNT() with fields"));
         }
         let mut binds = Vec::new();
-        if let Some(cond) = &q.filter {
+        for cond in q.filter.iter().chain(&q.having) {
             self.soql_cond(object, cond, &mut binds)?;
         }
         for item in &q.order_by {
@@ -41,6 +49,8 @@ impl Checker {
         }
         let ty = if count {
             Type::Integer
+        } else if aggregated {
+            Type::List(Box::new(Type::Native(Native::AggregateResult)))
         } else {
             Type::List(Box::new(Type::SObject(Some(object))))
         };
@@ -111,12 +121,57 @@ impl Checker {
 
     fn soql_value(&mut self, value: &SoqlValue, binds: &mut Vec<Expr>) -> Checked<()> {
         match value {
-            SoqlValue::Literal(..) => Ok(()),
+            SoqlValue::Literal(..) | SoqlValue::Date(..) => Ok(()),
             SoqlValue::List(items, _) => items.iter().try_for_each(|v| self.soql_value(v, binds)),
             SoqlValue::Bind(e) => {
                 binds.push(self.expr(e)?);
                 Ok(())
             }
         }
+    }
+}
+
+impl Checker {
+    /// `Database.query(text)` and `Database.countQuery(text)`; `None` for
+    /// any other call.
+    pub(super) fn dynamic_soql(
+        &mut self,
+        class: &ast::Ident,
+        method: &ast::Ident,
+        args: &[ast::Expr],
+        span: &Span,
+    ) -> Option<Checked<Expr>> {
+        let count = match (class.name.folded(), method.name.folded(), args) {
+            ("database", "query", [_]) => false,
+            ("database", "countquery", [_]) => true,
+            _ => return None,
+        };
+        Some(self.dynamic_query(&args[0], count, span))
+    }
+
+    fn dynamic_query(&mut self, text: &ast::Expr, count: bool, span: &Span) -> Checked<Expr> {
+        let text = self.expr_as(text, &Type::String)?;
+        let mut scope = HashMap::new();
+        for level in &self.scopes {
+            for (name, local) in level {
+                scope.insert(name.folded().to_owned(), local.slot);
+            }
+        }
+        let ty = if count {
+            Type::Integer
+        } else {
+            Type::List(Box::new(Type::SObject(None)))
+        };
+        let kind = ExprKind::DynamicSoql {
+            text: Box::new(text),
+            scope: Rc::new(scope),
+            count,
+            row: None,
+        };
+        Ok(Expr {
+            kind,
+            ty,
+            span: span.clone(),
+        })
     }
 }

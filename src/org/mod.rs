@@ -282,6 +282,7 @@ impl Org {
         let output = soql::run(&self.store, q, binds)?;
         let rows = match &output {
             QueryOutput::Rows(rows) => rows.len(),
+            QueryOutput::Aggregates(rows) => rows.len(),
             QueryOutput::Count(_) => 1,
         };
         self.limits
