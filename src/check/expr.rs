@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use super::ir::{Arith, BinOp, Const, Conversion, Expr, ExprKind, Ordering, Place};
 use super::types::Type;
 use super::{Checked, Checker, Local, Reported};
-use crate::data::schema::ObjectDef;
+use crate::data::schema::{ObjectDef, child_relationship};
 use crate::interp::exception::{ASSERT, LIMIT};
 use crate::stdlib::{self, Signature};
 use crate::syntax::ast::{self, BinaryOp, ExprKind as E, Literal, NewInit, UnaryOp};
@@ -194,6 +194,18 @@ impl Checker {
         let mut target = self.expr(target)?;
         if matches!(target.ty, Type::Class(_)) {
             return self.object_field(target, field, span);
+        }
+        if let Type::SObject(Some(object)) = target.ty
+            && object.field_index(field.name.folded()).is_none()
+            && let Some(children) = child_relationship(object, field.name.folded())
+        {
+            let ty = Type::List(Box::new(Type::SObject(Some(children.child))));
+            let kind = ExprKind::Children {
+                target: Box::new(target),
+                name: children.name,
+                object,
+            };
+            return Ok(typed(kind, ty, span));
         }
         if let Type::SObject(Some(object)) = target.ty
             && object.field_index(field.name.folded()).is_none()

@@ -371,6 +371,15 @@ pub enum ExprKind {
     },
     /// Takes the only row of a query result (assignment of a query to one sObject).
     SingleRow(Box<Expr>),
+    /// `acct.Contacts`: the records a child subquery loaded.
+    Children {
+        /// The parent record.
+        target: Box<Expr>,
+        /// The relationship name, as the platform spells it.
+        name: &'static str,
+        /// The parent object, for the error when it was not queried.
+        object: &'static ObjectDef,
+    },
     /// A query's rows in lists of 200, for `for (List<Account> batch : [SELECT ...])`.
     Batches(Box<Expr>),
     /// `new DmlException('message')` and other platform exceptions.

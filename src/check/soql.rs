@@ -8,7 +8,7 @@ use std::rc::Rc;
 use super::ir::{Expr, ExprKind};
 use super::types::{Native, Type};
 use super::{Checked, Checker};
-use crate::data::schema::{ObjectDef, schema};
+use crate::data::schema::{ObjectDef, child_relationship, schema};
 use crate::syntax::ast::{self, SoqlCond, SoqlQuery, SoqlSelect, SoqlValue};
 use crate::syntax::source::Span;
 
@@ -28,6 +28,7 @@ impl Checker {
                     aggregated = true;
                     self.soql_field(object, &a.field)?;
                 }
+                SoqlSelect::Subquery(sub) => self.subquery(object, sub)?,
             }
         }
         for path in &q.group_by {
@@ -132,6 +133,39 @@ impl Checker {
 }
 
 impl Checker {
+    /// `(SELECT LastName FROM Contacts)`: the relationship and the child
+    /// object's fields exist; binds are not supported inside.
+    fn subquery(&mut self, parent: &'static ObjectDef, sub: &SoqlQuery) -> Checked<()> {
+        let Some(relationship) = child_relationship(parent, sub.from.name.folded()) else {
+            let msg = format!(
+                "Didn't understand relationship '{}' in FROM part of query call",
+                sub.from.name
+            );
+            return Err(self.error(msg, &sub.from.span, "no such child relationship"));
+        };
+        let child = relationship.child;
+        for item in &sub.select {
+            match item {
+                SoqlSelect::Field(path) => self.soql_field(child, path)?,
+                _ => {
+                    let msg = "apexlite supports only fields in a child subquery";
+                    return Err(self.error(msg, &sub.span, "not a field"));
+                }
+            }
+        }
+        for item in &sub.order_by {
+            self.soql_field(child, &item.field)?;
+        }
+        let mut binds = Vec::new();
+        if let Some(cond) = &sub.filter {
+            self.soql_cond(child, cond, &mut binds)?;
+        }
+        if !binds.is_empty() || matches!(sub.limit, Some(SoqlValue::Bind(_))) {
+            return Err(self.unsupported("bind variables in a child subquery", &sub.span));
+        }
+        Ok(())
+    }
+
     /// `Database.query(text)` and `Database.countQuery(text)`; `None` for
     /// any other call.
     pub(super) fn dynamic_soql(

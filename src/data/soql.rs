@@ -7,7 +7,7 @@
 //! Relationship paths (`Profile.Name`) work in `SELECT` and `ORDER BY` (as
 //! `LEFT JOIN`s, parents nested in the returned records) and in `WHERE` (as
 //! `IN` subqueries). Date literals become ranges (see `dates`), aggregate
-//! queries are built in `aggregate`. Child subqueries are not supported.
+//! queries are built in `aggregate`, child subqueries in `children`.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -26,6 +26,7 @@ use crate::syntax::ast::{
 };
 
 mod aggregate;
+mod children;
 mod dates;
 mod plan;
 
@@ -101,7 +102,11 @@ pub fn run(store: &Store, q: &SoqlQuery, binds: &[BindValue]) -> Result<QueryOut
     }
     sql.text.push_str(&order_by);
     sql.limit_offset(q)?;
-    sql.execute(store, &plan)
+    let mut output = sql.execute(store, &plan)?;
+    if let QueryOutput::Rows(records) = &mut output {
+        children::load(store, object, q, records)?;
+    }
+    Ok(output)
 }
 
 fn resolve_object(from: &Ident) -> Result<&'static ObjectDef, QueryError> {
@@ -128,6 +133,15 @@ fn resolve_field(object: &ObjectDef, name: &Ident) -> Result<usize, QueryError> 
     object
         .field_index(name.name.as_str())
         .ok_or_else(|| no_such_column(name.name.as_str(), object))
+}
+
+/// The field a relationship path ends at (`Account.Owner.Alias` → `Alias`).
+fn path_field(object: &'static ObjectDef, path: &[Ident]) -> Result<&'static FieldDef, QueryError> {
+    match path {
+        [] => Err(no_such_column("", object)),
+        [name] => Ok(&object.fields[resolve_field(object, name)?]),
+        [first, rest @ ..] => path_field(relationship(object, first)?.1, rest),
+    }
 }
 
 fn path_text(path: &[Ident]) -> String {
@@ -271,11 +285,16 @@ impl<'b> Sql<'b> {
         let (reference, parent) = relationship(object, first)?;
         let _ = write!(
             self.text,
-            "{qual}\"{}\" IN (SELECT \"Id\" FROM \"{}\" WHERE ",
+            "({qual}\"{}\" IN (SELECT \"Id\" FROM \"{}\" WHERE ",
             reference.name, parent.name
         );
         self.compare(parent, rest, (op, value), "")?;
-        self.text.push(')');
+        // Without a parent, the field reads as null: `Account.Name != 'x'`
+        // matches a contact without an account, `Account.Name = 'x'` does not.
+        let _ = write!(self.text, ") OR ({qual}\"{}\" IS NULL AND ", reference.name);
+        let field = path_field(parent, rest)?;
+        self.leaf(field, "NULL", op, value)?;
+        self.text.push_str("))");
         Ok(())
     }
 

@@ -408,6 +408,11 @@ impl<'a> Interpreter<'a> {
             } => self.dynamic_soql(text, scope, (*count, *row), &e.span),
             ExprKind::SingleRow(query) => self.single_row(query),
             ExprKind::Batches(query) => self.batches(query),
+            ExprKind::Children {
+                target,
+                name,
+                object,
+            } => self.children(target, name, object),
             ExprKind::NewException { type_name, args } => self.new_exception(type_name, args, e),
         }
     }

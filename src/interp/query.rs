@@ -1,5 +1,6 @@
 //! `Database.query` and `Database.countQuery`, whose text is parsed when it
-//! runs, and the batches of a SOQL `for` loop over lists.
+//! runs, the batches of a SOQL `for` loop over lists, and the child records
+//! of a subquery (`acct.Contacts`).
 //!
 //! A dynamic query's binds (`:name`) are plain names of locals in scope, as
 //! on the platform; anything else is a `QueryException`. The text only ever
@@ -9,7 +10,7 @@
 use std::collections::HashMap;
 
 use super::eval::{Eval, Interpreter};
-use super::exception::{ApexException, QUERY, TYPE};
+use super::exception::{ApexException, QUERY, SOBJECT, TYPE};
 use super::sobject::bind_value;
 use super::value::Value;
 use crate::check::ir::Expr;
@@ -56,6 +57,35 @@ impl Interpreter<'_> {
             values.push(bind_value(self.local(slot)));
         }
         self.run_query(&query, &values, count, span)
+    }
+
+    /// `acct.Contacts`: the child records a subquery loaded, as a new list.
+    /// A record that did not come from a query has none (null; a guess at
+    /// the platform's answer); a queried one without the subquery throws.
+    pub(super) fn children(
+        &mut self,
+        target: &Expr,
+        name: &'static str,
+        object: &'static ObjectDef,
+    ) -> Eval<Value> {
+        let Value::SObject(record) = self.expr(target)? else {
+            return Err(ApexException::null_pointer(&target.span).into());
+        };
+        let record = record.borrow();
+        match record.children(name) {
+            Some(rows) => Ok(Value::list(
+                rows.iter().cloned().map(Value::sobject).collect(),
+            )),
+            None if record.queried => {
+                let msg = format!(
+                    "SObject row was retrieved via SOQL without querying the requested field: \
+                     {}.{name}",
+                    object.name
+                );
+                Err(ApexException::new(SOBJECT, msg, &target.span).into())
+            }
+            None => Ok(Value::Null),
+        }
     }
 
     /// A query's rows in lists of [`BATCH`].

@@ -1,5 +1,6 @@
 //! `apexlite query`: a SOQL query run from the shell, its rows printed as a
-//! table, CSV or JSON. Parent fields (`Profile.Name`) become dotted columns.
+//! table, CSV or JSON. Parent fields (`Profile.Name`) become dotted columns;
+//! child subqueries run but their records are not printed.
 
 use crate::data::record::{FieldValue, Record};
 use crate::org::{Org, OrgError, QueryError, QueryOutput};
@@ -57,7 +58,7 @@ pub fn run(org: &mut Org, text: &str) -> Result<Rows, QueryFailure> {
         .iter()
         .filter_map(|s| match s {
             SoqlSelect::Field(path) => Some(path.iter().map(|p| p.name.to_string()).collect()),
-            SoqlSelect::Count(_) | SoqlSelect::Aggregate(_) => None,
+            SoqlSelect::Count(_) | SoqlSelect::Aggregate(_) | SoqlSelect::Subquery(_) => None,
         })
         .collect();
     let rows = records
@@ -82,7 +83,7 @@ fn aggregate_rows(query: &SoqlQuery, rows: Vec<Vec<(String, FieldValue)>>) -> Ro
                 |alias| alias.name.to_string(),
             ),
             SoqlSelect::Field(path) => path.last().map(|p| p.name.to_string()).unwrap_or_default(),
-            SoqlSelect::Count(_) => "COUNT()".into(),
+            SoqlSelect::Count(_) | SoqlSelect::Subquery(_) => "COUNT()".into(),
         })
         .collect();
     let values = rows

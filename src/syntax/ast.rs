@@ -738,6 +738,8 @@ pub enum SoqlSelect {
     Count(Span),
     /// `COUNT(Id)`, `SUM(Amount) total`, ...
     Aggregate(SoqlAggregate),
+    /// `(SELECT LastName FROM Contacts)`: a parent's child records.
+    Subquery(Box<SoqlQuery>),
 }
 
 /// A `WHERE` condition.

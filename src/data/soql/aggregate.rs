@@ -111,6 +111,10 @@ fn items(
                 };
                 out.push(Item { name, sql, def });
             }
+            SoqlSelect::Subquery(_) => {
+                let msg = "A child subquery cannot be used in an aggregate query";
+                return Err(QueryError::Invalid(msg.into()));
+            }
             SoqlSelect::Count(_) => {
                 let msg = "COUNT() cannot be used with GROUP BY or other aggregate functions";
                 return Err(QueryError::Invalid(msg.into()));

@@ -8,7 +8,7 @@
 
 use crate::syntax::ast::{
     ClassBody, Expr, ExprKind, Member, MethodDecl, Modifiers, NewInit, Script, SoqlCond, SoqlQuery,
-    SoqlValue, Stmt, StmtKind, TypeDecl, TypeDeclKind, TypeRef, Unit, WhenKind,
+    SoqlSelect, SoqlValue, Stmt, StmtKind, TypeDecl, TypeDeclKind, TypeRef, Unit, WhenKind,
 };
 use crate::syntax::source::{Diagnostic, Span};
 use crate::syntax::token::Token;
@@ -324,6 +324,12 @@ fn new_init_children<'a>(init: &'a NewInit, out: &mut Vec<Node<'a>>) {
 fn query_children<'a>(query: &'a SoqlQuery, out: &mut Vec<Node<'a>>) {
     out.extend(query.filter.iter().chain(&query.having).map(Node::Cond));
     out.extend(query.limit.iter().chain(&query.offset).map(Node::Value));
+    // Subqueries do not nest, so this recursion is one level deep.
+    for item in &query.select {
+        if let SoqlSelect::Subquery(sub) = item {
+            query_children(sub, out);
+        }
+    }
 }
 
 /// A node of any kind, owned, for taking a tree apart.
@@ -555,6 +561,11 @@ fn take_new_init(init: NewInit, out: &mut Vec<Owned>) {
 }
 
 fn take_query(query: SoqlQuery, out: &mut Vec<Owned>) {
+    for item in query.select {
+        if let SoqlSelect::Subquery(sub) = item {
+            take_query(*sub, out);
+        }
+    }
     out.extend(query.filter.map(Owned::Cond));
     out.extend(query.having.map(Owned::Cond));
     out.extend(

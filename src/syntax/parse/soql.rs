@@ -1,7 +1,7 @@
 //! SOQL queries, inline (`[SELECT ...]`) and dynamic (`Database.query`).
 //!
 //! SOQL words are matched in any case and are not reserved in Apex. Not yet
-//! accepted: child subqueries, fiscal and quarter date literals, `TYPEOF`,
+//! accepted: fiscal and quarter date literals, `TYPEOF`,
 //! `WITH`, `USING SCOPE`. `AND` binds tighter than `OR`, where SOQL itself
 //! would ask for parentheses when they are mixed.
 
@@ -45,6 +45,8 @@ pub(crate) fn soql_query<'t, 's: 't, I: TokenInput<'t, 's>>(
         .then(just(Token::Update))
         .or_not()
         .map(|o| o.is_some());
+    let subquery =
+        subquery(value.clone(), count.clone()).map(|q| SoqlSelect::Subquery(Box::new(q)));
     let tail = group_by
         .or_not()
         .map(Option::unwrap_or_default)
@@ -56,8 +58,13 @@ pub(crate) fn soql_query<'t, 's: 't, I: TokenInput<'t, 's>>(
                 .then(offset.or_not())
                 .then(all_rows.then(for_update)),
         );
+    let select_list = subquery
+        .or(select_item())
+        .separated_by(just(Token::Comma))
+        .at_least(1)
+        .collect();
     word("SELECT")
-        .ignore_then(select_list())
+        .ignore_then(select_list)
         .then_ignore(word("FROM"))
         .then(ident())
         .then(word("WHERE").ignore_then(condition(value)).or_not())
@@ -81,10 +88,48 @@ pub(crate) fn soql_query<'t, 's: 't, I: TokenInput<'t, 's>>(
         .boxed()
 }
 
-/// `select_list = select_item ("," select_item)*`
+/// `subquery = "(" "SELECT" select_item ("," select_item)* "FROM" identifier
+/// ("WHERE" condition)? order_by? ("LIMIT" count_value)? ")"`
+///
+/// A parent query's child records; `FROM` names a child relationship.
+fn subquery<'t, 's: 't, I: TokenInput<'t, 's>>(
+    value: impl Parser<'t, I, SoqlValue, Extra<'t, 's>> + Clone + 't,
+    limit: impl Parser<'t, I, SoqlValue, Extra<'t, 's>> + Clone,
+) -> impl Parser<'t, I, SoqlQuery, Extra<'t, 's>> + Clone {
+    word("SELECT")
+        .ignore_then(
+            select_item()
+                .separated_by(just(Token::Comma))
+                .at_least(1)
+                .collect(),
+        )
+        .then_ignore(word("FROM"))
+        .then(ident())
+        .then(word("WHERE").ignore_then(condition(value)).or_not())
+        .then(order_by().or_not().map(Option::unwrap_or_default))
+        .then(limit.or_not())
+        .delimited_by(just(Token::LParen), just(Token::RParen))
+        .map_with(
+            |((((select, from), filter), order_by), limit), e| SoqlQuery {
+                select,
+                from,
+                filter,
+                order_by,
+                limit,
+                offset: None,
+                group_by: Vec::new(),
+                having: None,
+                for_update: false,
+                all_rows: false,
+                span: span(e.span()),
+            },
+        )
+}
+
+/// `select_list = (subquery | select_item) ("," (subquery | select_item))*`
 /// `select_item = "COUNT" "(" ")" | aggregate alias? | field_path`
-fn select_list<'t, 's: 't, I: TokenInput<'t, 's>>()
--> impl Parser<'t, I, Vec<SoqlSelect>, Extra<'t, 's>> + Clone {
+fn select_item<'t, 's: 't, I: TokenInput<'t, 's>>()
+-> impl Parser<'t, I, SoqlSelect, Extra<'t, 's>> + Clone {
     let count = word("COUNT")
         .then(just(Token::LParen))
         .then(just(Token::RParen))
@@ -102,9 +147,6 @@ fn select_list<'t, 's: 't, I: TokenInput<'t, 's>>()
             })
         });
     choice((count, aggregate, field_path().map(SoqlSelect::Field)))
-        .separated_by(just(Token::Comma))
-        .at_least(1)
-        .collect()
 }
 
 /// `aggregate = ("COUNT" | "COUNT_DISTINCT" | "SUM" | "AVG" | "MIN" | "MAX")
