@@ -5,7 +5,7 @@ use std::rc::Rc;
 use rust_decimal::Decimal;
 
 use super::ir::{Arith, BinOp, Const, Conversion, Expr, ExprKind, Ordering, Place};
-use super::types::Type;
+use super::types::{Native, Type};
 use super::{Checked, Checker, Local, Reported};
 use crate::data::schema::{ObjectDef, child_relationship};
 use crate::interp::exception::{ASSERT, LIMIT};
@@ -73,7 +73,7 @@ impl Checker {
     pub(super) fn convert(&mut self, expr: Expr, to: &Type) -> Checked<Expr> {
         let expr = retype_dynamic(expr, to);
         if is_query(&expr)
-            && matches!(to, Type::SObject(_))
+            && matches!(to, Type::SObject(_) | Type::Native(Native::AggregateResult))
             && let Type::List(elem) = &expr.ty
             && to.accepts(elem)
         {
