@@ -9,6 +9,7 @@
 //! - [`data`]: records in, records out: schema, validation, DML, SOQL, SQLite.
 //! - [`org`]: what makes a store a Salesforce org: seed data and user rules.
 //! - [`project`]: finding the class files a script may use.
+//! - [`testing`]: `apexlite test`: test classes run in isolation, and reports.
 //!
 //! [`run`] is the front door: one anonymous script, one transaction.
 
@@ -19,6 +20,7 @@ pub mod org;
 pub mod project;
 pub mod stdlib;
 pub mod syntax;
+pub mod testing;
 
 use std::io::Write;
 use std::time::Duration;
@@ -53,6 +55,36 @@ pub fn compile_project(
     script: &SourceFile,
     classes: &[SourceFile],
 ) -> Result<check::ir::Program, Vec<Diagnostic>> {
+    compile_project_with(script, classes, false)
+}
+
+/// [`compile_project`]; with `coverage`, the statements of the class files
+/// count their runs (see [`check::check_program_with`]).
+pub fn compile_project_with(
+    script: &SourceFile,
+    classes: &[SourceFile],
+    coverage: bool,
+) -> Result<check::ir::Program, Vec<Diagnostic>> {
+    let (types, mut diags) = parse_classes(classes);
+    let script = match syntax::parse_script(script) {
+        Ok(s) => s,
+        Err(errors) => {
+            diags.extend(errors);
+            return Err(diags);
+        }
+    };
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    check::check_program_with(&script, &types, coverage)
+}
+
+/// Parses class files: the types declared, each with its file number
+/// (`i + 1` for `classes[i]`, as in [`compile_project`]), and every syntax
+/// error. Triggers are reported as not supported.
+pub fn parse_classes(
+    classes: &[SourceFile],
+) -> (Vec<(usize, syntax::ast::TypeDecl)>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut types = Vec::new();
     for (i, file) in classes.iter().enumerate() {
@@ -73,17 +105,7 @@ pub fn compile_project(
             })),
         }
     }
-    let script = match syntax::parse_script(script) {
-        Ok(s) => s,
-        Err(errors) => {
-            diags.extend(errors);
-            return Err(diags);
-        }
-    };
-    if !diags.is_empty() {
-        return Err(diags);
-    }
-    check::check_program(&script, &types)
+    (types, diags)
 }
 
 /// How a script is run.

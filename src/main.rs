@@ -19,6 +19,8 @@ use apexlite::{Org, Outcome, RunOptions, SourceFile, project};
 const EXIT_OK: u8 = 0;
 /// Exit status when an Apex exception escaped the script (nothing was saved).
 const EXIT_EXCEPTION: u8 = 1;
+/// Exit status for bad arguments (clap uses it for its own usage errors).
+const EXIT_USAGE: u8 = 2;
 /// Exit status when the script does not compile (nothing ran).
 const EXIT_COMPILE: u8 = 3;
 /// Exit status when the org or a file could not be read or written.
@@ -40,6 +42,8 @@ enum Command {
     Check(CheckArgs),
     /// Run a SOQL query and print the records.
     Query(QueryArgs),
+    /// Run the @isTest classes of a source tree, each test method isolated.
+    Test(TestArgs),
     /// Create an org file and inspect its licenses and users.
     #[command(subcommand)]
     Org(OrgCommand),
@@ -55,6 +59,45 @@ struct CheckArgs {
     /// `full` prints each report with the source; `short` one line per problem.
     #[arg(long, value_enum, default_value = "full")]
     format: CheckFormat,
+}
+
+#[derive(Args)]
+struct TestArgs {
+    /// Files or folders of `.cls` files; by default the package folders of
+    /// the SFDX project around the current directory, else the current folder.
+    paths: Vec<PathBuf>,
+    /// Run only this class, or one method as `Class.method` (repeatable).
+    #[arg(long = "filter", value_name = "CLASS[.METHOD]")]
+    filters: Vec<String>,
+    /// Also write the results as JUnit XML to this file.
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+    /// Print the results as JSON instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Report line coverage of the non-test classes.
+    #[arg(long)]
+    coverage: bool,
+    /// Also write the line coverage as lcov to this file (implies --coverage).
+    #[arg(long, value_name = "FILE")]
+    coverage_lcov: Option<PathBuf>,
+    /// Fail the run when total line coverage is below this percentage
+    /// (implies --coverage).
+    #[arg(long, value_name = "PERCENT", value_parser = parse_percent)]
+    min_coverage: Option<f64>,
+    /// Worker threads running test classes in parallel (default: one per core).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    jobs: usize,
+    /// The CPU time limit of each test method, in milliseconds.
+    #[arg(
+        long = "cpu-limit-ms",
+        value_name = "MS",
+        default_value_t = 10_000,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    cpu_limit_ms: u64,
+    #[command(flatten)]
+    org: OrgArg,
 }
 
 #[derive(Args)]
@@ -84,6 +127,16 @@ enum OrgCommand {
     Licenses(ReportArgs),
     /// List the users with their profile, license and contact.
     Users(ReportArgs),
+    /// Make an internal user a delegated administrator.
+    Delegate(DelegateArgs),
+}
+
+#[derive(Args)]
+struct DelegateArgs {
+    #[command(flatten)]
+    org: OrgArg,
+    /// The user's username (any case).
+    username: String,
 }
 
 #[derive(Args)]
@@ -137,7 +190,12 @@ struct RunArgs {
     run_as: Option<String>,
     /// The CPU time limit in milliseconds, after which the script ends with
     /// `System.LimitException: Apex CPU time limit exceeded`.
-    #[arg(long = "cpu-limit-ms", value_name = "MS", default_value_t = 10_000)]
+    #[arg(
+        long = "cpu-limit-ms",
+        value_name = "MS",
+        default_value_t = 10_000,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
     cpu_limit_ms: u64,
     #[command(flatten)]
     org: OrgArg,
@@ -173,6 +231,7 @@ fn main() -> ExitCode {
             Command::Run(args) => run(&args),
             Command::Check(args) => check(&args),
             Command::Query(args) => query(&args),
+            Command::Test(args) => test(&args),
             Command::Org(command) => org_command(&command),
         });
     match worker.map(|w| w.join()) {
@@ -187,9 +246,13 @@ fn main() -> ExitCode {
 fn run(args: &RunArgs) -> u8 {
     let file = match read_source(args) {
         Ok(f) => f,
-        Err(msg) => {
+        Err(ReadError::Io(msg)) => {
             eprintln!("error: {msg}");
             return EXIT_ORG;
+        }
+        Err(ReadError::NotText(file, bad)) => {
+            report_diagnostics(&[file], &[bad]);
+            return EXIT_COMPILE;
         }
     };
     let dirs = if args.paths.is_empty() {
@@ -280,9 +343,108 @@ fn check(args: &CheckArgs) -> u8 {
         let _ = out.write_all(text.as_bytes());
     }
     let failed = diags.iter().filter(|d| !d.is_empty()).count();
-    let _ = writeln!(out, "checked {} files, {failed} with errors", files.len());
+    let noun = if files.len() == 1 { "file" } else { "files" };
+    let _ = writeln!(out, "checked {} {noun}, {failed} with errors", files.len());
     u8::from(failed > 0)
 }
+
+/// `apexlite test`: runs the tests, prints the report; exit status 1 when
+/// any test failed.
+fn test(args: &TestArgs) -> u8 {
+    use apexlite::testing::{self, TestError, TestOptions, report};
+    let paths = if args.paths.is_empty() {
+        let dirs = std::env::current_dir()
+            .map(|d| project::sfdx_package_dirs(&d))
+            .unwrap_or_default();
+        if dirs.is_empty() {
+            vec![PathBuf::from(".")]
+        } else {
+            dirs
+        }
+    } else {
+        args.paths.clone()
+    };
+    let classes = match project::source_files(&paths, &["cls", "trigger"]) {
+        Ok(classes) => classes,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            return EXIT_ORG;
+        }
+    };
+    let files = testing::test_files(classes);
+    let options = TestOptions {
+        org: args.org.path.clone(),
+        filters: args.filters.clone(),
+        cpu_limit: Duration::from_millis(args.cpu_limit_ms),
+        jobs: args.jobs,
+        coverage: args.coverage || args.coverage_lcov.is_some() || args.min_coverage.is_some(),
+    };
+    let bar = std::sync::OnceLock::new();
+    let progress = |done: usize, total: usize| {
+        if total >= PROGRESS_FROM && std::io::stdout().is_terminal() {
+            bar.get_or_init(|| indicatif::ProgressBar::new(total as u64))
+                .set_position(done as u64);
+        }
+    };
+    let outcome = testing::run_tests(&files, &options, &progress);
+    if let Some(bar) = bar.get() {
+        bar.finish_and_clear();
+    }
+    let run = match outcome {
+        Ok(run) => run,
+        Err(TestError::Compile(diags)) => {
+            report_diagnostics(&files, &diags);
+            return EXIT_COMPILE;
+        }
+        Err(e @ TestError::NoMatch(_)) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+        Err(TestError::Org(e)) => {
+            eprintln!("error: cannot open org {}: {e}", args.org.path.display());
+            return EXIT_ORG;
+        }
+    };
+    if let Some(path) = &args.junit
+        && let Err(e) = std::fs::write(path, report::junit(&run))
+    {
+        eprintln!("error: cannot write {}: {e}", path.display());
+        return EXIT_ORG;
+    }
+    if let (Some(path), Some(coverage)) = (&args.coverage_lcov, &run.coverage)
+        && let Err(e) = std::fs::write(path, report::lcov(coverage))
+    {
+        eprintln!("error: cannot write {}: {e}", path.display());
+        return EXIT_ORG;
+    }
+    if args.json {
+        print!("{}", report::json(&run));
+    } else {
+        print!("{}", report::text(&run));
+    }
+    let mut status = u8::from(run.failed() > 0);
+    if let (Some(min), Some(coverage)) = (args.min_coverage, &run.coverage)
+        && coverage.percent() < min
+    {
+        eprintln!(
+            "error: line coverage {:.1}% is below the minimum of {min}%",
+            coverage.percent()
+        );
+        status = 1;
+    }
+    status
+}
+
+/// A percentage from 0 to 100 for `--min-coverage`.
+fn parse_percent(text: &str) -> Result<f64, String> {
+    match text.trim_end_matches('%').parse::<f64>() {
+        Ok(p) if (0.0..=100.0).contains(&p) => Ok(p),
+        _ => Err(format!("'{text}' is not a percentage from 0 to 100")),
+    }
+}
+
+/// Runs with at least this many test methods show a progress bar on a terminal.
+const PROGRESS_FROM: usize = 50;
 
 /// `apexlite query`: the records as a table, CSV or JSON on standard output.
 fn query(args: &QueryArgs) -> u8 {
@@ -337,6 +499,7 @@ fn org_command(command: &OrgCommand) -> u8 {
         }),
         OrgCommand::Users(args) => open_report(&args.org)
             .and_then(|org| Ok(report::render_users(&report::users(&org)?, args.format))),
+        OrgCommand::Delegate(args) => org_delegate(args),
     };
     match result {
         Ok(text) => {
@@ -377,6 +540,17 @@ fn org_seats(args: &SeatsArgs) -> Result<String, setup::SetupError> {
     ))
 }
 
+fn org_delegate(args: &DelegateArgs) -> Result<String, setup::SetupError> {
+    let mut org = args.org.open()?;
+    let added = setup::delegate(&mut org, &args.username)?;
+    let already = if added { "" } else { "already " };
+    Ok(format!(
+        "{} is {already}a delegated administrator ({})\n",
+        args.username,
+        setup::DELEGATE_GROUP
+    ))
+}
+
 /// Renders each diagnostic against the file it is about.
 fn report_diagnostics(files: &[SourceFile], diags: &[apexlite::Diagnostic]) {
     let color = std::io::stderr().is_terminal();
@@ -391,31 +565,34 @@ fn report_diagnostics(files: &[SourceFile], diags: &[apexlite::Diagnostic]) {
     }
 }
 
+/// Why the script could not be read.
+enum ReadError {
+    /// The file or standard input could not be read.
+    Io(String),
+    /// It is not UTF-8 text: the text with the offending byte replaced, and
+    /// the diagnostic pointing at it.
+    NotText(SourceFile, apexlite::Diagnostic),
+}
+
 /// The script named on the command line: a file, standard input, or `-e` code.
-fn read_source(args: &RunArgs) -> Result<SourceFile, String> {
+fn read_source(args: &RunArgs) -> Result<SourceFile, ReadError> {
     if let Some(code) = &args.code {
         return Ok(SourceFile::new("<eval>", code.clone()));
     }
     let path = args.file.as_deref().unwrap_or(Path::new("-"));
-    if path == Path::new("-") {
-        let mut text = String::new();
+    let (name, bytes) = if path == Path::new("-") {
+        let mut bytes = Vec::new();
         std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| format!("cannot read standard input: {e}"))?;
-        return Ok(SourceFile::new("<stdin>", without_bom(text)));
-    }
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    Ok(SourceFile::new(
-        path.display().to_string(),
-        without_bom(text),
-    ))
-}
-
-/// Drops the byte-order mark some editors put at the start of UTF-8 files.
-fn without_bom(text: String) -> String {
-    match text.strip_prefix('\u{feff}') {
-        Some(rest) => rest.to_string(),
-        None => text,
+            .read_to_end(&mut bytes)
+            .map_err(|e| ReadError::Io(format!("cannot read standard input: {e}")))?;
+        ("<stdin>".to_owned(), bytes)
+    } else {
+        let bytes = std::fs::read(path)
+            .map_err(|e| ReadError::Io(format!("cannot read {}: {e}", path.display())))?;
+        (path.display().to_string(), bytes)
+    };
+    match SourceFile::decode(name, bytes) {
+        (file, None) => Ok(file),
+        (file, Some(bad)) => Err(ReadError::NotText(file, bad)),
     }
 }

@@ -44,6 +44,15 @@ pub fn class_files(dirs: &[PathBuf]) -> Result<Vec<SourceFile>, String> {
 /// Every file with one of `extensions` under the paths (folders, or files
 /// named directly), read as sources in a stable (sorted) order.
 pub fn source_files(paths: &[PathBuf], extensions: &[&str]) -> Result<Vec<SourceFile>, String> {
+    source_paths(paths, extensions)?
+        .into_iter()
+        .map(|p| read_source(&p))
+        .collect()
+}
+
+/// Every file with one of `extensions` under the paths, in a stable
+/// (sorted) order, not read yet.
+fn source_paths(paths: &[PathBuf], extensions: &[&str]) -> Result<Vec<PathBuf>, String> {
     let mut found = Vec::new();
     for path in paths {
         if path.is_dir() {
@@ -56,17 +65,21 @@ pub fn source_files(paths: &[PathBuf], extensions: &[&str]) -> Result<Vec<Source
     }
     found.sort();
     found.dedup();
-    found.into_iter().map(|p| read_source(&p)).collect()
+    Ok(found)
 }
 
+/// A source file that must be UTF-8 text.
 fn read_source(path: &Path) -> Result<SourceFile, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let text = text
-        .strip_prefix('\u{feff}')
-        .map(str::to_string)
-        .unwrap_or(text);
-    Ok(SourceFile::new(path.display().to_string(), text))
+    match read_checked(path)? {
+        (file, None) => Ok(file),
+        (_, Some(_)) => Err(format!("cannot read {}: not UTF-8 text", path.display())),
+    }
+}
+
+/// A source file, with the diagnostic for its first byte that is not UTF-8.
+fn read_checked(path: &Path) -> Result<(SourceFile, Option<Diagnostic>), String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Ok(SourceFile::decode(path.display().to_string(), bytes))
 }
 
 fn collect(dir: &Path, extensions: &[&str], out: &mut Vec<PathBuf>) -> Result<(), String> {
@@ -98,11 +111,20 @@ pub fn check_paths(
     paths: &[PathBuf],
     syntax_only: bool,
 ) -> Result<(Vec<SourceFile>, Vec<Vec<Diagnostic>>), String> {
-    let files = source_files(paths, &["cls", "trigger", "apex"])?;
-    let mut diags: Vec<Vec<Diagnostic>> = vec![Vec::new(); files.len()];
+    let mut files = Vec::new();
+    let mut diags: Vec<Vec<Diagnostic>> = Vec::new();
+    for path in source_paths(paths, &["cls", "trigger", "apex"])? {
+        let (file, bad) = read_checked(&path)?;
+        files.push(file);
+        diags.push(bad.into_iter().collect());
+    }
     let mut types = Vec::new();
     let mut scripts = Vec::new();
     for (i, file) in files.iter().enumerate() {
+        if !diags[i].is_empty() {
+            // Text that is not UTF-8 is reported as such, not parsed.
+            continue;
+        }
         let parsed = if extension(file) == "apex" {
             crate::syntax::parse_script(file).map(|s| scripts.push((i, s)))
         } else {

@@ -401,6 +401,57 @@ fn a_runaway_loop_ends_at_the_cpu_time_limit() {
 }
 
 #[test]
+fn a_script_that_is_not_utf8_is_a_compile_error_at_the_bad_byte() {
+    let tmp = temp_dir();
+    let script = tmp.path().join("latin1.apex");
+    std::fs::write(&script, b"System.debug('a');\nSystem.debug('\xff');\n").expect("write");
+    let out = Run::new(&["run", path_str(&script), "--org", ":memory:"], tmp.path()).output();
+    assert_exit(&out, 3, "a script with a byte that is not UTF-8");
+    let err = stderr(&out);
+    assert!(err.contains("The file is not valid UTF-8 text"), "{err}");
+    assert!(err.contains("latin1.apex:2:15"), "{err}");
+    assert_eq!(stdout(&out), "", "nothing ran");
+}
+
+#[test]
+fn check_reports_a_file_that_is_not_utf8_and_goes_on() {
+    let tmp = temp_dir();
+    std::fs::write(tmp.path().join("a.apex"), b"System.debug('\xff');\n").expect("write");
+    std::fs::write(tmp.path().join("b.apex"), b"System.debug(1)\n").expect("write");
+    std::fs::write(tmp.path().join("c.apex"), b"System.debug(1);\n").expect("write");
+    let args = ["check", path_str(tmp.path()), "--format", "short"];
+    let out = Run::new(&args, tmp.path()).output();
+    assert_exit(&out, 1, "check with a file that is not UTF-8");
+    let text = stdout(&out);
+    assert!(
+        text.contains("a.apex:1:15: The file is not valid UTF-8 text"),
+        "{text}"
+    );
+    assert!(text.contains("b.apex:"), "{text}");
+    assert!(text.ends_with("checked 3 files, 2 with errors\n"), "{text}");
+
+    let one = tmp.path().join("c.apex");
+    let out = Run::new(&["check", path_str(&one)], tmp.path()).output();
+    assert_eq!(stdout(&out), "checked 1 file, 0 with errors\n");
+}
+
+#[test]
+fn a_cpu_limit_of_zero_is_a_usage_error() {
+    let tmp = temp_dir();
+    let args = [
+        "run",
+        "-e",
+        "Integer x;",
+        "--org",
+        ":memory:",
+        "--cpu-limit-ms",
+        "0",
+    ];
+    let out = Run::new(&args, tmp.path()).output();
+    assert_exit(&out, 2, "--cpu-limit-ms 0");
+}
+
+#[test]
 fn a_byte_order_mark_at_the_start_of_a_file_is_ignored() {
     let tmp = temp_dir();
     let script = tmp.path().join("bom.apex");

@@ -703,6 +703,11 @@ impl Checker {
         let Some(sig) = found else {
             return Err(self.no_such_method(method, &args, class.name.as_str()));
         };
+        if let stdlib::Builtin::Dml(call) = sig.builtin
+            && let Some(msg) = types.first().and_then(|t| database_refusal(call.op, t))
+        {
+            return Err(self.error(msg, span, "not allowed on this object"));
+        }
         self.builtin_call(sig, args, span)
     }
 
@@ -819,4 +824,18 @@ pub(super) fn relationship(
     })?;
     let target = crate::data::schema::schema().object(def.reference_to.first()?)?;
     Some((index, target))
+}
+
+/// The compile error for a `Database` DML call whose records' static type
+/// is an object that refuses the operation (`Database.delete(user)`).
+fn database_refusal(op: crate::syntax::ast::DmlOp, records: &Type) -> Option<String> {
+    let object = match records {
+        Type::SObject(Some(o)) => *o,
+        Type::List(t) => match **t {
+            Type::SObject(Some(o)) => o,
+            _ => return None,
+        },
+        _ => return None,
+    };
+    crate::check::stmt::dml_refusal(op, object)
 }

@@ -32,6 +32,9 @@ pub struct Program {
     pub static_init: Option<usize>,
     /// Custom exception types and the exception type each extends.
     pub exception_parents: Vec<(&'static str, &'static str)>,
+    /// The statements a coverage build counts, by [`Stmt::Covered`] index:
+    /// the source file and the statement's byte offset. Empty otherwise.
+    pub points: Vec<(usize, usize)>,
 }
 
 /// What the interpreter needs of a declared class.
@@ -153,6 +156,17 @@ pub enum Stmt {
         /// The `when else` block.
         otherwise: Option<Vec<Stmt>>,
     },
+    /// `System.runAs(user) { body }`
+    RunAs {
+        /// The user the body runs as.
+        user: Expr,
+        /// The statements.
+        body: Vec<Stmt>,
+        /// The whole statement, for exceptions it raises.
+        span: Span,
+    },
+    /// Counts one run of the statement that follows (coverage builds only).
+    Covered(usize),
     /// `break;`
     Break,
     /// `continue;`

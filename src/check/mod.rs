@@ -34,7 +34,20 @@ pub fn check_program(
     script: &ast::Script,
     types: &[(usize, ast::TypeDecl)],
 ) -> Result<Program, Vec<Diagnostic>> {
-    let mut checker = Checker::default();
+    check_program_with(script, types, false)
+}
+
+/// [`check_program`]; with `coverage`, every statement of the class files
+/// counts its runs for line coverage (see [`Program::points`]).
+pub fn check_program_with(
+    script: &ast::Script,
+    types: &[(usize, ast::TypeDecl)],
+    coverage: bool,
+) -> Result<Program, Vec<Diagnostic>> {
+    let mut checker = Checker {
+        coverage,
+        ..Checker::default()
+    };
     let mut all: Vec<(usize, ast::TypeDecl)> = types.to_vec();
     all.extend(script.types.iter().map(|t| (0, t.clone())));
     let decls = class::flatten(&all);
@@ -63,6 +76,7 @@ pub fn check_program(
         statics: checker.statics,
         static_init: synthesized.static_init,
         exception_parents: checker.exception_parents,
+        points: checker.points,
     })
 }
 
@@ -125,6 +139,10 @@ struct Checker {
     exception_parents: Vec<(&'static str, &'static str)>,
     loop_depth: usize,
     errors: Vec<Diagnostic>,
+    /// True when statements of class files get coverage marks.
+    coverage: bool,
+    /// The statements marked so far: file and byte offset.
+    points: Vec<(usize, usize)>,
 }
 
 impl Checker {

@@ -8,11 +8,28 @@ use crate::syntax::ast::{self, DmlOp, StmtKind};
 
 impl Checker {
     /// Checks statements in a new scope, keeping those that check cleanly.
+    /// When compiling for coverage, each statement of a class file is
+    /// preceded by the [`Stmt::Covered`] mark that counts its runs.
     pub(super) fn block(&mut self, stmts: &[ast::Stmt]) -> Vec<Stmt> {
         self.scopes.push(Default::default());
-        let out = stmts.iter().filter_map(|s| self.stmt(s).ok()).collect();
+        let mut out = Vec::with_capacity(stmts.len());
+        for s in stmts {
+            let Ok(checked) = self.stmt(s) else { continue };
+            out.extend(self.coverage_mark(s));
+            out.push(checked);
+        }
         self.scopes.pop();
         out
+    }
+
+    /// The coverage mark for `s`, when compiling for coverage and `s` is a
+    /// statement of a class file other than a block.
+    fn coverage_mark(&mut self, s: &ast::Stmt) -> Option<Stmt> {
+        if !self.coverage || self.file == 0 || matches!(s.kind, StmtKind::Block(_)) {
+            return None;
+        }
+        self.points.push((self.file, s.span.start));
+        Some(Stmt::Covered(self.points.len() - 1))
     }
 
     fn stmt(&mut self, s: &ast::Stmt) -> Checked<Stmt> {
@@ -78,7 +95,7 @@ impl Checker {
                 finally,
             } => self.try_stmt(body, catches, finally),
             StmtKind::Switch { subject, whens } => self.switch(subject, whens),
-            StmtKind::RunAs { .. } => Err(self.unsupported("System.runAs blocks", &s.span)),
+            StmtKind::RunAs { user, body } => self.run_as(user, body, &s.span),
         }
     }
 
@@ -159,18 +176,7 @@ impl Checker {
             },
             _ => return Err(self.dml_type_error(op, &target.ty, &target.span)),
         };
-        // Users are deactivated, never deleted; profiles, licenses and the
-        // organization are setup data that DML cannot touch at all.
-        let refused = |o: &ObjectDef| match o.name {
-            "User" => matches!(op, DmlOp::Delete | DmlOp::Undelete),
-            "Profile" | "UserLicense" | "Organization" => true,
-            _ => false,
-        };
-        if let Some(o) = object
-            && refused(o)
-        {
-            let op_name = op.title().to_uppercase();
-            let msg = format!("DML operation {op_name} not allowed on {}", o.name);
+        if let Some(msg) = object.and_then(|o| dml_refusal(op, o)) {
             return Err(self.error(msg, &s.span, "not allowed on this object"));
         }
         let key = match upsert_key {
@@ -217,6 +223,30 @@ impl Checker {
         Ok(Some(index))
     }
 
+    /// `System.runAs(user) { ... }` takes a `User` record. The platform's
+    /// `runAs(Version)` form for package tests is not supported.
+    fn run_as(
+        &mut self,
+        user: &ast::Expr,
+        body: &[ast::Stmt],
+        span: &crate::syntax::source::Span,
+    ) -> Checked<Stmt> {
+        let user = self.expr(user)?;
+        if !matches!(&user.ty, Type::SObject(Some(o)) if o.name == "User") {
+            let msg = format!(
+                "Method does not exist or incorrect signature: void runAs({}) from the type System",
+                user.ty
+            );
+            return Err(self.error(msg, &user.span, "System.runAs takes a User"));
+        }
+        let body = self.block(body);
+        Ok(Stmt::RunAs {
+            user,
+            body,
+            span: span.clone(),
+        })
+    }
+
     fn dml_type_error(
         &mut self,
         op: DmlOp,
@@ -250,12 +280,16 @@ impl Checker {
         })
     }
 
-    /// A statement in its own scope, as the body of `if` or a loop is.
+    /// A statement in its own scope, as the body of `if` or a loop is
+    /// (`else if` too), with its coverage mark when it is not a block.
     fn scoped(&mut self, s: &ast::Stmt) -> Checked<Stmt> {
         self.scopes.push(Default::default());
         let out = self.stmt(s);
         self.scopes.pop();
-        out
+        match self.coverage_mark(s) {
+            Some(mark) => Ok(Stmt::Block(vec![mark, out?])),
+            None => out,
+        }
     }
 
     fn loop_body(&mut self, body: &ast::Stmt) -> Checked<Stmt> {
@@ -422,4 +456,20 @@ fn query_batches(iterable: Expr, var_ty: &Type) -> Expr {
         }
         _ => iterable,
     }
+}
+
+/// The compile error for DML the platform never allows on an object, for
+/// the statements and the `Database` methods alike: users are deactivated,
+/// never deleted; profiles, licenses, the organization and delegated
+/// administration are setup data that DML cannot touch at all.
+pub(crate) fn dml_refusal(op: DmlOp, object: &ObjectDef) -> Option<String> {
+    let refused = match object.name {
+        "User" => matches!(op, DmlOp::Delete | DmlOp::Undelete),
+        "Profile" | "UserLicense" | "Organization" | "DelegateGroup" | "DelegateGroupMember" => {
+            true
+        }
+        _ => false,
+    };
+    let op_name = op.title().to_uppercase();
+    refused.then(|| format!("DML operation {op_name} not allowed on {}", object.name))
 }

@@ -227,7 +227,10 @@ fn clear_new_ids(results: &mut [RowResult], new_ids: &[(usize, Id)]) {
 /// generic `List<SObject>`) raises the same text as a `System.TypeException`
 /// (the exception type is a guess).
 fn refuse_unsupported(op: DmlOp, object: &ObjectDef) -> Result<(), OrgError> {
-    let read_only = matches!(object.name, "Profile" | "UserLicense" | "Organization");
+    let read_only = matches!(
+        object.name,
+        "Profile" | "UserLicense" | "Organization" | "DelegateGroup" | "DelegateGroupMember"
+    );
     let no_delete = object.name == "User" && matches!(op, DmlOp::Delete | DmlOp::Undelete);
     let no_undelete = op == DmlOp::Undelete && !object.has_recycle_bin();
     if read_only || no_delete || no_undelete {
@@ -272,6 +275,8 @@ fn insert(
         }
         if slot.row.object.name == "User" {
             users::check_insert(ctx, &mut slot.row, &mut slot.errors)?;
+        } else if let Some(error) = validate::check_unique(ctx.store, &mut ctx.memo, &slot.row)? {
+            slot.fail(error);
         }
     }
     write_inserts(ctx, &mut slots)?;
@@ -427,6 +432,9 @@ fn update(
             "User" => users::check_update(ctx, old, &mut slot.row, changed, &mut slot.errors)?,
             "Contact" => users::check_portal_contact(ctx, old, &slot.row, &mut slot.errors)?,
             _ => {}
+        }
+        if let Some(error) = validate::check_unique(ctx.store, &mut ctx.memo, &slot.row)? {
+            slot.fail(error);
         }
     }
     write_updates(ctx, &mut slots)?;

@@ -70,6 +70,8 @@ pub fn standard_objects() -> Vec<ObjectDef> {
         user(),
         account(),
         contact(),
+        delegate_group(),
+        delegate_group_member(),
     ]
 }
 
@@ -179,7 +181,8 @@ fn user_role() -> ObjectDef {
         id("Role ID"),
         text("Name", "Name", 80).required(),
         reference("ParentRoleId", "Parent Role ID", &["UserRole"]),
-        text("DeveloperName", "Developer Name", 80),
+        // Unique per org, as role API names are.
+        text("DeveloperName", "Developer Name", 80).unique(),
         text("RollupDescription", "Description", 80),
         picklist("PortalType", "Portal Type", PORTAL_TYPES, true).read_only(),
         reference("PortalAccountId", "Account ID", &["Account"]).read_only(),
@@ -232,6 +235,7 @@ fn user() -> ObjectDef {
         text("FederationIdentifier", "SAML Federation ID", 512).id_lookup(),
         FieldDef::new("AboutMe", "About Me", T::TextArea, 1000),
         boolean("IsPortalEnabled", "Is Portal Enabled"),
+        boolean("ForecastEnabled", "Allow Forecasting"),
         picklist(
             "DigestFrequency",
             "Chatter Email Highlights Frequency",
@@ -247,6 +251,29 @@ fn user() -> ObjectDef {
     ];
     fields = audit(fields);
     ObjectDef::new("User", "005", true, fields)
+}
+
+/// A delegated administration group: its members may manage users without
+/// Manage Users. Setup data, read-only to Apex; `apexlite org delegate`
+/// fills it. The key prefixes of both delegation objects are guesses.
+fn delegate_group() -> ObjectDef {
+    let fields = vec![
+        id("Delegate Group ID"),
+        text("Name", "Name", 40).required().read_only(),
+        text("DeveloperName", "Group Name", 80).unique().read_only(),
+        boolean("IsLoginAccessEnabled", "Enable Group for Login Access").read_only(),
+    ];
+    ObjectDef::new("DelegateGroup", "02f", true, audit(fields))
+}
+
+/// A user's membership of a [`delegate_group`].
+fn delegate_group_member() -> ObjectDef {
+    let fields = vec![
+        id("Delegate Group Member ID"),
+        reference("DelegateGroupId", "Delegate Group ID", &["DelegateGroup"]).read_only(),
+        reference("UserOrGroupId", "User ID", &["User"]).read_only(),
+    ];
+    ObjectDef::new("DelegateGroupMember", "02g", true, audit(fields))
 }
 
 fn account() -> ObjectDef {
@@ -266,8 +293,8 @@ fn account() -> ObjectDef {
         text("AccountNumber", "Account Number", 40),
         FieldDef::new("Website", "Website", T::Url, 255),
         picklist("Industry", "Industry", &[], false),
-        FieldDef::new("AnnualRevenue", "Annual Revenue", T::Currency, 0),
-        FieldDef::new("NumberOfEmployees", "Employees", T::Int, 0),
+        FieldDef::new("AnnualRevenue", "Annual Revenue", T::Currency, 0).digits(18, 0),
+        FieldDef::new("NumberOfEmployees", "Employees", T::Int, 0).digits(8, 0),
         FieldDef::new("Description", "Account Description", T::TextArea, 32000),
         reference("OwnerId", "Owner ID", &["User"]),
     ];

@@ -69,6 +69,10 @@ pub struct FieldDef {
     /// Can name the matching field of an upsert (`upsert contacts Email;`):
     /// the platform's idLookup property.
     pub id_lookup: bool,
+    /// For numbers, the total digits the field holds (0: no limit).
+    pub precision: u8,
+    /// For numbers, the digits after the decimal point.
+    pub scale: u8,
 }
 
 impl FieldDef {
@@ -92,7 +96,17 @@ impl FieldDef {
             restricted: false,
             unique: false,
             id_lookup: false,
+            precision: 0,
+            scale: 0,
         }
+    }
+
+    /// Sets a number field's precision (total digits) and scale (digits
+    /// after the point), as the platform's describe reports them.
+    pub const fn digits(mut self, precision: u8, scale: u8) -> FieldDef {
+        self.precision = precision;
+        self.scale = scale;
+        self
     }
 
     /// Marks the field required on create.

@@ -84,6 +84,13 @@ status_codes! {
     InvalidTypeForOperation = "INVALID_TYPE_FOR_OPERATION",
     /// An Id of the wrong object for the operation.
     MalformedId = "MALFORMED_ID",
+    /// A number with more integer digits than its field holds.
+    NumberOutsideValidRange = "NUMBER_OUTSIDE_VALID_RANGE",
+    /// A delegated administrator asked for something delegation does not
+    /// cover, such as managing contactless users.
+    InsufficientAccess = "INSUFFICIENT_ACCESS",
+    /// A record given to an inactive owner.
+    InactiveOwnerOrUser = "INACTIVE_OWNER_OR_USER",
 }
 
 impl StatusCode {

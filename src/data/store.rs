@@ -26,7 +26,7 @@ use crate::data::schema::{FieldDef, FieldType, ObjectDef, schema};
 /// What the meta table's `format` key holds in every apexlite org file.
 const FORMAT: &str = "apexlite-org";
 /// The layout version of the tables; bumped when they change incompatibly.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 const DATE_FORMAT: &str = "%Y-%m-%d";
 const DATETIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S%.3f";
@@ -115,6 +115,19 @@ impl Store {
             store.check_format(path)?;
         }
         Ok((store, fresh))
+    }
+
+    /// An in-memory copy of the org file at `path`; the file is only read.
+    pub fn copy_into_memory(path: &Path) -> Result<Store, OrgError> {
+        let mut conn = Connection::open_in_memory()?;
+        conn.restore(
+            rusqlite::MAIN_DB,
+            path,
+            None::<fn(rusqlite::backup::Progress)>,
+        )?;
+        let store = Store::wrap(conn);
+        store.check_format(path)?;
+        Ok(store)
     }
 
     /// An empty store in memory.

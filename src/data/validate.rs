@@ -5,11 +5,12 @@
 //! and 5); object-specific rules live in `org::users`. Messages follow the
 //! platform byte for byte, with the field label the schema gives.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
-use rust_decimal::Decimal;
+use rusqlite::OptionalExtension;
 use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
+use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::data::id::Id;
 use crate::data::record::{FieldValue, Record};
@@ -22,6 +23,11 @@ use crate::data::store::{OrgError, Store};
 #[derive(Default)]
 pub struct RefMemo {
     known: HashMap<Id, bool>,
+    /// Whether users named as owners are active.
+    active: HashMap<Id, bool>,
+    /// Values of unique fields taken by earlier rows of the call: object,
+    /// field and the value in lower case.
+    unique: HashSet<(&'static str, &'static str, String)>,
 }
 
 impl RefMemo {
@@ -46,6 +52,8 @@ impl RefMemo {
     /// Forgets everything (after a rollback or a delete).
     pub fn clear(&mut self) {
         self.known.clear();
+        self.active.clear();
+        self.unique.clear();
     }
 }
 
@@ -61,11 +69,15 @@ pub fn check_fields(
     for &i in indexes {
         let field = &row.object.fields[i];
         let Some(value) = row.get(i) else { continue };
-        match coerce(field, value) {
+        match coerce(field, value).and_then(|v| fit_number(field, v)) {
             Ok(value) => {
-                if let Some(error) = check_value(store, memo, field, &value)? {
-                    errors.push(error);
-                }
+                let error = match check_value(store, memo, field, &value)? {
+                    None if field.name == "OwnerId" => {
+                        check_owner(store, memo, row.object.name, &value)?
+                    }
+                    error => error,
+                };
+                errors.extend(error);
                 row.set(i, value);
             }
             Err(error) => errors.push(error),
@@ -94,6 +106,55 @@ pub fn check_required(row: &Record) -> Option<DmlError> {
         format!("Required fields are missing: [{list}]"),
         &missing,
     ))
+}
+
+/// The unique fields of a row of any object but User (whose usernames and
+/// nicknames have codes of their own, see `org::users`), checked ignoring
+/// case against stored live rows and earlier rows of the same call.
+///
+/// `DUPLICATE_VALUE, duplicate value found: <Field> duplicates value on
+/// record with id: <id>` is the platform's text for unique custom fields;
+/// for a value two rows of one call share it names neither
+/// (`<unknown> ... <unknown>`). Using these texts for the standard fields
+/// marked unique here (`UserRole.DeveloperName`) is a guess.
+pub fn check_unique(
+    store: &Store,
+    memo: &mut RefMemo,
+    row: &Record,
+) -> Result<Option<DmlError>, OrgError> {
+    let object = row.object;
+    if object.name == "User" {
+        return Ok(None);
+    }
+    let mut taken = Vec::new();
+    for (i, field) in object.fields.iter().enumerate() {
+        let Some(text) = row
+            .get(i)
+            .and_then(FieldValue::as_text)
+            .filter(|_| field.unique)
+        else {
+            continue;
+        };
+        let key = (object.name, field.name, text.to_lowercase());
+        if memo.unique.contains(&key) {
+            return Ok(Some(duplicate_value("<unknown>", "<unknown>")));
+        }
+        let value = rusqlite::types::Value::Text(text.to_owned());
+        if let Some(other) = store.find_other(object, field.name, &value, row.id())? {
+            return Ok(Some(duplicate_value(field.name, other.as_str())));
+        }
+        taken.push(key);
+    }
+    memo.unique.extend(taken);
+    Ok(None)
+}
+
+fn duplicate_value(field: &str, id: &str) -> DmlError {
+    DmlError::new(
+        StatusCode::DuplicateValue,
+        format!("duplicate value found: {field} duplicates value on record with id: {id}"),
+        &[],
+    )
 }
 
 /// True for an unset, null or whitespace-only value.
@@ -140,6 +201,49 @@ fn coerce(field: &FieldDef, value: &FieldValue) -> Result<FieldValue, DmlError> 
             &[field.name],
         )
     })
+}
+
+/// A number rounded half up to its field's scale, or refused when its
+/// integer part has more digits than the field's precision leaves
+/// (precision minus scale). The platform rounds extra decimals rather than
+/// refusing them; the code and text of the refusal
+/// (`NUMBER_OUTSIDE_VALID_RANGE, <Label>: value outside of valid range on
+/// numeric field: <value>`) follow what API users report and are a guess.
+fn fit_number(field: &FieldDef, value: FieldValue) -> Result<FieldValue, DmlError> {
+    if field.precision == 0 {
+        return Ok(value);
+    }
+    let scale = u32::from(field.scale);
+    let fitted = match &value {
+        FieldValue::Decimal(d) => Some(FieldValue::Decimal(
+            d.round_dp_with_strategy(scale, RoundingStrategy::MidpointAwayFromZero),
+        )),
+        FieldValue::Double(x) => Decimal::from_f64(*x).map(|d| {
+            let d = d.round_dp_with_strategy(scale, RoundingStrategy::MidpointAwayFromZero);
+            FieldValue::Double(d.to_f64().unwrap_or(*x))
+        }),
+        FieldValue::Int(_) | FieldValue::Long(_) | FieldValue::Null => Some(value.clone()),
+        _ => None,
+    };
+    let whole_digits = u32::from(field.precision.saturating_sub(field.scale));
+    let limit = Decimal::from_i128_with_scale(10i128.pow(whole_digits), 0);
+    let in_range = match &fitted {
+        Some(FieldValue::Null) => true,
+        Some(number) => as_decimal(number).is_some_and(|d| d.abs().trunc() < limit),
+        None => false,
+    };
+    match fitted {
+        Some(fitted) if in_range => Ok(fitted),
+        _ => Err(DmlError::new(
+            StatusCode::NumberOutsideValidRange,
+            format!(
+                "{}: value outside of valid range on numeric field: {}",
+                field.label,
+                display(&value)
+            ),
+            &[field.name],
+        )),
+    }
 }
 
 fn as_int(value: &FieldValue) -> Option<i32> {
@@ -238,6 +342,46 @@ fn check_reference(
         return Ok(Some(DmlError::new(code, "invalid cross reference id", &[])));
     }
     Ok(None)
+}
+
+/// Records cannot be given to an inactive owner: `INACTIVE_OWNER_OR_USER`.
+/// The code is the platform's; the text, `operation performed with inactive
+/// user [<id>] as owner of <object>`, follows reports of it and is a guess.
+fn check_owner(
+    store: &Store,
+    memo: &mut RefMemo,
+    object: &str,
+    owner: &FieldValue,
+) -> Result<Option<DmlError>, OrgError> {
+    let FieldValue::Id(id) = owner else {
+        return Ok(None);
+    };
+    let active = match memo.active.get(id) {
+        Some(&active) => active,
+        None => {
+            let mut stmt = store
+                .conn()
+                .prepare_cached("SELECT \"IsActive\" FROM \"User\" WHERE \"Id\" = ?1")?;
+            let active: Option<Option<bool>> =
+                stmt.query_row([id.as_str()], |r| r.get(0)).optional()?;
+            // An unknown user was reported as a bad reference already.
+            let active = active.is_none_or(|a| a.unwrap_or(true));
+            memo.active.insert(*id, active);
+            active
+        }
+    };
+    if active {
+        return Ok(None);
+    }
+    let message = format!(
+        "operation performed with inactive user [{id}] as owner of {}",
+        object.to_ascii_lowercase()
+    );
+    Ok(Some(DmlError::new(
+        StatusCode::InactiveOwnerOrUser,
+        message,
+        &[],
+    )))
 }
 
 /// `FIELD_INTEGRITY_EXCEPTION`, `<Label>: id value of incorrect type: <value>`.

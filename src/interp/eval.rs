@@ -8,7 +8,9 @@ use std::io::Write;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use super::exception::{ApexException, Failure, LIMIT, LIST, MATH, Origin, STRING};
+use super::exception::{
+    ApexException, Failure, LIMIT, LIST, MATH, Origin, STRING, check_string_size,
+};
 use super::value::Value;
 use crate::check::ir::{
     Arith, BinOp, Const, Conversion, Expr, ExprKind, Ordering, Place, Program, Stmt,
@@ -55,6 +57,8 @@ pub struct Interpreter<'a> {
     ticks: u32,
     /// When the CPU time limit runs out.
     deadline: Instant,
+    /// Runs of each coverage point; empty unless [`Interpreter::with_coverage`].
+    coverage: Vec<u32>,
 }
 
 /// Loop passes between two readings of the clock: often enough to stop a
@@ -83,7 +87,19 @@ impl<'a> Interpreter<'a> {
             iterating: Vec::new(),
             ticks: 0,
             deadline,
+            coverage: Vec::new(),
         }
+    }
+
+    /// Counts the runs of each statement the program marks for coverage.
+    pub fn with_coverage(mut self) -> Self {
+        self.coverage = vec![0; self.program.points.len()];
+        self
+    }
+
+    /// Runs of each coverage point so far (by [`Program::points`] index).
+    pub fn coverage(&self) -> &[u32] {
+        &self.coverage
     }
 
     /// Sets the CPU time the run may take before `System.LimitException:
@@ -117,6 +133,16 @@ impl<'a> Interpreter<'a> {
             self.call_with(init, None, &[], &(0..0))?;
         }
         self.block(&program.body).map(|_| ())
+    }
+
+    /// Runs the static initialisers, then `function`, a static method
+    /// without parameters: how a test method runs.
+    pub fn run_method(&mut self, function: usize) -> Eval<()> {
+        let program = self.program;
+        if let Some(init) = program.static_init {
+            self.call_with(init, None, &[], &(0..0))?;
+        }
+        self.call_with(function, None, &[], &(0..0)).map(|_| ())
     }
 
     /// The program being run.
@@ -222,6 +248,12 @@ impl<'a> Interpreter<'a> {
                 otherwise,
             } => {
                 return self.switch(subject, arms, otherwise.as_deref());
+            }
+            Stmt::RunAs { user, body, span } => return self.run_as(user, body, span),
+            Stmt::Covered(point) => {
+                if let Some(runs) = self.coverage.get_mut(*point) {
+                    *runs += 1;
+                }
             }
             Stmt::Break => return Ok(Flow::Break),
             Stmt::Continue => return Ok(Flow::Continue),
@@ -576,9 +608,24 @@ fn convert(v: Value, to: Conversion, span: &Span) -> Eval<Value> {
     })
 }
 
+/// `+` with a String operand; a result past the heap limit is refused
+/// before it is built.
+fn concat(l: &Value, r: &Value, span: &Span) -> Eval<Value> {
+    if let (Value::String(a), Value::String(b)) = (l, r) {
+        check_string_size(a.len() + b.len(), span)?;
+        let mut joined = String::with_capacity(a.len() + b.len());
+        joined.push_str(a);
+        joined.push_str(b);
+        return Ok(Value::String(Rc::from(joined)));
+    }
+    let joined = format!("{l}{r}");
+    check_string_size(joined.len(), span)?;
+    Ok(Value::String(Rc::from(joined)))
+}
+
 fn binary(op: BinOp, l: Value, r: Value, span: &Span) -> Eval<Value> {
     match op {
-        BinOp::Concat => Ok(Value::String(Rc::from(format!("{l}{r}")))),
+        BinOp::Concat => concat(&l, &r, span),
         BinOp::Arith(a) => arith(a, l, r, span),
         BinOp::Eq { negate } => Ok(Value::Bool(loose_eq(&l, &r) != negate)),
         BinOp::ExactEq { negate } => Ok(Value::Bool(exact_eq(&l, &r) != negate)),
@@ -628,14 +675,21 @@ fn arith(op: Arith, l: Value, r: Value, span: &Span) -> Eval<Value> {
 
 /// `==`: strings ignore case, Ids compare by value, records and lists by content.
 pub(crate) fn loose_eq(l: &Value, r: &Value) -> bool {
-    loose_eq_in(l, r, &mut Vec::new())
+    loose_eq_in(l, r, true, &mut Vec::new())
 }
 
-/// `==` with the lists being compared further up in `path`: a list that
-/// contains itself compares by identity there instead of recursing forever.
-fn loose_eq_in(l: &Value, r: &Value, path: &mut Vec<usize>) -> bool {
+/// `equals()`, as `System.assertEquals` and `Assert.areEqual` compare: like
+/// `==`, but strings (also inside lists and records) compare with case.
+pub(crate) fn equals(l: &Value, r: &Value) -> bool {
+    loose_eq_in(l, r, false, &mut Vec::new())
+}
+
+/// `==` (or `equals()` when `fold` is false) with the lists being compared
+/// further up in `path`: a list that contains itself compares by identity
+/// there instead of recursing forever.
+fn loose_eq_in(l: &Value, r: &Value, fold: bool, path: &mut Vec<usize>) -> bool {
     match (l, r) {
-        (Value::String(a), Value::String(b)) => a.to_lowercase() == b.to_lowercase(),
+        (Value::String(a), Value::String(b)) if fold => a.to_lowercase() == b.to_lowercase(),
         (Value::String(s), Value::Id(id)) | (Value::Id(id), Value::String(s)) => {
             Id::parse(s).is_some_and(|p| p == *id)
         }
@@ -651,7 +705,7 @@ fn loose_eq_in(l: &Value, r: &Value, path: &mut Vec<usize>) -> bool {
                 && xs
                     .iter()
                     .zip(ys.iter())
-                    .all(|(x, y)| loose_eq_in(x, y, path));
+                    .all(|(x, y)| loose_eq_in(x, y, fold, path));
             path.pop();
             same
         }

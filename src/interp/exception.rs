@@ -120,6 +120,23 @@ impl fmt::Display for ApexException {
     }
 }
 
+/// The synchronous heap limit: 6 MB.
+pub const HEAP_LIMIT: usize = 6 * 1024 * 1024;
+
+/// Refuses a string of `bytes` bytes larger than the whole heap limit,
+/// before it is built. apexlite does not measure the heap: this is where a
+/// runaway string (`s = s + s` in a loop) stops with the platform's
+/// `System.LimitException: Apex heap size too large: <bytes>` instead of
+/// exhausting the machine's memory. Counting only the one string is a guess
+/// at the platform's figure.
+pub fn check_string_size(bytes: usize, span: &Span) -> Result<(), Failure> {
+    if bytes <= HEAP_LIMIT {
+        return Ok(());
+    }
+    let msg = format!("Apex heap size too large: {bytes}");
+    Err(ApexException::new(LIMIT, msg, span).into())
+}
+
 /// `System.Exception`, the base of every exception type.
 pub const EXCEPTION: &str = "System.Exception";
 /// `System.DmlException`

@@ -1,4 +1,5 @@
-//! sObjects in the interpreter: fields, DML statements and inline SOQL.
+//! sObjects in the interpreter: fields, DML statements, inline SOQL and
+//! `System.runAs`.
 //!
 //! Records go to the data layer as they are; what comes back (Ids, rows,
 //! per-row errors) becomes Apex values or a `DmlException`.
@@ -6,10 +7,10 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use super::eval::{Eval, Interpreter};
+use super::eval::{Eval, Flow, Interpreter};
 use super::exception::{ApexException, Failure, QUERY, SOBJECT};
 use super::value::Value;
-use crate::check::ir::Expr;
+use crate::check::ir::{Expr, Stmt};
 use crate::data::record::{FieldValue, Record};
 use crate::data::schema::ObjectDef;
 use crate::org::{BindValue, Org, OrgError, QueryError, QueryOutput, RowResult, exception_message};
@@ -17,6 +18,36 @@ use crate::syntax::ast::{DmlOp, SoqlQuery};
 use crate::syntax::source::Span;
 
 impl Interpreter<'_> {
+    /// `System.runAs(user) { body }`: the body runs as `user`, with mixed DML
+    /// tracked apart from the code around it and license limits not
+    /// enforced, as in platform tests; the block counts one DML statement.
+    /// Outside test methods it throws (the platform allows `runAs` only in
+    /// tests; the exception's text here is a guess).
+    pub(super) fn run_as(&mut self, user: &Expr, body: &[Stmt], span: &Span) -> Eval<Flow> {
+        let Value::SObject(record) = self.expr(user)? else {
+            return Err(ApexException::null_pointer(&user.span).into());
+        };
+        if !self.org.is_running_test() {
+            let msg = "System.runAs can only be used in test methods";
+            return Err(ApexException::new("System.UnexpectedException", msg, span).into());
+        }
+        let Some(id) = record.borrow().id().copied() else {
+            let msg = "User must be inserted before it is used in System.runAs";
+            return Err(ApexException::new("System.UnexpectedException", msg, span).into());
+        };
+        let previous = match self.org.run_as(&id) {
+            Ok(previous) => previous,
+            Err(crate::org::OrgError::Transaction(_)) => {
+                let msg = format!("No user with Id {id} for System.runAs");
+                return Err(ApexException::new("System.UnexpectedException", msg, span).into());
+            }
+            Err(e) => return Err(org_failure(e, span)),
+        };
+        let flow = self.block(body);
+        self.org.end_run_as(previous);
+        flow
+    }
+
     pub(super) fn read_field(&mut self, target: &Expr, field: usize, safe: bool) -> Eval<Value> {
         let record = match self.expr(target)? {
             Value::SObject(r) => r,

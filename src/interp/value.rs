@@ -17,6 +17,17 @@ use crate::data::record::{FieldValue, Record};
 use crate::interp::exception::ApexException;
 use crate::interp::key::Key;
 use crate::org::{DmlError, RowResult};
+use crate::syntax::ast::DmlOp;
+
+/// One row's result of a `Database` DML call, with the operation that
+/// decides its class (`Database.SaveResult` for insert and update, ...).
+#[derive(Debug)]
+pub struct DbResult {
+    /// The operation that produced it.
+    pub op: DmlOp,
+    /// What happened to the row.
+    pub row: RowResult,
+}
 
 /// A value of any Apex type.
 #[derive(Clone, Debug)]
@@ -52,7 +63,7 @@ pub enum Value {
     /// An exception object.
     Exception(Rc<ApexException>),
     /// A `Database.SaveResult`, `UpsertResult`, `DeleteResult` or `UndeleteResult`.
-    Result(Rc<RowResult>),
+    Result(Rc<DbResult>),
     /// A `Database.Error`.
     DbError(Rc<DmlError>),
     /// A `System.StatusCode` value, by name.
@@ -313,9 +324,18 @@ fn write_record(f: &mut fmt::Formatter<'_>, rec: &Record) -> fmt::Result {
 }
 
 /// `Database.SaveResult[getErrors=();getId=005...;isSuccess=true;]`, the
-/// platform's debug form.
-fn write_result(f: &mut fmt::Formatter<'_>, r: &RowResult) -> fmt::Result {
-    f.write_str("Database.SaveResult[getErrors=(")?;
+/// platform's debug form, named after the operation's result class. An
+/// upsert's result also lists `isCreated` (the getters in alphabetical
+/// order, as the other entries are; a guess).
+fn write_result(f: &mut fmt::Formatter<'_>, result: &DbResult) -> fmt::Result {
+    let class = match result.op {
+        DmlOp::Insert | DmlOp::Update => "SaveResult",
+        DmlOp::Upsert => "UpsertResult",
+        DmlOp::Delete => "DeleteResult",
+        DmlOp::Undelete => "UndeleteResult",
+    };
+    let r = &result.row;
+    write!(f, "Database.{class}[getErrors=(")?;
     for (i, e) in r.errors.iter().enumerate() {
         if i > 0 {
             f.write_str(", ")?;
@@ -326,6 +346,9 @@ fn write_result(f: &mut fmt::Formatter<'_>, r: &RowResult) -> fmt::Result {
     match &r.id {
         Some(id) => write!(f, "{id}")?,
         None => f.write_str("null")?,
+    }
+    if result.op == DmlOp::Upsert {
+        write!(f, ";isCreated={}", r.created)?;
     }
     write!(f, ";isSuccess={};]", r.is_success())
 }

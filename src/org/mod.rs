@@ -44,6 +44,17 @@ pub struct Org {
     savepoints: Vec<u32>,
     next_savepoint: u32,
     mixed: MixedDml,
+    /// Set while test methods run (`Test.isRunningTest()`).
+    test: Option<TestContext>,
+}
+
+/// What `Test.startTest()` and `Test.stopTest()` track in one test method.
+#[derive(Default)]
+struct TestContext {
+    started: bool,
+    stopped: bool,
+    /// The method's own counters, kept aside between `startTest` and `stopTest`.
+    outer: Option<Limits>,
 }
 
 /// The first setup and non-setup objects written in this transaction.
@@ -79,6 +90,30 @@ impl Org {
         Org::start(store, None)
     }
 
+    /// An in-memory copy of the org file at `path`, which must exist: what a
+    /// test class runs on, so that nothing it does reaches the file. The
+    /// path `:memory:` gives a fresh seeded org.
+    pub fn open_copy(path: &Path) -> Result<Org, OrgError> {
+        if path.as_os_str() == ":memory:" {
+            return Org::open_in_memory();
+        }
+        Org::start(Store::copy_into_memory(path)?, None)
+    }
+
+    /// Deletes every record of the non-setup objects (Account, Contact, ...),
+    /// keeping users, profiles, licenses, roles and the organization: the
+    /// data an Apex test sees without `SeeAllData=true`.
+    pub fn clear_non_setup_records(&mut self) -> Result<(), OrgError> {
+        let sql: String = schema()
+            .objects
+            .iter()
+            .filter(|o| !o.setup)
+            .map(|o| format!("DELETE FROM \"{}\";\n", o.name))
+            .collect();
+        self.store.conn().execute_batch(&sql)?;
+        Ok(())
+    }
+
     /// A throwaway seeded org in memory (`--org :memory:`).
     pub fn open_in_memory() -> Result<Org, OrgError> {
         Org::open_in_memory_with(Edition::default())
@@ -110,6 +145,7 @@ impl Org {
             savepoints: Vec::new(),
             next_savepoint: 0,
             mixed: MixedDml::default(),
+            test: None,
         }
     }
 
@@ -152,6 +188,51 @@ impl Org {
         self.limits = Limits::default();
         self.savepoints.clear();
         self.mixed = MixedDml::default();
+        if let Some(test) = &mut self.test {
+            *test = TestContext::default();
+        }
+    }
+
+    /// Marks this org as running test methods: `Test.isRunningTest()` is
+    /// true and `Test.startTest()`/`stopTest()` work.
+    pub fn enter_test_mode(&mut self) {
+        self.test = Some(TestContext::default());
+    }
+
+    /// `Test.isRunningTest()`.
+    pub fn is_running_test(&self) -> bool {
+        self.test.is_some()
+    }
+
+    /// `Test.startTest()`: the code up to `stopTest()` gets fresh governor
+    /// limits. Once per test method. The exception's type and text when
+    /// called twice, or outside a test, are guesses.
+    pub fn start_test(&mut self) -> Result<(), ApexFailure> {
+        let limits = self.limits;
+        let test = self.test.as_mut().ok_or_else(not_in_test)?;
+        if test.started {
+            return Err(final_failure("Testing already started"));
+        }
+        test.started = true;
+        test.outer = Some(limits);
+        self.limits = Limits::default();
+        Ok(())
+    }
+
+    /// `Test.stopTest()`: the method's own counters resume where
+    /// `startTest()` left them. Once per test method, after `startTest()`
+    /// (the texts of the refusals are guesses).
+    pub fn stop_test(&mut self) -> Result<(), ApexFailure> {
+        let test = self.test.as_mut().ok_or_else(not_in_test)?;
+        if test.stopped {
+            return Err(final_failure("Testing already stopped"));
+        }
+        let Some(outer) = test.outer.take() else {
+            return Err(final_failure("Testing has not started"));
+        };
+        test.stopped = true;
+        self.limits = outer;
+        Ok(())
     }
 
     /// True between [`Org::begin`] and [`Org::commit`]/[`Org::rollback`].
@@ -427,9 +508,10 @@ impl Org {
     /// User DML that may mix: insert without a role, update that changes
     /// none of the restricted fields.
     fn user_exempt(&self, op: DmlOp, records: &[Record]) -> Result<bool, OrgError> {
-        const RESTRICTED: [&str; 5] = [
+        const RESTRICTED: [&str; 6] = [
             "UserRoleId",
             "IsActive",
+            "ForecastEnabled",
             "IsPortalEnabled",
             "Username",
             "ProfileId",
@@ -480,6 +562,19 @@ fn failed_row(record: &Record, op: DmlOp, error: DmlError) -> RowResult {
 /// Now, to the second, as the platform stamps audit fields.
 fn now() -> NaiveDateTime {
     Utc::now().naive_utc().trunc_subsecs(0)
+}
+
+/// `System.FinalException` with `message`.
+fn final_failure(message: &str) -> ApexFailure {
+    ApexFailure {
+        type_name: "System.FinalException",
+        message: message.into(),
+    }
+}
+
+/// `Test` methods called where no test runs (the text is a guess).
+fn not_in_test() -> ApexFailure {
+    final_failure("Test methods can only be called from test code")
 }
 
 /// Creates and seeds the org's tables under the write lock, or returns

@@ -259,6 +259,7 @@ impl Seeder<'_> {
                 ("UserType", text("Standard")),
                 ("LanguageLocaleKey", text("en_US")),
                 ("IsPortalEnabled", FieldValue::Bool(false)),
+                ("ForecastEnabled", FieldValue::Bool(false)),
                 ("DigestFrequency", text("N")),
                 ("DefaultGroupNotificationFrequency", text("N")),
             ],

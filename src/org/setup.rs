@@ -3,6 +3,12 @@
 
 use std::path::{Path, PathBuf};
 
+use chrono::{SubsecRound, Utc};
+use rusqlite::OptionalExtension;
+
+use crate::data::id::Id;
+use crate::data::record::{FieldValue, Record};
+use crate::data::schema::schema;
 use crate::data::store::Store;
 use crate::org::edition::Edition;
 use crate::org::users::LICENSES;
@@ -88,6 +94,12 @@ pub enum SetupError {
         /// Active users on the license.
         used: i64,
     },
+    /// No user has this username.
+    #[error("no user {0}")]
+    UnknownUser(String),
+    /// Only internal users can be delegated administrators.
+    #[error("{0} is not an internal user; only internal users can be delegated administrators")]
+    NotInternal(String),
     /// The file could not be moved into place.
     #[error("cannot write {}: {source}", .path.display())]
     Io {
@@ -212,6 +224,114 @@ fn set_one(org: &Org, seat: &SeatRequest) -> Result<(), SetupError> {
         return Err(OrgError::Corrupt(format!("no license {}", seat.license)).into());
     }
     Ok(())
+}
+
+/// The delegated administration group `apexlite org delegate` fills.
+pub const DELEGATE_GROUP: &str = "User Administrators";
+
+/// Makes the internal user `username` (any case) a delegated administrator:
+/// a member of the [`DELEGATE_GROUP`] group, created on first use. Returns
+/// false when the user already was one. Delegated administrators may create
+/// and edit users without Manage Users, except contactless users.
+pub fn delegate(org: &mut Org, username: &str) -> Result<bool, SetupError> {
+    org.begin()?;
+    let result = add_member(org, username);
+    match result {
+        Ok(_) => org.commit()?,
+        Err(_) => {
+            let _ = org.rollback();
+        }
+    }
+    result
+}
+
+fn add_member(org: &Org, username: &str) -> Result<bool, SetupError> {
+    let conn = org.store().conn();
+    let user: Option<(String, String, Option<String>)> = conn
+        .query_row(
+            "SELECT \"Id\", \"Username\", \"UserType\" FROM \"User\" WHERE \"Username\" = ?1",
+            [username],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()
+        .map_err(OrgError::from)?;
+    let Some((user, name, user_type)) = user else {
+        return Err(SetupError::UnknownUser(username.to_owned()));
+    };
+    if user_type.as_deref() != Some("Standard") {
+        return Err(SetupError::NotInternal(name));
+    }
+    let group = match find_id(
+        org,
+        "SELECT \"Id\" FROM \"DelegateGroup\" WHERE \"Name\" = ?1",
+        DELEGATE_GROUP,
+    )? {
+        Some(id) => id,
+        None => write_row(
+            org,
+            "DelegateGroup",
+            &[
+                ("Name", FieldValue::Text(DELEGATE_GROUP.into())),
+                (
+                    "DeveloperName",
+                    FieldValue::Text("User_Administrators".into()),
+                ),
+                ("IsLoginAccessEnabled", FieldValue::Bool(false)),
+            ],
+        )?,
+    };
+    let member = find_id(
+        org,
+        "SELECT \"Id\" FROM \"DelegateGroupMember\" WHERE \"UserOrGroupId\" = ?1",
+        &user,
+    )?;
+    if member.is_some() {
+        return Ok(false);
+    }
+    let user = Id::parse(&user).ok_or_else(|| OrgError::Corrupt(format!("user Id {user}")))?;
+    write_row(
+        org,
+        "DelegateGroupMember",
+        &[
+            ("DelegateGroupId", FieldValue::Id(group)),
+            ("UserOrGroupId", FieldValue::Id(user)),
+        ],
+    )?;
+    Ok(true)
+}
+
+fn find_id(org: &Org, sql: &str, value: &str) -> Result<Option<Id>, SetupError> {
+    let found: Option<String> = org
+        .store()
+        .conn()
+        .query_row(sql, [value], |r| r.get(0))
+        .optional()
+        .map_err(OrgError::from)?;
+    Ok(found.as_deref().and_then(Id::parse))
+}
+
+/// Writes a setup row straight to the store, stamped as made by the admin
+/// now; setup objects are not written through the save pipeline.
+fn write_row(org: &Org, object: &str, values: &[(&str, FieldValue)]) -> Result<Id, SetupError> {
+    let def = schema()
+        .object(object)
+        .ok_or_else(|| OrgError::Corrupt(format!("no {object}")))?;
+    let id = org.store().next_id(def)?;
+    let now = FieldValue::DateTime(Utc::now().naive_utc().trunc_subsecs(0));
+    let by = FieldValue::Id(org.running_user().id);
+    let mut record = Record::new(def);
+    record.set(0, FieldValue::Id(id));
+    for name in ["CreatedDate", "LastModifiedDate", "SystemModstamp"] {
+        record.set_by_name(name, now.clone());
+    }
+    for name in ["CreatedById", "LastModifiedById"] {
+        record.set_by_name(name, by.clone());
+    }
+    for (name, value) in values {
+        record.set_by_name(name, value.clone());
+    }
+    org.store().insert(&record)?;
+    Ok(id)
 }
 
 #[cfg(test)]

@@ -161,6 +161,12 @@ pub struct UserRules {
     profiles: HashMap<Id, ProfileInfo>,
     licenses: HashMap<Id, LicenseInfo>,
     running: Perms,
+    /// Whether the running user is a delegated administrator (a member of a
+    /// `DelegateGroup`).
+    delegated: bool,
+    /// Active users whose profile has Manage Users, counted on first need
+    /// and kept up to date through the call.
+    admins: Option<i64>,
     seats: HashMap<Id, i64>,
     usernames: HashSet<String>,
     nicknames: HashSet<String>,
@@ -176,6 +182,7 @@ impl UserRules {
         let profiles = load_profiles(store)?;
         let licenses = load_licenses(store)?;
         let contactless = stored_edition(store)?.is_some_and(Edition::allows_contactless_users);
+        let delegated = is_delegated_admin(store, &running.id)?;
         let running = profiles
             .get(&running.profile_id)
             .map(|p| p.perms)
@@ -184,6 +191,8 @@ impl UserRules {
             profiles,
             licenses,
             running,
+            delegated,
+            admins: None,
             seats: HashMap::new(),
             usernames: HashSet::new(),
             nicknames: HashSet::new(),
@@ -274,6 +283,14 @@ fn load_profiles(store: &Store) -> Result<HashMap<Id, ProfileInfo>, OrgError> {
     Ok(profiles)
 }
 
+/// Whether the user belongs to a delegated administration group.
+fn is_delegated_admin(store: &Store, user: &Id) -> Result<bool, OrgError> {
+    let mut stmt = store.conn().prepare_cached(
+        "SELECT 1 FROM \"DelegateGroupMember\" WHERE \"UserOrGroupId\" = ?1 LIMIT 1",
+    )?;
+    Ok(stmt.exists([user.as_str()])?)
+}
+
 fn load_licenses(store: &Store) -> Result<HashMap<Id, LicenseInfo>, OrgError> {
     let mut stmt = store.conn().prepare_cached(
         "SELECT \"Id\", \"Name\", \"LicenseDefinitionKey\", \"TotalLicenses\", \"UsedLicenses\" \
@@ -321,6 +338,11 @@ fn text_field<'r>(row: &'r Record, name: &str) -> Option<&'r str> {
     row.get_by_name(name).and_then(FieldValue::as_text)
 }
 
+/// An External Identity user without a contact.
+fn is_contactless(kind: LicenseKind, row: &Record) -> bool {
+    kind == LicenseKind::ExternalIdentity && id_field(row, "ContactId").is_none()
+}
+
 fn is_active(row: &Record) -> bool {
     !matches!(row.get_by_name("IsActive"), Some(FieldValue::Bool(false)))
 }
@@ -342,7 +364,8 @@ pub fn check_insert(
         return Ok(());
     };
     let (license, kind) = (*license, info.kind);
-    if let Some(error) = check_access(rules, kind)
+    let contactless = is_contactless(kind, row);
+    if let Some(error) = check_access(rules, kind, contactless)
         .or_else(|| check_username_shape(row))
         .or_else(|| check_contact_rule(rules, kind, id_field(row, "ContactId")))
     {
@@ -397,6 +420,8 @@ pub fn check_update(
         return Ok(());
     };
     let kind = info.kind;
+    let old_kind = rules.licenses.get(&old_license).map(|l| l.kind);
+    let contactless = old_kind.is_some_and(|k| is_contactless(k, old)) || is_contactless(kind, row);
     let self_id = old.id().copied();
     let touched = |name: &str| {
         row.object
@@ -404,7 +429,7 @@ pub fn check_update(
             .is_some_and(|i| changed.contains(&i))
     };
     let contact_changed = touched("ContactId");
-    let first = check_access(rules, kind)
+    let first = check_access(rules, kind, contactless)
         .or_else(|| {
             if touched("Username") {
                 check_username_shape(row)
@@ -423,14 +448,25 @@ pub fn check_update(
     } else {
         None
     };
-    let unique_error = check_unique_changed(store, rules, row, old, self_id.as_ref())?;
-    let seat_error = move_seats(
-        rules,
-        (old_license, is_active(old)),
-        (license, is_active(row)),
-        enforce,
-    );
-    if let Some(error) = contact_error.or(unique_error).or(seat_error) {
+    let earlier = match contact_error {
+        Some(error) => Some(error),
+        None => check_unique_changed(store, rules, row, old, self_id.as_ref())?,
+    };
+    let earlier = match earlier {
+        Some(error) => Some(error),
+        None => keep_an_admin(store, rules, (old, &old_profile), (row, &profile))?,
+    };
+    // Seats move only for a row that passed every other rule, so a refused
+    // row never frees or takes one.
+    let error = earlier.or_else(|| {
+        move_seats(
+            rules,
+            (old_license, is_active(old)),
+            (license, is_active(row)),
+            enforce,
+        )
+    });
+    if let Some(error) = error {
         errors.push(error);
         return Ok(());
     }
@@ -488,8 +524,9 @@ fn cross_reference() -> DmlError {
 /// documented; refusing on access first is the reading that matches the
 /// platform's object-level security.)
 pub fn check_object_access(ctx: &mut SaveContext<'_>) -> Result<Option<DmlError>, OrgError> {
-    let perms = &ctx.user_rules()?.running;
-    if perms.manage_users || perms.manage_internal {
+    let rules = ctx.user_rules()?;
+    let perms = &rules.running;
+    if perms.manage_users || perms.manage_internal || rules.delegated {
         return Ok(None);
     }
     let code = StatusCode::InsufficientAccessOrReadonly;
@@ -504,8 +541,25 @@ pub fn check_object_access(ctx: &mut SaveContext<'_>) -> Result<Option<DmlError>
 /// Manage External Users for external users. The platform's code and text
 /// for a refusal are not documented: `INSUFFICIENT_ACCESS_OR_READONLY` with
 /// its usual message is a guess.
-fn check_access(rules: &UserRules, kind: LicenseKind) -> Option<DmlError> {
+///
+/// A delegated administrator without those permissions may create and edit
+/// users, but never contactless ones: the platform does not support
+/// delegated administration for them (DOMAIN §1.1 #6). That refusal is
+/// `INSUFFICIENT_ACCESS`; its text is a guess. Known shortcoming: the roles
+/// and profiles a delegated group may assign are not modelled, so a
+/// delegated administrator may assign any of them.
+fn check_access(rules: &UserRules, kind: LicenseKind, contactless: bool) -> Option<DmlError> {
     if rules.running.may_manage(kind) {
+        return None;
+    }
+    if rules.delegated && contactless {
+        return Some(DmlError::new(
+            StatusCode::InsufficientAccess,
+            "delegated administrators cannot create or edit contactless users",
+            &[],
+        ));
+    }
+    if rules.delegated {
         return None;
     }
     let code = StatusCode::InsufficientAccessOrReadonly;
@@ -751,6 +805,54 @@ fn check_profile_change(rules: &UserRules, old: &Id, new: &Id) -> Option<DmlErro
          of compatible licenses and profiles, see the Salesforce Help.",
         &["ProfileId"],
     ))
+}
+
+/// An org keeps at least one active user who may manage users: an update
+/// that deactivates the last one, or moves it to a profile without Manage
+/// Users, fails with `CANNOT_DISABLE_LAST_ADMIN`. The platform's exact rule
+/// and text are not documented (DOMAIN §5); both are guesses.
+fn keep_an_admin(
+    store: &Store,
+    rules: &mut UserRules,
+    (old, old_profile): (&Record, &Id),
+    (row, profile): (&Record, &Id),
+) -> Result<Option<DmlError>, OrgError> {
+    let is_admin = |rules: &UserRules, p: &Id| {
+        rules
+            .profiles
+            .get(p)
+            .is_some_and(|info| info.perms.manage_users)
+    };
+    let was = is_active(old) && is_admin(rules, old_profile);
+    let will = is_active(row) && is_admin(rules, profile);
+    // An administrator made in the same call is not counted: its row may
+    // still fail later, and erring towards a refusal keeps the org usable.
+    if !was || will {
+        return Ok(None);
+    }
+    let admins = match rules.admins {
+        Some(n) => n,
+        None => count_admins(store)?,
+    };
+    if admins <= 1 {
+        rules.admins = Some(admins);
+        return Ok(Some(DmlError::new(
+            StatusCode::CannotDisableLastAdmin,
+            "You cannot deactivate the last active user with the Manage Users permission, or \
+             move that user to a profile without it.",
+            &[],
+        )));
+    }
+    rules.admins = Some(admins - 1);
+    Ok(None)
+}
+
+fn count_admins(store: &Store) -> Result<i64, OrgError> {
+    let mut stmt = store.conn().prepare_cached(
+        "SELECT COUNT(*) FROM \"User\" u JOIN \"Profile\" p ON p.\"Id\" = u.\"ProfileId\" \
+         WHERE u.\"IsActive\" = 1 AND p.\"PermissionsManageUsers\" = 1",
+    )?;
+    Ok(stmt.query_row([], |r| r.get(0))?)
 }
 
 /// Seat bookkeeping for an update: an active user holds a seat on its

@@ -7,7 +7,7 @@ use crate::check::types::{Native, Type};
 use crate::interp::eval::Eval;
 use crate::interp::exception::{ApexException, SOBJECT};
 use crate::interp::sobject::{DmlOptions, org_failure, run_dml};
-use crate::interp::value::Value;
+use crate::interp::value::{DbResult, Value};
 use crate::org::Org;
 use crate::syntax::ast::DmlOp;
 use crate::syntax::source::Span;
@@ -141,7 +141,10 @@ pub(super) fn dml(call: DmlCall, args: &[Value], org: &mut Org, span: &Span) -> 
         key: None,
     };
     let results = run_dml(org, call.op, &args[0], options, span)?;
-    let mut values = results.into_iter().map(|r| Value::Result(Rc::new(r)));
+    let op = call.op;
+    let mut values = results
+        .into_iter()
+        .map(|row| Value::Result(Rc::new(DbResult { op, row })));
     if call.list {
         Ok(Value::list(values.collect()))
     } else {
@@ -164,9 +167,10 @@ pub(super) fn rollback(savepoint: &Value, org: &mut Org, span: &Span) -> Eval<Va
 }
 
 pub(super) fn result_call(m: ResultMethod, result: &Value, span: &Span) -> Eval<Value> {
-    let Value::Result(r) = result else {
+    let Value::Result(result) = result else {
         return Err(ApexException::null_pointer(span).into());
     };
+    let r = &result.row;
     Ok(match m {
         ResultMethod::GetId => r.id.map_or(Value::Null, Value::Id),
         ResultMethod::IsSuccess => Value::Bool(r.is_success()),

@@ -11,6 +11,7 @@ mod math;
 mod org_info;
 mod string;
 mod system;
+mod test;
 
 use std::io::Write;
 
@@ -81,6 +82,10 @@ pub enum Builtin {
     EnumName,
     /// `e.ordinal()` on an enum constant.
     EnumOrdinal,
+    /// `Test.startTest()` and the other `Test` methods.
+    Test(test::TestMethod),
+    /// `Assert.areEqual(...)` and the other `Assert` methods.
+    AssertClass(test::AssertMethod),
 }
 
 /// What built-ins may touch besides their arguments.
@@ -124,6 +129,8 @@ pub fn static_method(class: &str, method: &str, args: &[Type]) -> Option<Signatu
         "string" => string::resolve_static(method, args),
         "math" => math::resolve(method, args),
         "database" => database::resolve(method, args),
+        "test" => test::resolve_test(method, args),
+        "assert" => test::resolve_assert(method, args),
         "integer" if method == "valueof" && args.len() == 1 => {
             sig(Builtin::IntegerValueOf, vec![Type::String], Type::Integer)
         }
@@ -181,6 +188,8 @@ pub fn call(method: Builtin, args: &[Value], cx: &mut Context<'_>, span: &Span) 
         Builtin::Error(m) => database::error_call(m, &args[0], span),
         Builtin::AggregateGet => database::aggregate_get(&args[0], &args[1], span),
         Builtin::Info(i) => Ok(org_info::call(i, cx)),
+        Builtin::Test(m) => test::call_test(m, cx, span),
+        Builtin::AssertClass(m) => test::call_assert(m, args, span),
         Builtin::EnumName | Builtin::EnumOrdinal => match &args[0] {
             Value::Enum(e) if method == Builtin::EnumName => Ok(Value::String(e.name.clone())),
             Value::Enum(e) => Ok(Value::Int(i32::try_from(e.ordinal).unwrap_or(i32::MAX))),

@@ -9,7 +9,7 @@ use std::rc::Rc;
 use super::{Builtin, Signature, sig};
 use crate::check::types::Type;
 use crate::interp::eval::Eval;
-use crate::interp::exception::{ApexException, STRING};
+use crate::interp::exception::{ApexException, STRING, check_string_size};
 use crate::interp::value::Value;
 use crate::syntax::source::Span;
 
@@ -166,7 +166,7 @@ pub(super) fn call(m: Method, args: &[Value], span: &Span) -> Eval<Value> {
                 &units[units.len().saturating_sub(n)..],
             ))
         }
-        Method::Replace => Value::string(&s.replace(str_arg(1)?, str_arg(2)?)),
+        Method::Replace => replace(s, str_arg(1)?, str_arg(2)?, span)?,
         Method::Equals => Value::Bool(matches!(&args[1], Value::String(o) if **o == *s)),
         Method::EqualsIgnoreCase => Value::Bool(
             matches!(&args[1], Value::String(o) if o.to_lowercase() == s.to_lowercase()),
@@ -251,4 +251,18 @@ fn cached_regex(pattern: &str) -> Result<regex::Regex, regex::Error> {
         *last.borrow_mut() = Some(r.clone());
         Ok(r)
     })
+}
+
+/// `s.replace(target, replacement)`; a result past the heap limit is refused
+/// before it is built (an empty target inserts the replacement around every
+/// character).
+fn replace(s: &str, target: &str, replacement: &str, span: &Span) -> Eval<Value> {
+    let places = if target.is_empty() {
+        s.chars().count() + 1
+    } else {
+        s.matches(target).count()
+    };
+    let grown = places.saturating_mul(replacement.len());
+    check_string_size(s.len().saturating_add(grown), span)?;
+    Ok(Value::string(&s.replace(target, replacement)))
 }

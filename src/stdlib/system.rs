@@ -1,10 +1,13 @@
 //! `System` methods: debug output and assertions.
+//!
+//! `assertEquals` and `assertNotEquals` compare as `equals()` does: strings
+//! with case, unlike `==`.
 
 use std::io::Write;
 
 use super::{Builtin, Signature, sig};
 use crate::check::types::Type;
-use crate::interp::eval::{Eval, loose_eq};
+use crate::interp::eval::{Eval, equals};
 use crate::interp::exception::{ASSERT, ApexException};
 use crate::interp::value::Value;
 use crate::syntax::source::Span;
@@ -32,7 +35,11 @@ pub(super) fn debug(value: &Value, out: &mut dyn Write) -> Eval<Value> {
 }
 
 /// `Assertion Failed` with the caller's message, if any, after a colon.
-fn failed(message: Option<&Value>, detail: Option<String>, span: &Span) -> ApexException {
+pub(super) fn failed(
+    message: Option<&Value>,
+    detail: Option<String>,
+    span: &Span,
+) -> ApexException {
     let mut text = String::from("Assertion Failed");
     if let Some(m) = message {
         text.push_str(&format!(": {m}"));
@@ -51,7 +58,7 @@ pub(super) fn assert(args: &[Value], span: &Span) -> Eval<Value> {
 }
 
 pub(super) fn assert_equals(args: &[Value], span: &Span) -> Eval<Value> {
-    if loose_eq(&args[0], &args[1]) {
+    if equals(&args[0], &args[1]) {
         return Ok(Value::Null);
     }
     let detail = format!("Expected: {}, Actual: {}", args[0], args[1]);
@@ -59,7 +66,7 @@ pub(super) fn assert_equals(args: &[Value], span: &Span) -> Eval<Value> {
 }
 
 pub(super) fn assert_not_equals(args: &[Value], span: &Span) -> Eval<Value> {
-    if !loose_eq(&args[0], &args[1]) {
+    if !equals(&args[0], &args[1]) {
         return Ok(Value::Null);
     }
     let detail = format!("Same value: {}", args[1]);

@@ -18,6 +18,28 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
+    /// A source from a file's bytes, without a leading byte-order mark. Bytes
+    /// that are not UTF-8 are replaced, and the first is reported as a
+    /// diagnostic pointing at it, since Apex source is UTF-8 text.
+    pub fn decode(name: impl Into<String>, bytes: Vec<u8>) -> (SourceFile, Option<Diagnostic>) {
+        let (text, bad) = match String::from_utf8(bytes) {
+            Ok(text) => (text, None),
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(at))
+            }
+        };
+        let (text, bad) = match text.strip_prefix('\u{feff}') {
+            Some(rest) => (rest.to_owned(), bad.map(|b| b.saturating_sub(3))),
+            None => (text, bad),
+        };
+        let diag = bad.map(|at| {
+            let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+            Diagnostic::new("The file is not valid UTF-8 text", at..end, "not UTF-8")
+        });
+        (SourceFile::new(name, text), diag)
+    }
+
     /// Makes a source file from a name and its text.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> SourceFile {
         SourceFile {

@@ -364,3 +364,46 @@ fn profile_changes_stay_on_the_license() {
     assert_eq!(result.errors[0].fields, ["ProfileId"]);
     assert_eq!(result.id, u.id().copied());
 }
+
+/// DOMAIN §1.1 #4, §2.4: Manage Internal Users alone manages internal
+/// users; external ones also need Manage Customer Users or Manage External
+/// Users (contactless users either, customer or partner users their own);
+/// Manage Users covers everything, and nothing without Manage Internal Users.
+#[test]
+fn partial_user_permissions_follow_the_license() {
+    use crate::org::users::{LicenseKind as K, Perms};
+    let internal = Perms {
+        manage_internal: true,
+        ..Perms::default()
+    };
+    let customers = Perms {
+        manage_customers: true,
+        ..internal
+    };
+    let partners = Perms {
+        manage_partners: true,
+        ..internal
+    };
+    let all = Perms {
+        manage_users: true,
+        ..Perms::default()
+    };
+    let outside_only = Perms {
+        manage_customers: true,
+        manage_partners: true,
+        ..Perms::default()
+    };
+    let kinds = [K::Internal, K::ExternalIdentity, K::Customer, K::Partner];
+    let table = [
+        (internal, [true, false, false, false]),
+        (customers, [true, true, true, false]),
+        (partners, [true, true, false, true]),
+        (all, [true, true, true, true]),
+        (outside_only, [false, false, false, false]),
+    ];
+    for (perms, allowed) in table {
+        for (kind, want) in kinds.iter().zip(allowed) {
+            assert_eq!(perms.may_manage(*kind), want, "{perms:?} on {kind:?}");
+        }
+    }
+}
