@@ -38,6 +38,10 @@ impl Checker {
             let msg = "COUNT() must be the only element in the SELECT list";
             return Err(self.error(msg, &q.span, "mixes COUNT() with fields"));
         }
+        if let Some(span) = q.filter.as_ref().and_then(aggregate_in) {
+            let msg = "Aggregate functions are not allowed in WHERE; use HAVING";
+            return Err(self.error(msg, span, "aggregate in WHERE"));
+        }
         let mut binds = Vec::new();
         for cond in q.filter.iter().chain(&q.having) {
             self.soql_cond(object, cond, &mut binds)?;
@@ -129,6 +133,20 @@ impl Checker {
                 Ok(())
             }
         }
+    }
+}
+
+/// The first comparison of a condition with an aggregate on its left.
+fn aggregate_in(cond: &SoqlCond) -> Option<&Span> {
+    match cond {
+        SoqlCond::And(a, b) | SoqlCond::Or(a, b) => aggregate_in(a).or_else(|| aggregate_in(b)),
+        SoqlCond::Not(a) => aggregate_in(a),
+        SoqlCond::Compare {
+            func: Some(_),
+            span,
+            ..
+        } => Some(span),
+        SoqlCond::Compare { .. } => None,
     }
 }
 
