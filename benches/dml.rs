@@ -1,7 +1,7 @@
 //! Criterion benches of the data path through Apex: `Database.insert(users,
 //! false)` of 1,000 and 10,000 contactless users with every user rule, license
 //! seat and governor limit applied, and SOQL lookups by `Username` and by `Id`
-//! over orgs of N users.
+//! (inline, and by `Username` through `Database.query`) over orgs of N users.
 //!
 //! The scripts are generated here and compiled once, outside the timed
 //! loop; each measured iteration is one `execute`, i.e. one transaction.
@@ -194,6 +194,19 @@ fn by_username_script(n: usize) -> String {
     )
 }
 
+/// `LOOKUPS` dynamic queries by `Username`: the text is parsed on every call.
+fn dynamic_script(n: usize) -> String {
+    format!(
+        "Integer hits = 0;\n\
+         String soql = 'SELECT Id, Username FROM User WHERE Username = :name';\n\
+         for (Integer i = 0; i < {LOOKUPS}; i++) {{\n\
+         \x20   String name = 'u' + Math.mod(i * 7919, {n}) + '@bench.example.com';\n\
+         \x20   hits += Database.query(soql).size();\n\
+         }}\n\
+         System.debug('hits=' + hits);\n"
+    )
+}
+
 /// One query for some Ids, then a query by `Id` for each (`LOOKUPS` in all).
 fn by_id_script() -> String {
     format!(
@@ -215,6 +228,7 @@ fn bench_soql(c: &mut Criterion) {
         let mut org = org_with_users(n);
         let by_username = Script::new("by_username.apex", by_username_script(n));
         let by_id = Script::new("by_id.apex", by_id_script());
+        let dynamic = Script::new("dynamic.apex", dynamic_script(n));
         let out = by_username.run(&mut org);
         assert!(
             out.contains(&format!("hits={LOOKUPS}")),
@@ -228,8 +242,16 @@ fn bench_soql(c: &mut Criterion) {
         group.bench_function(format!("by_username/{n}"), |b| {
             b.iter(|| by_username.run_quiet(black_box(&mut org)))
         });
+        let out = dynamic.run(&mut org);
+        assert!(
+            out.contains(&format!("hits={LOOKUPS}")),
+            "Database.query: {out}"
+        );
         group.bench_function(format!("by_id/{n}"), |b| {
             b.iter(|| by_id.run_quiet(black_box(&mut org)))
+        });
+        group.bench_function(format!("dynamic_by_username/{n}"), |b| {
+            b.iter(|| dynamic.run_quiet(black_box(&mut org)))
         });
     }
     group.finish();

@@ -64,6 +64,7 @@ areas!(
     classes,
     dml,
     users_flows,
+    soql,
 );
 
 #[test]

@@ -105,3 +105,51 @@ fn unknown_fields_and_binds_are_query_exceptions() {
         stderr(&out)
     );
 }
+
+#[test]
+fn aggregates_print_their_aliases_as_columns() {
+    let (dir, org) = org_dir();
+    let soql = "SELECT UserLicense.Name, COUNT(Id) profiles, MAX(Name) FROM Profile \
+                WHERE UserLicense.Name LIKE 'Customer%' GROUP BY UserLicense.Name \
+                ORDER BY UserLicense.Name";
+    let out = apexlite(
+        dir.path(),
+        &["query", soql, "--org", s(&org), "--format", "csv"],
+    );
+    assert_exit(&out, 0, "aggregate query");
+    assert_eq!(
+        stdout(&out),
+        "Name,profiles,expr0\n\
+         Customer Community,1,Customer Community User\n\
+         Customer Community Plus,1,Customer Community Plus User\n"
+    );
+}
+
+#[test]
+fn date_literals_and_all_rows_work_from_the_shell() {
+    let (dir, org) = org_dir();
+    let soql = "SELECT COUNT() FROM User WHERE CreatedDate = LAST_N_DAYS:1";
+    let out = apexlite(dir.path(), &["query", soql, "--org", s(&org)]);
+    assert_exit(&out, 0, "date literal");
+    assert_eq!(stdout(&out), "COUNT()\n1\n");
+    let soql = "SELECT COUNT() FROM User WHERE CreatedDate = NEXT_N_DAYS:3";
+    let out = apexlite(dir.path(), &["query", soql, "--org", s(&org)]);
+    assert_eq!(stdout(&out), "COUNT()\n0\n");
+}
+
+#[test]
+fn a_comment_in_a_query_is_a_syntax_error() {
+    let (dir, org) = org_dir();
+    for soql in [
+        "SELECT Id FROM User /* every user */",
+        "SELECT Id FROM User // WHERE IsActive = true",
+    ] {
+        let out = apexlite(dir.path(), &["query", soql, "--org", s(&org)]);
+        assert_exit(&out, 3, soql);
+        assert!(
+            stderr(&out).contains("SOQL has no comments"),
+            "{}",
+            stderr(&out)
+        );
+    }
+}

@@ -5,9 +5,9 @@ use std::rc::Rc;
 use rust_decimal::Decimal;
 
 use super::ir::{Arith, BinOp, Const, Conversion, Expr, ExprKind, Ordering, Place};
-use super::types::Type;
+use super::types::{Native, Type};
 use super::{Checked, Checker, Local, Reported};
-use crate::data::schema::ObjectDef;
+use crate::data::schema::{ObjectDef, child_relationship};
 use crate::interp::exception::{ASSERT, LIMIT};
 use crate::stdlib::{self, Signature};
 use crate::syntax::ast::{self, BinaryOp, ExprKind as E, Literal, NewInit, UnaryOp};
@@ -71,8 +71,9 @@ impl Checker {
     }
 
     pub(super) fn convert(&mut self, expr: Expr, to: &Type) -> Checked<Expr> {
+        let expr = retype_dynamic(expr, to);
         if is_query(&expr)
-            && matches!(to, Type::SObject(_))
+            && matches!(to, Type::SObject(_) | Type::Native(Native::AggregateResult))
             && let Type::List(elem) = &expr.ty
             && to.accepts(elem)
         {
@@ -193,6 +194,18 @@ impl Checker {
         let mut target = self.expr(target)?;
         if matches!(target.ty, Type::Class(_)) {
             return self.object_field(target, field, span);
+        }
+        if let Type::SObject(Some(object)) = target.ty
+            && object.field_index(field.name.folded()).is_none()
+            && let Some(children) = child_relationship(object, field.name.folded())
+        {
+            let ty = Type::List(Box::new(Type::SObject(Some(children.child))));
+            let kind = ExprKind::Children {
+                target: Box::new(target),
+                name: children.name,
+                object,
+            };
+            return Ok(typed(kind, ty, span));
         }
         if let Type::SObject(Some(object)) = target.ty
             && object.field_index(field.name.folded()).is_none()
@@ -637,6 +650,9 @@ impl Checker {
             if let Some(call) = self.class_static_call(class, method, args, span) {
                 return call;
             }
+            if let Some(call) = self.dynamic_soql(class, method, args, span) {
+                return call;
+            }
             return self.static_call(class, method, args, span);
         }
         let Some(target) = target else {
@@ -746,7 +762,32 @@ fn is_text(t: &Type) -> bool {
 }
 
 fn is_query(e: &Expr) -> bool {
-    matches!(e.kind, ExprKind::Soql { count: false, .. })
+    matches!(
+        e.kind,
+        ExprKind::Soql { count: false, .. } | ExprKind::DynamicSoql { count: false, .. }
+    )
+}
+
+/// `Database.query` returns `List<SObject>`; assigned to `List<Account>` or
+/// `Account`, it takes that row type, checked when the query runs.
+pub(super) fn retype_dynamic(mut expr: Expr, to: &Type) -> Expr {
+    let object = match to {
+        Type::SObject(Some(o)) => *o,
+        Type::List(e) => match **e {
+            Type::SObject(Some(o)) => o,
+            _ => return expr,
+        },
+        _ => return expr,
+    };
+    if let ExprKind::DynamicSoql {
+        count: false, row, ..
+    } = &mut expr.kind
+        && row.is_none()
+    {
+        *row = Some(object);
+        expr.ty = Type::List(Box::new(Type::SObject(Some(object))));
+    }
+    expr
 }
 
 fn arg_types(args: &[Expr]) -> String {

@@ -4,6 +4,7 @@
 //! methods are enum values, and every operator knows its operand types. Each
 //! node that can throw keeps the span the exception reports.
 
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use rust_decimal::Decimal;
@@ -369,8 +370,32 @@ pub enum ExprKind {
         /// True for `SELECT COUNT()`: the result is an Integer.
         count: bool,
     },
+    /// `Database.query(text)` or `Database.countQuery(text)`: the text is
+    /// parsed when it runs, its `:name` binds read from the locals in scope.
+    DynamicSoql {
+        /// The query text.
+        text: Box<Expr>,
+        /// The locals visible at the call, by folded name, and their slots.
+        scope: Rc<HashMap<String, usize>>,
+        /// True for `countQuery`: the result is an Integer.
+        count: bool,
+        /// The object the result is assigned as (`List<Account>`), checked
+        /// when the query runs; `None` for `List<SObject>`.
+        row: Option<&'static ObjectDef>,
+    },
     /// Takes the only row of a query result (assignment of a query to one sObject).
     SingleRow(Box<Expr>),
+    /// `acct.Contacts`: the records a child subquery loaded.
+    Children {
+        /// The parent record.
+        target: Box<Expr>,
+        /// The relationship name, as the platform spells it.
+        name: &'static str,
+        /// The parent object, for the error when it was not queried.
+        object: &'static ObjectDef,
+    },
+    /// A query's rows in lists of 200, for `for (List<Account> batch : [SELECT ...])`.
+    Batches(Box<Expr>),
     /// `new DmlException('message')` and other platform exceptions.
     NewException {
         /// The qualified type name.

@@ -1,14 +1,14 @@
 //! Checking inline SOQL: the object and fields exist, binds are typed.
-//!
-//! Parent-relationship paths (`Profile.Name`) are refused here for now with a
-//! compile error that says so.
+//! `Database.query` and `Database.countQuery` keep the locals in scope, so
+//! the binds of a text only known when it runs can be read.
 
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::ir::{Expr, ExprKind};
-use super::types::Type;
+use super::types::{Native, Type};
 use super::{Checked, Checker};
-use crate::data::schema::{ObjectDef, schema};
+use crate::data::schema::{ObjectDef, child_relationship, schema};
 use crate::syntax::ast::{self, SoqlCond, SoqlQuery, SoqlSelect, SoqlValue};
 use crate::syntax::source::Span;
 
@@ -19,18 +19,31 @@ impl Checker {
             return Err(self.error(msg, &q.from.span, "unknown object"));
         };
         let mut count = false;
+        let mut aggregated = !q.group_by.is_empty();
         for item in &q.select {
             match item {
                 SoqlSelect::Field(path) => self.soql_field(object, path)?,
                 SoqlSelect::Count(_) => count = true,
+                SoqlSelect::Aggregate(a) => {
+                    aggregated = true;
+                    self.soql_field(object, &a.field)?;
+                }
+                SoqlSelect::Subquery(sub) => self.subquery(object, sub)?,
             }
+        }
+        for path in &q.group_by {
+            self.soql_field(object, path)?;
         }
         if count && q.select.len() > 1 {
             let msg = "COUNT() must be the only element in the SELECT list";
             return Err(self.error(msg, &q.span, "mixes COUNT() with fields"));
         }
+        if let Some(span) = q.filter.as_ref().and_then(aggregate_in) {
+            let msg = "Aggregate functions are not allowed in WHERE; use HAVING";
+            return Err(self.error(msg, span, "aggregate in WHERE"));
+        }
         let mut binds = Vec::new();
-        if let Some(cond) = &q.filter {
+        for cond in q.filter.iter().chain(&q.having) {
             self.soql_cond(object, cond, &mut binds)?;
         }
         for item in &q.order_by {
@@ -41,6 +54,8 @@ impl Checker {
         }
         let ty = if count {
             Type::Integer
+        } else if aggregated {
+            Type::List(Box::new(Type::Native(Native::AggregateResult)))
         } else {
             Type::List(Box::new(Type::SObject(Some(object))))
         };
@@ -111,12 +126,104 @@ impl Checker {
 
     fn soql_value(&mut self, value: &SoqlValue, binds: &mut Vec<Expr>) -> Checked<()> {
         match value {
-            SoqlValue::Literal(..) => Ok(()),
+            SoqlValue::Literal(..) | SoqlValue::Date(..) => Ok(()),
             SoqlValue::List(items, _) => items.iter().try_for_each(|v| self.soql_value(v, binds)),
             SoqlValue::Bind(e) => {
                 binds.push(self.expr(e)?);
                 Ok(())
             }
         }
+    }
+}
+
+/// The first comparison of a condition with an aggregate on its left.
+fn aggregate_in(cond: &SoqlCond) -> Option<&Span> {
+    match cond {
+        SoqlCond::And(a, b) | SoqlCond::Or(a, b) => aggregate_in(a).or_else(|| aggregate_in(b)),
+        SoqlCond::Not(a) => aggregate_in(a),
+        SoqlCond::Compare {
+            func: Some(_),
+            span,
+            ..
+        } => Some(span),
+        SoqlCond::Compare { .. } => None,
+    }
+}
+
+impl Checker {
+    /// `(SELECT LastName FROM Contacts)`: the relationship and the child
+    /// object's fields exist; binds are not supported inside.
+    fn subquery(&mut self, parent: &'static ObjectDef, sub: &SoqlQuery) -> Checked<()> {
+        let Some(relationship) = child_relationship(parent, sub.from.name.folded()) else {
+            let msg = format!(
+                "Didn't understand relationship '{}' in FROM part of query call",
+                sub.from.name
+            );
+            return Err(self.error(msg, &sub.from.span, "no such child relationship"));
+        };
+        let child = relationship.child;
+        for item in &sub.select {
+            match item {
+                SoqlSelect::Field(path) => self.soql_field(child, path)?,
+                _ => {
+                    let msg = "apexlite supports only fields in a child subquery";
+                    return Err(self.error(msg, &sub.span, "not a field"));
+                }
+            }
+        }
+        for item in &sub.order_by {
+            self.soql_field(child, &item.field)?;
+        }
+        let mut binds = Vec::new();
+        if let Some(cond) = &sub.filter {
+            self.soql_cond(child, cond, &mut binds)?;
+        }
+        if !binds.is_empty() || matches!(sub.limit, Some(SoqlValue::Bind(_))) {
+            return Err(self.unsupported("bind variables in a child subquery", &sub.span));
+        }
+        Ok(())
+    }
+
+    /// `Database.query(text)` and `Database.countQuery(text)`; `None` for
+    /// any other call.
+    pub(super) fn dynamic_soql(
+        &mut self,
+        class: &ast::Ident,
+        method: &ast::Ident,
+        args: &[ast::Expr],
+        span: &Span,
+    ) -> Option<Checked<Expr>> {
+        let count = match (class.name.folded(), method.name.folded(), args) {
+            ("database", "query", [_]) => false,
+            ("database", "countquery", [_]) => true,
+            _ => return None,
+        };
+        Some(self.dynamic_query(&args[0], count, span))
+    }
+
+    fn dynamic_query(&mut self, text: &ast::Expr, count: bool, span: &Span) -> Checked<Expr> {
+        let text = self.expr_as(text, &Type::String)?;
+        let mut scope = HashMap::new();
+        for level in &self.scopes {
+            for (name, local) in level {
+                scope.insert(name.folded().to_owned(), local.slot);
+            }
+        }
+        let ty = if count {
+            Type::Integer
+        } else {
+            Type::List(Box::new(Type::SObject(None)))
+        };
+        let kind = ExprKind::DynamicSoql {
+            text: Box::new(text),
+            scope: Rc::new(scope),
+            count,
+            row: None,
+        };
+        Ok(Expr {
+            kind,
+            ty,
+            span: span.clone(),
+        })
     }
 }

@@ -1,6 +1,6 @@
 //! Checking statements: declarations, DML, control flow.
 
-use super::ir::{Catch, Stmt};
+use super::ir::{Catch, Expr, ExprKind, Stmt};
 use super::types::Type;
 use super::{Checked, Checker, Reported};
 use crate::data::schema::ObjectDef;
@@ -347,7 +347,7 @@ impl Checker {
         body: &ast::Stmt,
     ) -> Checked<Stmt> {
         let var_ty = self.resolve_type(ty)?;
-        let iterable = self.expr(iterable)?;
+        let iterable = query_batches(self.expr(iterable)?, &var_ty);
         let element = match &iterable.ty {
             Type::List(t) | Type::Set(t) => (**t).clone(),
             other => {
@@ -430,6 +430,31 @@ impl Checker {
             return Err(self.error(msg, &e.span, "not a Boolean"));
         }
         Ok(cond)
+    }
+}
+
+/// `for (List<Account> batch : [SELECT ...])` walks the rows in lists of 200.
+/// A `Database.query` loop takes the loop variable's row type.
+fn query_batches(iterable: Expr, var_ty: &Type) -> Expr {
+    let iterable = match var_ty {
+        Type::List(_) => super::expr::retype_dynamic(iterable, var_ty),
+        _ => super::expr::retype_dynamic(iterable, &Type::List(Box::new(var_ty.clone()))),
+    };
+    let is_query = matches!(
+        iterable.kind,
+        ExprKind::Soql { count: false, .. } | ExprKind::DynamicSoql { count: false, .. }
+    );
+    match (&iterable.ty, var_ty) {
+        (Type::List(_), Type::List(_)) if is_query => {
+            let ty = Type::List(Box::new(iterable.ty.clone()));
+            let span = iterable.span.clone();
+            Expr {
+                kind: ExprKind::Batches(Box::new(iterable)),
+                ty,
+                span,
+            }
+        }
+        _ => iterable,
     }
 }
 

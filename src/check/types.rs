@@ -79,6 +79,8 @@ pub enum Native {
     Savepoint,
     /// `System.StatusCode`
     StatusCode,
+    /// `AggregateResult`, a row of an aggregate query.
+    AggregateResult,
 }
 
 impl Native {
@@ -91,6 +93,7 @@ impl Native {
             Native::DatabaseError => "Database.Error",
             Native::Savepoint => "System.Savepoint",
             Native::StatusCode => "System.StatusCode",
+            Native::AggregateResult => "AggregateResult",
         }
     }
 }
@@ -282,6 +285,7 @@ fn resolve_named(r: &TypeRef) -> Result<Type, Diagnostic> {
         "sobject" => Type::SObject(None),
         "savepoint" => Type::Native(Native::Savepoint),
         "statuscode" => Type::Native(Native::StatusCode),
+        "aggregateresult" => Type::Native(Native::AggregateResult),
         other => Type::SObject(Some(schema().object(other).ok_or_else(invalid)?)),
     };
     Ok(ty)

@@ -72,6 +72,9 @@ pub struct Record {
     /// Parent records a query loaded through relationship paths
     /// (`Profile.Name`), keyed by the index of their reference field.
     parents: Vec<(usize, Record)>,
+    /// Child records a subquery loaded (`(SELECT LastName FROM Contacts)`),
+    /// keyed by relationship name as the platform spells it.
+    children: Vec<(&'static str, Vec<Record>)>,
 }
 
 impl Record {
@@ -82,6 +85,29 @@ impl Record {
             values: vec![None; object.fields.len()],
             queried: false,
             parents: Vec::new(),
+            children: Vec::new(),
+        }
+    }
+
+    /// The records a subquery loaded for the child relationship `name`
+    /// (any case); `None` when the query did not select it.
+    pub fn children(&self, name: &str) -> Option<&[Record]> {
+        self.children
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, r)| r.as_slice())
+    }
+
+    /// How many child records subqueries loaded into this record.
+    pub fn child_count(&self) -> usize {
+        self.children.iter().map(|(_, r)| r.len()).sum()
+    }
+
+    /// Sets the records of the child relationship `name`.
+    pub fn set_children(&mut self, name: &'static str, records: Vec<Record>) {
+        match self.children.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, old)) => *old = records,
+            None => self.children.push((name, records)),
         }
     }
 

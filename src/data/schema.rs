@@ -286,6 +286,36 @@ impl Schema {
     }
 }
 
+/// A child relationship: the name a parent's query uses for the records
+/// that point at it (`Contacts` on Account, through `Contact.AccountId`).
+#[derive(Clone, Copy, Debug)]
+pub struct ChildRelationship {
+    /// The name, as the platform spells it.
+    pub name: &'static str,
+    /// The child object.
+    pub child: &'static ObjectDef,
+    /// The child's reference field pointing at the parent.
+    pub field: usize,
+}
+
+/// Parent object, relationship name, child object and its reference field.
+const CHILD_RELATIONSHIPS: &[(&str, &str, &str, &str)] = &[
+    ("Account", "Contacts", "Contact", "AccountId"),
+    ("Account", "ChildAccounts", "Account", "ParentId"),
+    ("Profile", "Users", "User", "ProfileId"),
+    ("UserRole", "Users", "User", "UserRoleId"),
+];
+
+/// The child relationship of `parent` called `name`, in any case.
+pub fn child_relationship(parent: &ObjectDef, name: &str) -> Option<ChildRelationship> {
+    let &(_, name, child, field) = CHILD_RELATIONSHIPS
+        .iter()
+        .find(|(p, n, ..)| *p == parent.name && n.eq_ignore_ascii_case(name))?;
+    let child = schema().object(child)?;
+    let field = child.field_index(field)?;
+    Some(ChildRelationship { name, child, field })
+}
+
 /// The schema of every org: the standard objects apexlite supports.
 pub fn schema() -> &'static Schema {
     static SCHEMA: OnceLock<Schema> = OnceLock::new();

@@ -3,10 +3,11 @@
 //! Values never enter the SQL text: literals and binds become parameters.
 //! String comparisons ignore case (the columns use `NOCASE`), `!=` and
 //! `NOT IN` match nulls as SOQL does, Ids compare in 15 or 18 characters,
-//! deleted records are left out. Relationship paths (`Profile.Name`) work in
-//! `SELECT` and `ORDER BY` (as `LEFT JOIN`s, parents nested in the returned
-//! records) and in `WHERE` (as `IN` subqueries). Aggregate functions other
-//! than `COUNT()`, `GROUP BY` and child subqueries are not supported.
+//! deleted records are left out unless the query says `ALL ROWS`.
+//! Relationship paths (`Profile.Name`) work in `SELECT` and `ORDER BY` (as
+//! `LEFT JOIN`s, parents nested in the returned records) and in `WHERE` (as
+//! `IN` subqueries). Date literals become ranges (see `dates`), aggregate
+//! queries are built in `aggregate`, child subqueries in `children`.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -20,8 +21,13 @@ use crate::data::id::Id;
 use crate::data::record::{FieldValue, Record};
 use crate::data::schema::{FieldDef, FieldType, ObjectDef, schema};
 use crate::data::store::{OrgError, Store, to_sql};
-use crate::syntax::ast::{Expr, Ident, Literal, SoqlCond, SoqlOp, SoqlQuery, SoqlValue};
+use crate::syntax::ast::{
+    DateLiteral, Expr, Ident, Literal, SoqlCond, SoqlOp, SoqlQuery, SoqlSelect, SoqlValue,
+};
 
+mod aggregate;
+mod children;
+mod dates;
 mod plan;
 
 /// The value of one `:bind`, evaluated by the interpreter.
@@ -40,6 +46,9 @@ pub enum QueryOutput {
     Rows(Vec<Record>),
     /// The result of `SELECT COUNT() ...`.
     Count(i64),
+    /// The rows of an aggregate query, each its aliases and values in
+    /// `SELECT` order.
+    Aggregates(Vec<Vec<(String, FieldValue)>>),
 }
 
 /// Why a query failed.
@@ -65,6 +74,13 @@ const MAX_OFFSET: i64 = 2000;
 /// Runs a query against the store.
 pub fn run(store: &Store, q: &SoqlQuery, binds: &[BindValue]) -> Result<QueryOutput, QueryError> {
     let object = resolve_object(&q.from)?;
+    let aggregated = q
+        .select
+        .iter()
+        .any(|s| matches!(s, SoqlSelect::Aggregate(_)));
+    if aggregated || !q.group_by.is_empty() || q.having.is_some() {
+        return aggregate::run(store, object, q, binds);
+    }
     let mut sql = Sql::new(q, binds)?;
     let mut plan = Plan::new(object);
     let reading = plan.select(&q.select)?;
@@ -80,19 +96,17 @@ pub fn run(store: &Store, q: &SoqlQuery, binds: &[BindValue]) -> Result<QueryOut
         "COUNT(*)".to_owned()
     };
     let _ = write!(sql.text, "SELECT {list} FROM {} WHERE ", plan.tables());
-    if object.has_recycle_bin() {
-        sql.text.push_str("t0.\"IsDeleted\" = 0 AND ");
-    }
-    match &q.filter {
-        Some(cond) => sql.cond(object, cond, "t0.")?,
-        None => sql.text.push('1'),
-    }
+    sql.filter(object, q)?;
     if !reading {
         return sql.count_rows(store);
     }
     sql.text.push_str(&order_by);
     sql.limit_offset(q)?;
-    sql.execute(store, &plan)
+    let mut output = sql.execute(store, &plan)?;
+    if let QueryOutput::Rows(records) = &mut output {
+        children::load(store, object, q, records)?;
+    }
+    Ok(output)
 }
 
 fn resolve_object(from: &Ident) -> Result<&'static ObjectDef, QueryError> {
@@ -121,6 +135,15 @@ fn resolve_field(object: &ObjectDef, name: &Ident) -> Result<usize, QueryError> 
         .ok_or_else(|| no_such_column(name.name.as_str(), object))
 }
 
+/// The field a relationship path ends at (`Account.Owner.Alias` → `Alias`).
+fn path_field(object: &'static ObjectDef, path: &[Ident]) -> Result<&'static FieldDef, QueryError> {
+    match path {
+        [] => Err(no_such_column("", object)),
+        [name] => Ok(&object.fields[resolve_field(object, name)?]),
+        [first, rest @ ..] => path_field(relationship(object, first)?.1, rest),
+    }
+}
+
 fn path_text(path: &[Ident]) -> String {
     path.iter()
         .map(|i| i.name.as_str())
@@ -135,12 +158,14 @@ struct Sql<'b> {
     binds: &'b [BindValue],
     /// Span start of each bind expression → its index in `binds`.
     bind_order: HashMap<usize, usize>,
+    /// True while translating `HAVING`, where aggregate functions may appear.
+    having: bool,
 }
 
 impl<'b> Sql<'b> {
     fn new(q: &SoqlQuery, binds: &'b [BindValue]) -> Result<Sql<'b>, QueryError> {
         let mut starts = Vec::new();
-        if let Some(cond) = &q.filter {
+        for cond in q.filter.iter().chain(&q.having) {
             collect_binds(cond, &mut starts);
         }
         for value in [&q.limit, &q.offset].into_iter().flatten() {
@@ -164,7 +189,23 @@ impl<'b> Sql<'b> {
             params: Vec::new(),
             binds,
             bind_order,
+            having: false,
         })
+    }
+
+    /// The `WHERE` clause's body: the recycle-bin test (unless `ALL ROWS`)
+    /// and the query's condition.
+    fn filter(&mut self, object: &'static ObjectDef, q: &SoqlQuery) -> Result<(), QueryError> {
+        if object.has_recycle_bin() && !q.all_rows {
+            self.text.push_str("t0.\"IsDeleted\" = 0 AND ");
+        }
+        match &q.filter {
+            Some(cond) => self.cond(object, cond, "t0."),
+            None => {
+                self.text.push('1');
+                Ok(())
+            }
+        }
     }
 
     fn bind(&self, expr: &Expr) -> Result<&'b BindValue, QueryError> {
@@ -199,6 +240,13 @@ impl<'b> Sql<'b> {
                 Ok(())
             }
             SoqlCond::Compare {
+                func: Some(func),
+                field,
+                op,
+                value,
+                ..
+            } => self.aggregate_compare(object, (*func, field), (*op, value), qual),
+            SoqlCond::Compare {
                 field, op, value, ..
             } => self.compare(object, field, (*op, value), qual),
         }
@@ -231,28 +279,38 @@ impl<'b> Sql<'b> {
         };
         if rest.is_empty() {
             let field = &object.fields[resolve_field(object, first)?];
-            return self.leaf(field, op, value, qual);
+            let column = format!("{qual}\"{}\"", field.name);
+            return self.leaf(field, &column, op, value);
         }
         let (reference, parent) = relationship(object, first)?;
         let _ = write!(
             self.text,
-            "{qual}\"{}\" IN (SELECT \"Id\" FROM \"{}\" WHERE ",
+            "({qual}\"{}\" IN (SELECT \"Id\" FROM \"{}\" WHERE ",
             reference.name, parent.name
         );
         self.compare(parent, rest, (op, value), "")?;
-        self.text.push(')');
+        // Without a parent, the field reads as null: `Account.Name != 'x'`
+        // matches a contact without an account, `Account.Name = 'x'` does not.
+        let _ = write!(self.text, ") OR ({qual}\"{}\" IS NULL AND ", reference.name);
+        let field = path_field(parent, rest)?;
+        self.leaf(field, "NULL", op, value)?;
+        self.text.push_str("))");
         Ok(())
     }
 
+    /// `column op value`, where `column` holds values of `field`.
     fn leaf(
         &mut self,
         field: &FieldDef,
+        column: &str,
         op: SoqlOp,
         value: &SoqlValue,
-        qual: &str,
     ) -> Result<(), QueryError> {
+        if let SoqlValue::Date(literal, _) = value {
+            return self.date_range(field, column, op, *literal);
+        }
         let values = self.values(field, value)?;
-        let column = format!("{qual}\"{}\"", field.name);
+        let column = column.to_owned();
         match (op, values) {
             (SoqlOp::Eq, Operand::One(v)) => self.equals(&column, v, true),
             (SoqlOp::Ne, Operand::One(v)) => self.equals(&column, v, false),
@@ -266,7 +324,8 @@ impl<'b> Sql<'b> {
                 Ok(())
             }
             (op, Operand::Many(_)) => Err(QueryError::Invalid(format!(
-                "invalid operator {op:?} with a list of values on field {}",
+                "invalid operator {} with a list of values on field {}",
+                op_word(op),
                 field.name
             ))),
         }
@@ -347,10 +406,55 @@ impl<'b> Sql<'b> {
         self.param(value);
     }
 
+    /// `column op LITERAL` for a date literal: the field's values within
+    /// (or before, or after) the literal's range of days.
+    fn date_range(
+        &mut self,
+        field: &FieldDef,
+        column: &str,
+        op: SoqlOp,
+        literal: DateLiteral,
+    ) -> Result<(), QueryError> {
+        if !matches!(field.ty, FieldType::Date | FieldType::DateTime) {
+            return Err(filter_type_error(field));
+        }
+        let (start, end) = dates::bounds(field, literal);
+        match op {
+            SoqlOp::Eq | SoqlOp::Ne => {
+                let not = if op == SoqlOp::Ne { "NOT " } else { "" };
+                let _ = write!(self.text, "{not}IFNULL(({column} >= ");
+                self.param(start);
+                let _ = write!(self.text, " AND {column} < ");
+                self.param(end);
+                self.text.push_str("), 0)");
+            }
+            SoqlOp::Lt | SoqlOp::Ge => {
+                let sym = if op == SoqlOp::Lt { "<" } else { ">=" };
+                let _ = write!(self.text, "{column} {sym} ");
+                self.param(start);
+            }
+            SoqlOp::Le | SoqlOp::Gt => {
+                let sym = if op == SoqlOp::Le { "<" } else { ">=" };
+                let _ = write!(self.text, "{column} {sym} ");
+                self.param(end);
+            }
+            _ => {
+                return Err(QueryError::Invalid(format!(
+                    "invalid operator on a date literal: {} {} on field '{}'",
+                    op_word(op),
+                    "date literal",
+                    field.name
+                )));
+            }
+        }
+        Ok(())
+    }
+
     /// The SQL values a right-hand side stands for, converted for `field`.
     fn values(&self, field: &FieldDef, value: &SoqlValue) -> Result<Operand, QueryError> {
         match value {
             SoqlValue::Literal(literal, _) => literal_value(field, literal).map(Operand::One),
+            SoqlValue::Date(..) => Err(filter_type_error(field)),
             SoqlValue::List(items, _) => {
                 let mut out = Vec::with_capacity(items.len());
                 for item in items {
@@ -444,10 +548,57 @@ impl<'b> Sql<'b> {
     }
 }
 
+/// An operator as written in SOQL, for messages.
+fn op_word(op: SoqlOp) -> &'static str {
+    match op {
+        SoqlOp::Eq => "=",
+        SoqlOp::Ne => "!=",
+        SoqlOp::Lt => "<",
+        SoqlOp::Le => "<=",
+        SoqlOp::Gt => ">",
+        SoqlOp::Ge => ">=",
+        SoqlOp::Like => "LIKE",
+        SoqlOp::In => "IN",
+        SoqlOp::NotIn => "NOT IN",
+    }
+}
+
 /// One value or a list of values on the right of a comparison.
 enum Operand {
     One(Value),
     Many(Vec<Value>),
+}
+
+/// The bind expressions of a query in the order [`run`] takes their values.
+pub fn bind_exprs(q: &SoqlQuery) -> Vec<&Expr> {
+    fn value<'q>(v: &'q SoqlValue, out: &mut Vec<&'q Expr>) {
+        match v {
+            SoqlValue::Bind(e) => out.push(e),
+            SoqlValue::List(items, _) => items.iter().for_each(|i| value(i, out)),
+            SoqlValue::Literal(..) | SoqlValue::Date(..) => {}
+        }
+    }
+    fn cond<'q>(c: &'q SoqlCond, out: &mut Vec<&'q Expr>) {
+        match c {
+            SoqlCond::And(a, b) | SoqlCond::Or(a, b) => {
+                cond(a, out);
+                cond(b, out);
+            }
+            SoqlCond::Not(a) => cond(a, out),
+            SoqlCond::Compare { value: v, .. } => value(v, out),
+        }
+    }
+    let mut out = Vec::new();
+    q.filter
+        .iter()
+        .chain(&q.having)
+        .for_each(|c| cond(c, &mut out));
+    q.limit
+        .iter()
+        .chain(&q.offset)
+        .for_each(|v| value(v, &mut out));
+    out.sort_by_key(|e| e.span.start);
+    out
 }
 
 fn collect_binds(cond: &SoqlCond, out: &mut Vec<usize>) {
@@ -465,7 +616,7 @@ fn collect_value_binds(value: &SoqlValue, out: &mut Vec<usize>) {
     match value {
         SoqlValue::Bind(expr) => out.push(expr.span.start),
         SoqlValue::List(items, _) => items.iter().for_each(|v| collect_value_binds(v, out)),
-        SoqlValue::Literal(..) => {}
+        SoqlValue::Literal(..) | SoqlValue::Date(..) => {}
     }
 }
 

@@ -399,6 +399,11 @@ impl<'a> Interpreter<'a> {
         Ok(Flow::Normal)
     }
 
+    /// The value of a local of the current frame.
+    pub(super) fn local(&self, slot: usize) -> Value {
+        self.stack[self.base + slot].clone()
+    }
+
     /// Evaluates an expression.
     pub(super) fn expr(&mut self, e: &Expr) -> Eval<Value> {
         match &e.kind {
@@ -468,7 +473,19 @@ impl<'a> Interpreter<'a> {
                 binds,
                 count,
             } => self.soql(query, binds, *count, &e.span),
+            ExprKind::DynamicSoql {
+                text,
+                scope,
+                count,
+                row,
+            } => self.dynamic_soql(text, scope, (*count, *row), &e.span),
             ExprKind::SingleRow(query) => self.single_row(query),
+            ExprKind::Batches(query) => self.batches(query),
+            ExprKind::Children {
+                target,
+                name,
+                object,
+            } => self.children(target, name, object),
             ExprKind::NewException { type_name, args } => self.new_exception(type_name, args, e),
         }
     }

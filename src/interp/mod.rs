@@ -1,7 +1,8 @@
 //! Runs the resolved program.
 //!
 //! Values live in [`value`]; statements and expressions in [`eval`]; sObject
-//! fields, DML and SOQL glue in `sobject`; exceptions in [`exception`].
+//! fields, DML and SOQL glue in `sobject`, dynamic SOQL and query batches
+//! in `query`; exceptions in [`exception`].
 
 mod class;
 pub(crate) mod collections;
@@ -9,5 +10,6 @@ pub mod eval;
 pub mod exception;
 mod flow;
 pub mod key;
+mod query;
 pub(crate) mod sobject;
 pub mod value;

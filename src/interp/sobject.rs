@@ -151,7 +151,19 @@ impl Interpreter<'_> {
         for b in binds {
             values.push(bind_value(self.expr(b)?));
         }
-        let output = match self.org.query(query, &values) {
+        self.run_query(query, &values, count, span)
+    }
+
+    /// Runs a query with its bind values: rows as a list, `COUNT()` as an
+    /// Integer (`count`) or Long, aggregate rows as `AggregateResult`s.
+    pub(super) fn run_query(
+        &mut self,
+        query: &SoqlQuery,
+        values: &[BindValue],
+        count: bool,
+        span: &Span,
+    ) -> Eval<Value> {
+        let output = match self.org.query(query, values) {
             Ok(output) => output,
             Err(QueryError::Invalid(msg)) => {
                 return Err(ApexException::new(QUERY, msg, span).into());
@@ -162,6 +174,7 @@ impl Interpreter<'_> {
             QueryOutput::Count(n) if count => Value::Int(i32::try_from(n).unwrap_or(i32::MAX)),
             QueryOutput::Count(n) => Value::Long(n),
             QueryOutput::Rows(rows) => Value::list(rows.into_iter().map(Value::sobject).collect()),
+            QueryOutput::Aggregates(rows) => aggregate_rows(rows),
         })
     }
 
@@ -244,10 +257,25 @@ fn dml_targets(value: &Value, span: &Span) -> Eval<Vec<Rc<RefCell<Record>>>> {
     }
 }
 
+/// Aggregate rows as `AggregateResult` values.
+fn aggregate_rows(rows: Vec<Vec<(String, FieldValue)>>) -> Value {
+    let row = |r: Vec<(String, FieldValue)>| {
+        let items: Vec<(Rc<str>, Value)> = r
+            .into_iter()
+            .map(|(name, v)| (Rc::from(name), Value::from_field(&v)))
+            .collect();
+        Value::Aggregate(Rc::from(items))
+    };
+    Value::list(rows.into_iter().map(row).collect())
+}
+
 /// The value a bind expression contributes to a query.
-fn bind_value(v: Value) -> BindValue {
+pub(super) fn bind_value(v: Value) -> BindValue {
     match v {
         Value::List(items) => BindValue::Many(items.borrow().iter().map(bind_scalar).collect()),
+        Value::Set(items) => {
+            BindValue::Many(items.borrow().iter().map(|k| bind_scalar(&k.0)).collect())
+        }
         other => BindValue::One(bind_scalar(&other)),
     }
 }

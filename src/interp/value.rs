@@ -74,6 +74,8 @@ pub enum Value {
     Object(Rc<Instance>),
     /// A constant of a declared enum.
     Enum(Rc<EnumConst>),
+    /// An `AggregateResult`: aliases and values in `SELECT` order.
+    Aggregate(Rc<[(Rc<str>, Value)]>),
 }
 
 /// An object of a declared class: its class and its fields.
@@ -144,6 +146,7 @@ impl Value {
             | Value::Result(_)
             | Value::DbError(_)
             | Value::Savepoint(_)
+            | Value::Aggregate(_)
             | Value::Object(_) => return None,
             Value::Enum(e) => FieldValue::Text(e.name.clone()),
             Value::StatusCode(s) => FieldValue::Text(Rc::from(*s)),
@@ -210,8 +213,19 @@ fn write_scalar(f: &mut fmt::Formatter<'_>, v: &Value) -> fmt::Result {
         Value::StatusCode(s) => f.write_str(s),
         Value::Savepoint(n) => write!(f, "System.Savepoint[{n}]"),
         Value::Enum(e) => f.write_str(&e.name),
+        Value::Aggregate(row) => write_aggregate(f, row),
         Value::List(_) | Value::Set(_) | Value::Map(_) | Value::Object(_) => Ok(()),
     }
+}
+
+/// `AggregateResult:{expr0=2, Name=Acme}`
+fn write_aggregate(f: &mut fmt::Formatter<'_>, row: &[(Rc<str>, Value)]) -> fmt::Result {
+    f.write_str("AggregateResult:{")?;
+    for (i, (name, value)) in row.iter().enumerate() {
+        let sep = if i == 0 { "" } else { ", " };
+        write!(f, "{sep}{name}={value}")?;
+    }
+    f.write_str("}")
 }
 
 /// `Particle:[x=1, y=2, z=3]`, the platform's form for objects.

@@ -362,7 +362,8 @@ impl Org {
             .map_err(|e| QueryError::Org(OrgError::Apex(e)))?;
         let output = soql::run(&self.store, q, binds)?;
         let rows = match &output {
-            QueryOutput::Rows(rows) => rows.len(),
+            QueryOutput::Rows(rows) => rows.iter().map(|r| 1 + r.child_count()).sum(),
+            QueryOutput::Aggregates(rows) => rows.len(),
             QueryOutput::Count(_) => 1,
         };
         self.limits

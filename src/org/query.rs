@@ -1,5 +1,6 @@
 //! `apexlite query`: a SOQL query run from the shell, its rows printed as a
-//! table, CSV or JSON. Parent fields (`Profile.Name`) become dotted columns.
+//! table, CSV or JSON. Parent fields (`Profile.Name`) become dotted columns;
+//! child subqueries run but their records are not printed.
 
 use crate::data::record::{FieldValue, Record};
 use crate::org::{Org, OrgError, QueryError, QueryOutput};
@@ -49,6 +50,7 @@ pub fn run(org: &mut Org, text: &str) -> Result<Rows, QueryFailure> {
             let count = Some(FieldValue::Long(n));
             return Ok((vec!["COUNT()".into()], vec![vec![count]]));
         }
+        QueryOutput::Aggregates(rows) => return Ok(aggregate_rows(&query, rows)),
         QueryOutput::Rows(records) => records,
     };
     let paths: Vec<Vec<String>> = query
@@ -56,7 +58,7 @@ pub fn run(org: &mut Org, text: &str) -> Result<Rows, QueryFailure> {
         .iter()
         .filter_map(|s| match s {
             SoqlSelect::Field(path) => Some(path.iter().map(|p| p.name.to_string()).collect()),
-            SoqlSelect::Count(_) => None,
+            SoqlSelect::Count(_) | SoqlSelect::Aggregate(_) | SoqlSelect::Subquery(_) => None,
         })
         .collect();
     let rows = records
@@ -64,6 +66,35 @@ pub fn run(org: &mut Org, text: &str) -> Result<Rows, QueryFailure> {
         .map(|r| paths.iter().map(|p| value_at(r, p)).collect())
         .collect();
     Ok((paths.iter().map(|p| p.join(".")).collect(), rows))
+}
+
+/// An aggregate query's rows, its aliases as the columns.
+fn aggregate_rows(query: &SoqlQuery, rows: Vec<Vec<(String, FieldValue)>>) -> Rows {
+    let mut unnamed = 0;
+    let columns = query
+        .select
+        .iter()
+        .map(|item| match item {
+            SoqlSelect::Aggregate(a) => a.alias.as_ref().map_or_else(
+                || {
+                    unnamed += 1;
+                    format!("expr{}", unnamed - 1)
+                },
+                |alias| alias.name.to_string(),
+            ),
+            SoqlSelect::Field(path) => path.last().map(|p| p.name.to_string()).unwrap_or_default(),
+            SoqlSelect::Count(_) | SoqlSelect::Subquery(_) => "COUNT()".into(),
+        })
+        .collect();
+    let values = rows
+        .into_iter()
+        .map(|row| {
+            row.into_iter()
+                .map(|(_, v)| Some(v).filter(|v| !v.is_null()))
+                .collect()
+        })
+        .collect();
+    (columns, values)
 }
 
 /// A field of the record or of a parent loaded through relationships.
@@ -77,7 +108,7 @@ fn value_at(record: &Record, path: &[String]) -> Option<FieldValue> {
 
 fn has_bind(q: &SoqlQuery) -> bool {
     let value = |v: &Option<SoqlValue>| v.as_ref().is_some_and(value_binds);
-    q.filter.as_ref().is_some_and(cond_binds) || value(&q.limit) || value(&q.offset)
+    q.filter.iter().chain(&q.having).any(cond_binds) || value(&q.limit) || value(&q.offset)
 }
 
 fn cond_binds(c: &SoqlCond) -> bool {
@@ -92,7 +123,7 @@ fn value_binds(v: &SoqlValue) -> bool {
     match v {
         SoqlValue::Bind(_) => true,
         SoqlValue::List(items, _) => items.iter().any(value_binds),
-        SoqlValue::Literal(..) => false,
+        SoqlValue::Literal(..) | SoqlValue::Date(..) => false,
     }
 }
 

@@ -122,6 +122,10 @@ pub fn select(fields: &[&str], from: &str) -> SoqlQuery {
         order_by: Vec::new(),
         limit: None,
         offset: None,
+        group_by: Vec::new(),
+        having: None,
+        for_update: false,
+        all_rows: false,
         span: 0..0,
     }
 }
@@ -137,6 +141,7 @@ pub fn count(from: &str) -> SoqlQuery {
 /// `field op value`.
 pub fn cmp(field: &str, op: SoqlOp, value: SoqlValue) -> SoqlCond {
     SoqlCond::Compare {
+        func: None,
         field: path(field),
         op,
         value,

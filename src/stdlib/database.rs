@@ -5,7 +5,7 @@ use std::rc::Rc;
 use super::{Builtin, Signature, sig};
 use crate::check::types::{Native, Type};
 use crate::interp::eval::Eval;
-use crate::interp::exception::ApexException;
+use crate::interp::exception::{ApexException, SOBJECT};
 use crate::interp::sobject::{DmlOptions, org_failure, run_dml};
 use crate::interp::value::{DbResult, Value};
 use crate::org::Org;
@@ -92,6 +92,13 @@ pub(super) fn resolve(method: &str, args: &[Type]) -> Option<Signature> {
 }
 
 pub(super) fn resolve_instance(native: Native, method: &str, args: &[Type]) -> Option<Signature> {
+    if native == Native::AggregateResult {
+        let params = vec![Type::Native(native), Type::String];
+        return match (method, args) {
+            ("get", [_]) => sig(Builtin::AggregateGet, params, Type::Object),
+            _ => None,
+        };
+    }
     if !args.is_empty() {
         return None;
     }
@@ -184,4 +191,22 @@ pub(super) fn error_call(m: ErrorMethod, error: &Value, span: &Span) -> Eval<Val
         ErrorMethod::Message => Value::string(&e.message),
         ErrorMethod::Fields => Value::list(e.fields.iter().map(|f| Value::string(f)).collect()),
     })
+}
+
+/// `AggregateResult.get(alias)`: the alias in any case (a guess; the
+/// platform's documentation does not say).
+pub(super) fn aggregate_get(row: &Value, alias: &Value, span: &Span) -> Eval<Value> {
+    let (Value::Aggregate(row), Value::String(alias)) = (row, alias) else {
+        return Err(ApexException::null_pointer(span).into());
+    };
+    match row
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(alias))
+    {
+        Some((_, value)) => Ok(value.clone()),
+        None => {
+            let msg = format!("Invalid field {alias} for AggregateResult");
+            Err(ApexException::new(SOBJECT, msg, span).into())
+        }
+    }
 }

@@ -74,6 +74,8 @@ pub enum Builtin {
     Result(database::ResultMethod),
     /// A method of `Database.Error`.
     Error(database::ErrorMethod),
+    /// `AggregateResult.get(alias)`
+    AggregateGet,
     /// `UserInfo`, `Limits` and clock methods.
     Info(org_info::Info),
     /// `e.name()` on an enum constant.
@@ -184,6 +186,7 @@ pub fn call(method: Builtin, args: &[Value], cx: &mut Context<'_>, span: &Span) 
         Builtin::Exception(m) => exception::call(m, &args[0], args.get(1), cx.sources, span),
         Builtin::Result(m) => database::result_call(m, &args[0], span),
         Builtin::Error(m) => database::error_call(m, &args[0], span),
+        Builtin::AggregateGet => database::aggregate_get(&args[0], &args[1], span),
         Builtin::Info(i) => Ok(org_info::call(i, cx)),
         Builtin::Test(m) => test::call_test(m, cx, span),
         Builtin::AssertClass(m) => test::call_assert(m, args, span),

@@ -662,8 +662,71 @@ pub struct SoqlQuery {
     pub limit: Option<SoqlValue>,
     /// `OFFSET n` or `OFFSET :bind`.
     pub offset: Option<SoqlValue>,
+    /// `GROUP BY` field paths.
+    pub group_by: Vec<Vec<Ident>>,
+    /// The `HAVING` condition.
+    pub having: Option<SoqlCond>,
+    /// `FOR UPDATE`: accepted; one process holds the org's write lock anyway.
+    pub for_update: bool,
+    /// `ALL ROWS`: records in the recycle bin are included.
+    pub all_rows: bool,
     /// The query text without its brackets.
     pub span: Span,
+}
+
+/// An aggregate function of a `SELECT` list or a `HAVING` condition.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SoqlFunc {
+    /// `COUNT(field)`
+    Count,
+    /// `COUNT_DISTINCT(field)`
+    CountDistinct,
+    /// `SUM(field)`
+    Sum,
+    /// `AVG(field)`
+    Avg,
+    /// `MIN(field)`
+    Min,
+    /// `MAX(field)`
+    Max,
+}
+
+/// `func(field) alias?` in a `SELECT` list.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SoqlAggregate {
+    /// The function.
+    pub func: SoqlFunc,
+    /// Its field path.
+    pub field: Vec<Ident>,
+    /// The alias written after it, if any (`expr0`, `expr1`, ... otherwise).
+    pub alias: Option<Ident>,
+    /// The whole item.
+    pub span: Span,
+}
+
+/// A date literal (`TODAY`, `LAST_N_DAYS:7`) as a range of whole units
+/// relative to the current one: `from..=to`, both counted in `unit`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DateLiteral {
+    /// Days, weeks, months or years.
+    pub unit: DateUnit,
+    /// The first unit of the range (0 is the current one, -1 the one before).
+    pub from: i32,
+    /// The last unit of the range, inclusive.
+    pub to: i32,
+}
+
+/// The unit a date literal counts in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DateUnit {
+    /// Calendar days.
+    Day,
+    /// Weeks starting on Sunday.
+    Week,
+    /// Calendar months.
+    Month,
+    /// Calendar years.
+    Year,
 }
 
 /// One item of a `SELECT` list.
@@ -673,6 +736,10 @@ pub enum SoqlSelect {
     Field(Vec<Ident>),
     /// `COUNT()`
     Count(Span),
+    /// `COUNT(Id)`, `SUM(Amount) total`, ...
+    Aggregate(SoqlAggregate),
+    /// `(SELECT LastName FROM Contacts)`: a parent's child records.
+    Subquery(Box<SoqlQuery>),
 }
 
 /// A `WHERE` condition.
@@ -684,8 +751,10 @@ pub enum SoqlCond {
     Or(Box<SoqlCond>, Box<SoqlCond>),
     /// `NOT a`
     Not(Box<SoqlCond>),
-    /// `field op value`
+    /// `field op value`, or `func(field) op value` in `HAVING`
     Compare {
+        /// The aggregate function around the field, in `HAVING`.
+        func: Option<SoqlFunc>,
         /// The field path.
         field: Vec<Ident>,
         /// The comparison.
@@ -729,6 +798,8 @@ pub enum SoqlValue {
     List(Vec<SoqlValue>, Span),
     /// `:expr`, an Apex expression evaluated when the query runs.
     Bind(Box<Expr>),
+    /// `TODAY`, `LAST_N_DAYS:7`, ...
+    Date(DateLiteral, Span),
 }
 
 /// One `ORDER BY` item.

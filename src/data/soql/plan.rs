@@ -128,7 +128,7 @@ impl Plan {
     }
 
     /// The joins a path goes through (creating them), its object and field.
-    fn resolve(
+    pub(super) fn resolve(
         &mut self,
         path: &[Ident],
     ) -> Result<(Vec<usize>, &'static ObjectDef, usize), QueryError> {

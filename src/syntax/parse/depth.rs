@@ -8,7 +8,7 @@
 
 use crate::syntax::ast::{
     ClassBody, Expr, ExprKind, Member, MethodDecl, Modifiers, NewInit, Script, SoqlCond, SoqlQuery,
-    SoqlValue, Stmt, StmtKind, TypeDecl, TypeDeclKind, TypeRef, Unit, WhenKind,
+    SoqlSelect, SoqlValue, Stmt, StmtKind, TypeDecl, TypeDeclKind, TypeRef, Unit, WhenKind,
 };
 use crate::syntax::source::{Diagnostic, Span};
 use crate::syntax::token::Token;
@@ -184,7 +184,9 @@ fn node_span(node: &Node<'_>) -> Span {
         Node::Expr(e) => e.span.clone(),
         Node::Type(t) => t.span.clone(),
         Node::Cond(SoqlCond::Compare { span, .. }) => span.clone(),
-        Node::Value(SoqlValue::Literal(_, span) | SoqlValue::List(_, span)) => span.clone(),
+        Node::Value(
+            SoqlValue::Literal(_, span) | SoqlValue::List(_, span) | SoqlValue::Date(_, span),
+        ) => span.clone(),
         Node::Value(SoqlValue::Bind(e)) => e.span.clone(),
         Node::Cond(_) => 0..0,
     }
@@ -200,7 +202,7 @@ fn node_children<'a>(node: Node<'a>, out: &mut Vec<Node<'a>>) {
             SoqlCond::Compare { value, .. } => out.push(Node::Value(value)),
         },
         Node::Value(v) => match v {
-            SoqlValue::Literal(..) => {}
+            SoqlValue::Literal(..) | SoqlValue::Date(..) => {}
             SoqlValue::List(items, _) => out.extend(items.iter().map(Node::Value)),
             SoqlValue::Bind(e) => out.push(Node::Expr(e)),
         },
@@ -320,8 +322,14 @@ fn new_init_children<'a>(init: &'a NewInit, out: &mut Vec<Node<'a>>) {
 }
 
 fn query_children<'a>(query: &'a SoqlQuery, out: &mut Vec<Node<'a>>) {
-    out.extend(query.filter.iter().map(Node::Cond));
+    out.extend(query.filter.iter().chain(&query.having).map(Node::Cond));
     out.extend(query.limit.iter().chain(&query.offset).map(Node::Value));
+    // Subqueries do not nest, so this recursion is one level deep.
+    for item in &query.select {
+        if let SoqlSelect::Subquery(sub) = item {
+            query_children(sub, out);
+        }
+    }
 }
 
 /// A node of any kind, owned, for taking a tree apart.
@@ -553,7 +561,13 @@ fn take_new_init(init: NewInit, out: &mut Vec<Owned>) {
 }
 
 fn take_query(query: SoqlQuery, out: &mut Vec<Owned>) {
+    for item in query.select {
+        if let SoqlSelect::Subquery(sub) = item {
+            take_query(*sub, out);
+        }
+    }
     out.extend(query.filter.map(Owned::Cond));
+    out.extend(query.having.map(Owned::Cond));
     out.extend(
         query
             .limit
@@ -575,7 +589,7 @@ fn take_cond(cond: SoqlCond, out: &mut Vec<Owned>) {
 
 fn take_value(value: SoqlValue, out: &mut Vec<Owned>) {
     match value {
-        SoqlValue::Literal(..) => {}
+        SoqlValue::Literal(..) | SoqlValue::Date(..) => {}
         SoqlValue::List(items, _) => out.extend(items.into_iter().map(Owned::Value)),
         SoqlValue::Bind(e) => out.push(Owned::Expr(*e)),
     }

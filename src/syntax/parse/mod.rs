@@ -119,9 +119,14 @@ pub fn parse_unit(file: &SourceFile) -> Result<Unit, Vec<Diagnostic>> {
 }
 
 /// Parses the text of a dynamic SOQL query, as given to `Database.query`.
-/// Bind expressions (`:name`) are allowed.
+/// Bind expressions (`:name`) are allowed; comments are not, as SOQL has none.
 pub fn parse_soql(text: &str) -> Result<SoqlQuery, Vec<Diagnostic>> {
     let (tokens, mut diags) = prepare(text);
+    if let Some(at) = comment_between(text, &tokens) {
+        let msg = "Unexpected comment: SOQL has no comments";
+        diags.push(Diagnostic::new(msg, at, "comment"));
+        return Err(diags);
+    }
     let eoi = text.len();
     let bind = expr::member_chain(expr::expression().boxed()).boxed();
     let (query, errors) = soql::soql_query(bind)
@@ -148,6 +153,23 @@ pub fn parse_soql(text: &str) -> Result<SoqlQuery, Vec<Diagnostic>> {
 }
 
 type Spanned<'s> = (Token<'s>, SimpleSpan);
+
+/// Where the lexer skipped something other than white space (a comment).
+fn comment_between(text: &str, tokens: &[Spanned<'_>]) -> Option<Span> {
+    let mut from = 0;
+    let ends = tokens
+        .iter()
+        .map(|(_, s)| (s.start, s.end))
+        .chain([(text.len(), text.len())]);
+    for (start, end) in ends {
+        let gap = text.get(from..start).unwrap_or_default();
+        if let Some(at) = gap.find(|c: char| !c.is_whitespace()) {
+            return Some(from + at..start);
+        }
+        from = end;
+    }
+    None
+}
 
 /// Lexes the text and checks nesting and operator chains. When a limit is
 /// exceeded the token list comes back empty, so nothing deep reaches the parser.

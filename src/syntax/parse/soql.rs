@@ -1,23 +1,30 @@
 //! SOQL queries, inline (`[SELECT ...]`) and dynamic (`Database.query`).
 //!
 //! SOQL words are matched in any case and are not reserved in Apex. Not yet
-//! accepted: date literals (`TODAY`, `LAST_N_DAYS:n`), subqueries, `GROUP BY`,
-//! aggregate functions other than `COUNT()`, `FOR UPDATE`, polymorphic
-//! `TYPEOF`. `AND` binds tighter than `OR`, where SOQL itself would ask for
-//! parentheses when they are mixed.
+//! accepted: fiscal and quarter date literals, `TYPEOF`,
+//! `WITH`, `USING SCOPE`. `AND` binds tighter than `OR`, where SOQL itself
+//! would ask for parentheses when they are mixed.
 
 use chumsky::prelude::*;
 
 use super::base::{Extra, TokenInput, custom, ident, member_name, span, word};
 use super::expr::{literal, min_literal};
 use crate::syntax::ast::{
-    Expr, Ident, Literal, SoqlCond, SoqlOp, SoqlOrder, SoqlQuery, SoqlSelect, SoqlValue,
+    DateLiteral, DateUnit, Expr, Ident, Literal, SoqlAggregate, SoqlCond, SoqlFunc, SoqlOp,
+    SoqlOrder, SoqlQuery, SoqlSelect, SoqlValue,
 };
 use crate::syntax::token::Token;
 
 type BoxedExpr<'t, 's, I> = Boxed<'t, 't, I, Expr, Extra<'t, 's>>;
 
-/// `soql_query = "SELECT" select_list "FROM" identifier where_clause? order_by? limit? offset?`
+/// The clauses after `WHERE`, as parsed.
+type Tail = (
+    ((Vec<Vec<Ident>>, Option<SoqlCond>), Vec<SoqlOrder>),
+    ((Option<SoqlValue>, Option<SoqlValue>), (bool, bool)),
+);
+
+/// `soql_query = "SELECT" select_list "FROM" identifier where_clause? group_by? having?
+/// order_by? limit? offset? ("ALL" "ROWS")? ("FOR" "UPDATE")?`
 ///
 /// `bind` parses the Apex expression after a `:`.
 pub(crate) fn soql_query<'t, 's: 't, I: TokenInput<'t, 's>>(
@@ -26,41 +33,135 @@ pub(crate) fn soql_query<'t, 's: 't, I: TokenInput<'t, 's>>(
     let value = soql_value(bind.clone());
     let count = word("LIMIT").ignore_then(count_value(bind.clone()));
     let offset = word("OFFSET").ignore_then(count_value(bind));
+    let group_by = word("GROUP").then(word("BY")).ignore_then(
+        field_path()
+            .separated_by(just(Token::Comma))
+            .at_least(1)
+            .collect(),
+    );
+    let having = word("HAVING").ignore_then(condition(value.clone()));
+    let all_rows = word("ALL").then(word("ROWS")).or_not().map(|o| o.is_some());
+    let for_update = just(Token::For)
+        .then(just(Token::Update))
+        .or_not()
+        .map(|o| o.is_some());
+    let subquery =
+        subquery(value.clone(), count.clone()).map(|q| SoqlSelect::Subquery(Box::new(q)));
+    let tail = group_by
+        .or_not()
+        .map(Option::unwrap_or_default)
+        .then(having.or_not())
+        .then(order_by().or_not().map(Option::unwrap_or_default))
+        .then(
+            count
+                .or_not()
+                .then(offset.or_not())
+                .then(all_rows.then(for_update)),
+        );
+    let select_list = subquery
+        .or(select_item())
+        .separated_by(just(Token::Comma))
+        .at_least(1)
+        .collect();
     word("SELECT")
-        .ignore_then(select_list())
+        .ignore_then(select_list)
         .then_ignore(word("FROM"))
         .then(ident())
         .then(word("WHERE").ignore_then(condition(value)).or_not())
-        .then(order_by().or_not())
-        .then(count.or_not())
-        .then(offset.or_not())
-        .map_with(
-            |(((((select, from), filter), order_by), limit), offset), e| SoqlQuery {
+        .then(tail)
+        .map_with(|(((select, from), filter), tail): (_, Tail), e| {
+            let (((group_by, having), order_by), ((limit, offset), (all_rows, for_update))) = tail;
+            SoqlQuery {
                 select,
                 from,
                 filter,
-                order_by: order_by.unwrap_or_default(),
+                order_by,
                 limit,
                 offset,
+                group_by,
+                having,
+                for_update,
+                all_rows,
                 span: span(e.span()),
-            },
-        )
+            }
+        })
         .boxed()
 }
 
-/// `select_list = select_item ("," select_item)*`
-/// `select_item = "COUNT" "(" ")" | field_path`
-fn select_list<'t, 's: 't, I: TokenInput<'t, 's>>()
--> impl Parser<'t, I, Vec<SoqlSelect>, Extra<'t, 's>> + Clone {
+/// `subquery = "(" "SELECT" select_item ("," select_item)* "FROM" identifier
+/// ("WHERE" condition)? order_by? ("LIMIT" count_value)? ")"`
+///
+/// A parent query's child records; `FROM` names a child relationship.
+fn subquery<'t, 's: 't, I: TokenInput<'t, 's>>(
+    value: impl Parser<'t, I, SoqlValue, Extra<'t, 's>> + Clone + 't,
+    limit: impl Parser<'t, I, SoqlValue, Extra<'t, 's>> + Clone,
+) -> impl Parser<'t, I, SoqlQuery, Extra<'t, 's>> + Clone {
+    word("SELECT")
+        .ignore_then(
+            select_item()
+                .separated_by(just(Token::Comma))
+                .at_least(1)
+                .collect(),
+        )
+        .then_ignore(word("FROM"))
+        .then(ident())
+        .then(word("WHERE").ignore_then(condition(value)).or_not())
+        .then(order_by().or_not().map(Option::unwrap_or_default))
+        .then(limit.or_not())
+        .delimited_by(just(Token::LParen), just(Token::RParen))
+        .map_with(
+            |((((select, from), filter), order_by), limit), e| SoqlQuery {
+                select,
+                from,
+                filter,
+                order_by,
+                limit,
+                offset: None,
+                group_by: Vec::new(),
+                having: None,
+                for_update: false,
+                all_rows: false,
+                span: span(e.span()),
+            },
+        )
+}
+
+/// `select_list = (subquery | select_item) ("," (subquery | select_item))*`
+/// `select_item = "COUNT" "(" ")" | aggregate alias? | field_path`
+fn select_item<'t, 's: 't, I: TokenInput<'t, 's>>()
+-> impl Parser<'t, I, SoqlSelect, Extra<'t, 's>> + Clone {
     let count = word("COUNT")
         .then(just(Token::LParen))
         .then(just(Token::RParen))
         .map_with(|_, e| SoqlSelect::Count(span(e.span())));
-    count
-        .or(field_path().map(SoqlSelect::Field))
-        .separated_by(just(Token::Comma))
-        .at_least(1)
-        .collect()
+    // An alias is any name but FROM, which ends the list.
+    let alias = ident().filter(|i: &Ident| !i.name.is("from"));
+    let aggregate = aggregate()
+        .then(alias.or_not())
+        .map_with(|((func, field), alias), e| {
+            SoqlSelect::Aggregate(SoqlAggregate {
+                func,
+                field,
+                alias,
+                span: span(e.span()),
+            })
+        });
+    choice((count, aggregate, field_path().map(SoqlSelect::Field)))
+}
+
+/// `aggregate = ("COUNT" | "COUNT_DISTINCT" | "SUM" | "AVG" | "MIN" | "MAX")
+/// "(" field_path ")"`
+fn aggregate<'t, 's: 't, I: TokenInput<'t, 's>>()
+-> impl Parser<'t, I, (SoqlFunc, Vec<Ident>), Extra<'t, 's>> + Clone {
+    let func = choice((
+        word("COUNT").to(SoqlFunc::Count),
+        word("COUNT_DISTINCT").to(SoqlFunc::CountDistinct),
+        word("SUM").to(SoqlFunc::Sum),
+        word("AVG").to(SoqlFunc::Avg),
+        word("MIN").to(SoqlFunc::Min),
+        word("MAX").to(SoqlFunc::Max),
+    ));
+    func.then(field_path().delimited_by(just(Token::LParen), just(Token::RParen)))
 }
 
 /// `field_path = member_name ("." member_name)*`
@@ -99,14 +200,16 @@ fn condition<'t, 's: 't, I: TokenInput<'t, 's>>(
     .boxed()
 }
 
-/// `comparison = field_path soql_op soql_value`
+/// `comparison = (aggregate | field_path) soql_op soql_value`
 fn comparison<'t, 's: 't, I: TokenInput<'t, 's>>(
     value: impl Parser<'t, I, SoqlValue, Extra<'t, 's>> + Clone,
 ) -> impl Parser<'t, I, SoqlCond, Extra<'t, 's>> + Clone {
-    field_path()
-        .then(soql_op())
+    let left = aggregate()
+        .map(|(func, field)| (Some(func), field))
+        .or(field_path().map(|field| (None, field)));
+    left.then(soql_op())
         .then(value)
-        .validate(|((field, op), value), e, emitter| {
+        .validate(|(((func, field), op), value), e, emitter| {
             let is_list = matches!(value, SoqlValue::List(..));
             if is_list && !matches!(op, SoqlOp::In | SoqlOp::NotIn) {
                 emitter.emit(custom(
@@ -116,6 +219,7 @@ fn comparison<'t, 's: 't, I: TokenInput<'t, 's>>(
                 ));
             }
             SoqlCond::Compare {
+                func,
                 field,
                 op,
                 value,
@@ -145,7 +249,7 @@ fn soql_op<'t, 's: 't, I: TokenInput<'t, 's>>() -> impl Parser<'t, I, SoqlOp, Ex
     .labelled("comparison operator")
 }
 
-/// `soql_value = bind | soql_literal | "(" soql_literal ("," soql_literal)* ")"`
+/// `soql_value = bind | date_literal | soql_literal | "(" soql_literal ("," soql_literal)* ")"`
 fn soql_value<'t, 's: 't, I: TokenInput<'t, 's>>(
     bind: BoxedExpr<'t, 's, I>,
 ) -> impl Parser<'t, I, SoqlValue, Extra<'t, 's>> + Clone {
@@ -155,7 +259,74 @@ fn soql_value<'t, 's: 't, I: TokenInput<'t, 's>>(
         .collect::<Vec<_>>()
         .delimited_by(just(Token::LParen), just(Token::RParen))
         .map_with(|items, e| SoqlValue::List(items, span(e.span())));
-    choice((bind_expr(bind), soql_literal(), list)).labelled("value")
+    choice((bind_expr(bind), date_literal(), soql_literal(), list)).labelled("value")
+}
+
+/// `date_literal = date_word | date_n_word ":" integer` (`TODAY`, `LAST_N_DAYS:7`)
+fn date_literal<'t, 's: 't, I: TokenInput<'t, 's>>()
+-> impl Parser<'t, I, SoqlValue, Extra<'t, 's>> + Clone {
+    let fixed = select! { Token::Ident(s) if fixed_date(s).is_some() => s }
+        .map(|s| fixed_date(s).unwrap_or(DAY_ZERO));
+    let counted = select! { Token::Ident(s) if counted_date(s, 0).is_some() => s }
+        .then_ignore(just(Token::Colon))
+        .then(select! { Token::Integer(n) => n }.labelled("integer"))
+        .map(|(s, n)| counted_date(s, n).unwrap_or(DAY_ZERO));
+    counted
+        .or(fixed)
+        .map_with(|lit, e| SoqlValue::Date(lit, span(e.span())))
+}
+
+/// `TODAY`: the fallback of the date tables (never reached after a guard).
+const DAY_ZERO: DateLiteral = DateLiteral {
+    unit: DateUnit::Day,
+    from: 0,
+    to: 0,
+};
+
+/// The date literals without a count.
+fn fixed_date(word: &str) -> Option<DateLiteral> {
+    use DateUnit::*;
+    let (unit, from, to) = match word.to_ascii_uppercase().as_str() {
+        "TODAY" => (Day, 0, 0),
+        "YESTERDAY" => (Day, -1, -1),
+        "TOMORROW" => (Day, 1, 1),
+        "LAST_WEEK" => (Week, -1, -1),
+        "THIS_WEEK" => (Week, 0, 0),
+        "NEXT_WEEK" => (Week, 1, 1),
+        "LAST_MONTH" => (Month, -1, -1),
+        "THIS_MONTH" => (Month, 0, 0),
+        "NEXT_MONTH" => (Month, 1, 1),
+        "LAST_90_DAYS" => (Day, -90, 0),
+        "NEXT_90_DAYS" => (Day, 1, 90),
+        "LAST_YEAR" => (Year, -1, -1),
+        "THIS_YEAR" => (Year, 0, 0),
+        "NEXT_YEAR" => (Year, 1, 1),
+        _ => return None,
+    };
+    Some(DateLiteral { unit, from, to })
+}
+
+/// The date literals that take `:n`. `LAST_N_DAYS:n` includes today;
+/// `LAST_N_WEEKS:n` and the longer ones stop before the current unit, as
+/// the platform documents.
+fn counted_date(word: &str, n: i32) -> Option<DateLiteral> {
+    use DateUnit::*;
+    let (unit, from, to) = match word.to_ascii_uppercase().as_str() {
+        "LAST_N_DAYS" => (Day, -n, 0),
+        "NEXT_N_DAYS" => (Day, 1, n),
+        "N_DAYS_AGO" => (Day, -n, -n),
+        "LAST_N_WEEKS" => (Week, -n, -1),
+        "NEXT_N_WEEKS" => (Week, 1, n),
+        "N_WEEKS_AGO" => (Week, -n, -n),
+        "LAST_N_MONTHS" => (Month, -n, -1),
+        "NEXT_N_MONTHS" => (Month, 1, n),
+        "N_MONTHS_AGO" => (Month, -n, -n),
+        "LAST_N_YEARS" => (Year, -n, -1),
+        "NEXT_N_YEARS" => (Year, 1, n),
+        "N_YEARS_AGO" => (Year, -n, -n),
+        _ => return None,
+    };
+    Some(DateLiteral { unit, from, to })
 }
 
 /// `bind_expr = ":" member_chain`

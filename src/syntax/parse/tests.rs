@@ -163,7 +163,7 @@ fn contactless_user_script_parses() {
 fn ident_at(select: &[SoqlSelect]) -> Ident {
     match &select[0] {
         SoqlSelect::Field(p) => p[0].clone(),
-        SoqlSelect::Count(_) => panic!(),
+        _ => panic!("a field comes first"),
     }
 }
 

@@ -1,0 +1,144 @@
+//! Child subqueries: `SELECT Name, (SELECT LastName FROM Contacts) FROM
+//! Account` loads each account's contacts into the account's record.
+//!
+//! The children are read with one query per 500 parents, as
+//! `SELECT ... FROM Contact WHERE AccountId IN (...)`, so the subquery's own
+//! `WHERE` and `ORDER BY` apply and its `LIMIT` counts per parent. The
+//! reference field (`AccountId`) is read even when not selected. Binds inside
+//! a subquery are not supported yet and are refused with a `QueryException`.
+
+use std::collections::HashMap;
+
+use super::{QueryError, QueryOutput, bind_exprs, run};
+use crate::data::record::{FieldValue, Record};
+use crate::data::schema::{ChildRelationship, ObjectDef, child_relationship};
+use crate::data::store::Store;
+use crate::syntax::ast::{Ident, Literal, SoqlCond, SoqlOp, SoqlQuery, SoqlSelect, SoqlValue};
+use crate::syntax::name::Name;
+
+/// Parents per child query: well under SQLite's limit on parameters.
+const CHUNK: usize = 500;
+
+/// Fills in the child records of every subquery of `q` on `records`.
+pub(super) fn load(
+    store: &Store,
+    parent: &'static ObjectDef,
+    q: &SoqlQuery,
+    records: &mut [Record],
+) -> Result<(), QueryError> {
+    for item in &q.select {
+        if let SoqlSelect::Subquery(sub) = item {
+            let relationship = resolve(parent, sub)?;
+            load_one(store, sub, relationship, records)?;
+        }
+    }
+    Ok(())
+}
+
+/// The child relationship a subquery names, refusing what is not supported.
+pub(super) fn resolve(
+    parent: &'static ObjectDef,
+    sub: &SoqlQuery,
+) -> Result<ChildRelationship, QueryError> {
+    let found = child_relationship(parent, sub.from.name.as_str());
+    let relationship = found.ok_or_else(|| {
+        QueryError::Invalid(format!(
+            "Didn't understand relationship '{}' in FROM part of query call. If you are \
+             attempting to use a custom relationship, be sure to append the '__r' after the \
+             custom relationship name. Please reference your WSDL or the describe call for the \
+             appropriate names.",
+            sub.from.name
+        ))
+    })?;
+    if !bind_exprs(sub).is_empty() {
+        let msg = "apexlite does not support bind variables in a child subquery yet";
+        return Err(QueryError::Invalid(msg.into()));
+    }
+    Ok(relationship)
+}
+
+fn load_one(
+    store: &Store,
+    sub: &SoqlQuery,
+    relationship: ChildRelationship,
+    records: &mut [Record],
+) -> Result<(), QueryError> {
+    let ids: Vec<String> = records
+        .iter()
+        .filter_map(|r| r.id().map(|id| id.as_str().to_owned()))
+        .collect();
+    let mut by_parent: HashMap<String, Vec<Record>> = HashMap::new();
+    for chunk in ids.chunks(CHUNK) {
+        let query = child_query(sub, relationship, chunk);
+        let QueryOutput::Rows(rows) = run(store, &query, &[])? else {
+            continue;
+        };
+        for row in rows {
+            if let Some(FieldValue::Id(parent)) = row.get(relationship.field) {
+                by_parent
+                    .entry(parent.as_str().to_owned())
+                    .or_default()
+                    .push(row);
+            }
+        }
+    }
+    let limit = match &sub.limit {
+        Some(SoqlValue::Literal(Literal::Integer(n), _)) => usize::try_from(*n).ok(),
+        _ => None,
+    };
+    for record in records.iter_mut() {
+        let key = record.id().map(|id| id.as_str().to_owned());
+        let mut children = key.and_then(|k| by_parent.remove(&k)).unwrap_or_default();
+        if let Some(limit) = limit {
+            children.truncate(limit);
+        }
+        record.set_children(relationship.name, children);
+    }
+    Ok(())
+}
+
+/// `SELECT <sub's fields>, AccountId FROM Contact WHERE AccountId IN (ids)
+/// AND (<sub's condition>) ORDER BY <sub's order>`.
+fn child_query(sub: &SoqlQuery, relationship: ChildRelationship, ids: &[String]) -> SoqlQuery {
+    let span = sub.span.clone();
+    let ident = |name: &str| Ident {
+        name: Name::new(name),
+        span: span.clone(),
+    };
+    let field = relationship.child.fields[relationship.field].name;
+    let mut select = sub.select.clone();
+    let selected = select
+        .iter()
+        .any(|s| matches!(s, SoqlSelect::Field(p) if p.len() == 1 && p[0].name.is(field)));
+    if !selected {
+        select.push(SoqlSelect::Field(vec![ident(field)]));
+    }
+    let values = ids
+        .iter()
+        .map(|id| SoqlValue::Literal(Literal::String(id.clone()), span.clone()))
+        .collect();
+    let within = SoqlCond::Compare {
+        func: None,
+        field: vec![ident(field)],
+        op: SoqlOp::In,
+        value: SoqlValue::List(values, span.clone()),
+        span: span.clone(),
+    };
+    let filter = match &sub.filter {
+        Some(cond) => SoqlCond::And(Box::new(within), Box::new(cond.clone())),
+        None => within,
+    };
+    SoqlQuery {
+        select,
+        from: ident(relationship.child.name),
+        filter: Some(filter),
+        order_by: sub.order_by.clone(),
+        limit: None,
+        offset: None,
+        group_by: Vec::new(),
+        having: None,
+        for_update: false,
+        all_rows: false,
+        span,
+    }
+}
