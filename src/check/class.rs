@@ -513,6 +513,7 @@ impl Checker {
                     dispatch,
                     fields: self.field_names(id),
                     values: c.values.clone(),
+                    ancestors: c.ancestors.clone(),
                 })
             })
             .collect()

@@ -4,7 +4,7 @@ use std::rc::Rc;
 
 use rust_decimal::Decimal;
 
-use super::ir::{Arith, BinOp, Const, Conversion, Expr, ExprKind, Ordering, Place};
+use super::ir::{Arith, BinOp, Bitwise, Const, Conversion, Expr, ExprKind, Ordering, Place};
 use super::types::{Native, Type};
 use super::{Checked, Checker, Local, Reported};
 use crate::data::schema::{ObjectDef, child_relationship};
@@ -51,8 +51,8 @@ impl Checker {
                 otherwise,
             } => self.ternary(cond, then, otherwise, span),
             E::Soql(q) => self.soql(q, span),
-            E::Cast { .. } => Err(self.unsupported("casts", span)),
-            E::InstanceOf { .. } => Err(self.unsupported("instanceof", span)),
+            E::Cast { ty, expr } => self.cast(ty, expr, span),
+            E::InstanceOf { expr, ty } => self.instance_of(expr, ty, span),
             E::Sosl(_) => Err(self.unsupported("SOSL searches", span)),
         }
     }
@@ -325,7 +325,15 @@ impl Checker {
                 }
                 Ok(typed(ExprKind::Neg(Box::new(e)), ty, span))
             }
-            UnaryOp::BitNot => Err(self.unsupported("bitwise operators", span)),
+            UnaryOp::BitNot => {
+                let e = self.expr(operand)?;
+                if !matches!(e.ty, Type::Integer | Type::Long) {
+                    let msg = format!("Invalid type for unary operator: {}", e.ty);
+                    return Err(self.error(msg, span, "needs an Integer or Long"));
+                }
+                let ty = e.ty.clone();
+                Ok(typed(ExprKind::BitNot(Box::new(e)), ty, span))
+            }
             UnaryOp::PreInc | UnaryOp::PreDec | UnaryOp::PostInc | UnaryOp::PostDec => {
                 self.step(op, operand, span)
             }
@@ -543,9 +551,54 @@ impl Checker {
             BinaryOp::Le => self.compare(Ordering::Le, lhs, rhs, span),
             BinaryOp::Gt => self.compare(Ordering::Gt, lhs, rhs, span),
             BinaryOp::Ge => self.compare(Ordering::Ge, lhs, rhs, span),
-            BinaryOp::Coalesce => Err(self.unsupported("null-coalescing operators", span)),
-            _ => Err(self.unsupported("bitwise operators", span)),
+            BinaryOp::Coalesce => self.coalesce(lhs, rhs, span),
+            BinaryOp::BitAnd => self.bitwise(Bitwise::And, lhs, rhs, span),
+            BinaryOp::BitOr => self.bitwise(Bitwise::Or, lhs, rhs, span),
+            BinaryOp::BitXor => self.bitwise(Bitwise::Xor, lhs, rhs, span),
+            BinaryOp::Shl => self.bitwise(Bitwise::Shl, lhs, rhs, span),
+            BinaryOp::Shr => self.bitwise(Bitwise::Shr, lhs, rhs, span),
+            BinaryOp::UShr => self.bitwise(Bitwise::UShr, lhs, rhs, span),
         }
+    }
+
+    /// `a ?? b`: the result has the left operand's type, which the right
+    /// operand must fit.
+    fn coalesce(&mut self, lhs: Expr, rhs: Expr, span: &Span) -> Checked<Expr> {
+        let ty = if lhs.ty == Type::Null {
+            rhs.ty.clone()
+        } else {
+            lhs.ty.clone()
+        };
+        let rhs = self.convert(rhs, &ty)?;
+        let kind = ExprKind::Coalesce(Box::new(lhs), Box::new(rhs));
+        Ok(typed(kind, ty, span))
+    }
+
+    /// Bitwise operators: `&`, `|` and `^` on Integers and Longs (the wider
+    /// type wins) or on Booleans; shifts keep the left operand's type.
+    fn bitwise(&mut self, op: Bitwise, lhs: Expr, rhs: Expr, span: &Span) -> Checked<Expr> {
+        let integral = |t: &Type| matches!(t, Type::Integer | Type::Long);
+        let shift = matches!(op, Bitwise::Shl | Bitwise::Shr | Bitwise::UShr);
+        let ty = match (&lhs.ty, &rhs.ty) {
+            (Type::Boolean, Type::Boolean) if !shift => Type::Boolean,
+            (l, r) if shift && integral(l) && integral(r) => l.clone(),
+            (l, r) if integral(l) && integral(r) => Type::promote(l, r).unwrap_or(Type::Long),
+            (l, r) => {
+                let msg = format!("Invalid bitwise operator arguments: {l}, {r}");
+                return Err(self.error(msg, span, "needs Integers, Longs or Booleans"));
+            }
+        };
+        let (lhs, rhs) = if shift || ty == Type::Boolean {
+            (lhs, rhs)
+        } else {
+            (self.convert(lhs, &ty)?, self.convert(rhs, &ty)?)
+        };
+        let kind = ExprKind::Binary {
+            op: BinOp::Bit(op),
+            lhs: Box::new(lhs),
+            rhs: Box::new(rhs),
+        };
+        Ok(typed(kind, ty, span))
     }
 
     fn logical(&mut self, op: BinaryOp, lhs: Expr, rhs: Expr, span: &Span) -> Checked<Expr> {

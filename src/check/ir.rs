@@ -48,6 +48,8 @@ pub struct Class {
     pub fields: Vec<String>,
     /// For enums, the constants in order.
     pub values: Vec<Rc<EnumConst>>,
+    /// Its own id, its superclasses' and every interface it implements.
+    pub ancestors: Rc<[usize]>,
 }
 
 /// One constant of an enum.
@@ -306,6 +308,22 @@ pub enum ExprKind {
     Or(Box<Expr>, Box<Expr>),
     /// `c ? a : b`
     Ternary(Box<Expr>, Box<Expr>, Box<Expr>),
+    /// `x instanceof T`
+    InstanceOf(Box<Expr>, TypeTest),
+    /// `(T) x` where only the run-time type can tell: the value itself when
+    /// it is a `T` or null, else a `System.TypeException`.
+    Cast {
+        /// The value cast.
+        value: Box<Expr>,
+        /// What the value must be.
+        test: TypeTest,
+        /// The target type as written in messages.
+        target: String,
+    },
+    /// `a ?? b`: `b` is evaluated only when `a` is null.
+    Coalesce(Box<Expr>, Box<Expr>),
+    /// `~x` on an Integer or Long.
+    BitNot(Box<Expr>),
     /// Widens or converts a value to the static type it is used as.
     Convert {
         /// The value.
@@ -503,6 +521,9 @@ pub enum BinOp {
     },
     /// `<`, `<=`, `>`, `>=`.
     Compare(Ordering),
+    /// `&`, `|`, `^` on Integers or Longs (promoted to one type) or on
+    /// Booleans; `<<`, `>>`, `>>>` on an Integer or Long.
+    Bit(Bitwise),
 }
 
 /// Arithmetic operators.
@@ -516,6 +537,62 @@ pub enum Arith {
     Mul,
     /// `/`
     Div,
+}
+
+/// A run-time type test for `instanceof` and casts. Collections are tested
+/// for their kind only: element types are not kept at run time.
+#[derive(Clone, Copy, Debug)]
+pub enum TypeTest {
+    /// Any value but null (`Object`).
+    Any,
+    /// `Boolean`
+    Boolean,
+    /// `Integer`
+    Integer,
+    /// `Long`
+    Long,
+    /// `Double`
+    Double,
+    /// `Decimal`
+    Decimal,
+    /// `String`
+    String,
+    /// `Id`
+    Id,
+    /// `Date`
+    Date,
+    /// `Datetime`
+    Datetime,
+    /// One sObject type, or any (`SObject`) when `None`.
+    SObject(Option<&'static ObjectDef>),
+    /// A `List` of anything.
+    List,
+    /// A `Set` of anything.
+    Set,
+    /// A `Map` of anything.
+    Map,
+    /// An exception type or one extending it.
+    Exception(&'static str),
+    /// A declared class or interface, by id, or a class extending or
+    /// implementing it; for enums, that enum.
+    Class(usize),
+}
+
+/// Bitwise operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bitwise {
+    /// `&`
+    And,
+    /// `|`
+    Or,
+    /// `^`
+    Xor,
+    /// `<<`
+    Shl,
+    /// `>>`, keeping the sign.
+    Shr,
+    /// `>>>`, filling with zeros.
+    UShr,
 }
 
 /// Relational operators.

@@ -4,6 +4,7 @@
 //! (as many as it can find in one pass) and nothing runs. Messages follow the
 //! platform compiler's wording.
 
+mod cast;
 mod class;
 mod class_body;
 mod collections;

@@ -10,11 +10,11 @@ use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 use std::time::{Duration, Instant};
 
 use super::exception::{
-    ApexException, Failure, INTERRUPTED, LIMIT, LIST, MATH, Origin, STRING, check_string_size,
+    ApexException, Failure, INTERRUPTED, LIMIT, LIST, MATH, Origin, STRING, TYPE, check_string_size,
 };
 use super::value::Value;
 use crate::check::ir::{
-    Arith, BinOp, Const, Conversion, Expr, ExprKind, Ordering, Place, Program, Stmt,
+    Arith, BinOp, Bitwise, Const, Conversion, Expr, ExprKind, Ordering, Place, Program, Stmt,
 };
 use crate::data::id::Id;
 use crate::org::Org;
@@ -458,6 +458,34 @@ impl<'a> Interpreter<'a> {
             ExprKind::Neg(x) => negate(self.expr(x)?, &e.span),
             ExprKind::And(a, b) => Ok(Value::Bool(self.condition(a)? && self.condition(b)?)),
             ExprKind::Or(a, b) => Ok(Value::Bool(self.condition(a)? || self.condition(b)?)),
+            ExprKind::InstanceOf(x, test) => {
+                let v = self.expr(x)?;
+                Ok(Value::Bool(self.is_instance(&v, *test)))
+            }
+            ExprKind::Cast {
+                value,
+                test,
+                target,
+            } => {
+                let v = self.expr(value)?;
+                if matches!(v, Value::Null) || self.is_instance(&v, *test) {
+                    return Ok(v);
+                }
+                let msg = format!(
+                    "Invalid conversion from runtime type {} to {target}",
+                    self.type_name(&v)
+                );
+                Err(ApexException::new(TYPE, msg, &e.span).into())
+            }
+            ExprKind::Coalesce(a, b) => match self.expr(a)? {
+                Value::Null => self.expr(b),
+                v => Ok(v),
+            },
+            ExprKind::BitNot(x) => match self.expr(x)? {
+                Value::Int(i) => Ok(Value::Int(!i)),
+                Value::Long(i) => Ok(Value::Long(!i)),
+                _ => Err(ApexException::null_pointer(&e.span).into()),
+            },
             ExprKind::Ternary(c, a, b) => {
                 if self.condition(c)? {
                     self.expr(a)
@@ -671,7 +699,43 @@ fn binary(op: BinOp, l: Value, r: Value, span: &Span) -> Eval<Value> {
         BinOp::Eq { negate } => Ok(Value::Bool(loose_eq(&l, &r) != negate)),
         BinOp::ExactEq { negate } => Ok(Value::Bool(exact_eq(&l, &r) != negate)),
         BinOp::Compare(ord) => Ok(Value::Bool(compare(ord, &l, &r))),
+        BinOp::Bit(op) => bitwise(op, &l, &r, span),
     }
+}
+
+/// `&`, `|`, `^` and the shifts. Shift distances are taken modulo the
+/// operand's width (32 or 64), as in Java, which Apex follows.
+fn bitwise(op: Bitwise, l: &Value, r: &Value, span: &Span) -> Eval<Value> {
+    let distance = match r {
+        Value::Int(n) => i64::from(*n),
+        Value::Long(n) => *n,
+        _ => 0,
+    };
+    Ok(match (op, l, r) {
+        (_, Value::Null, _) | (_, _, Value::Null) => {
+            return Err(ApexException::null_pointer(span).into());
+        }
+        (Bitwise::And, Value::Bool(a), Value::Bool(b)) => Value::Bool(a & b),
+        (Bitwise::Or, Value::Bool(a), Value::Bool(b)) => Value::Bool(a | b),
+        (Bitwise::Xor, Value::Bool(a), Value::Bool(b)) => Value::Bool(a ^ b),
+        (Bitwise::And, Value::Int(a), Value::Int(b)) => Value::Int(a & b),
+        (Bitwise::Or, Value::Int(a), Value::Int(b)) => Value::Int(a | b),
+        (Bitwise::Xor, Value::Int(a), Value::Int(b)) => Value::Int(a ^ b),
+        (Bitwise::And, Value::Long(a), Value::Long(b)) => Value::Long(a & b),
+        (Bitwise::Or, Value::Long(a), Value::Long(b)) => Value::Long(a | b),
+        (Bitwise::Xor, Value::Long(a), Value::Long(b)) => Value::Long(a ^ b),
+        (Bitwise::Shl, Value::Int(a), _) => Value::Int(a.wrapping_shl(distance as u32 & 31)),
+        (Bitwise::Shr, Value::Int(a), _) => Value::Int(a.wrapping_shr(distance as u32 & 31)),
+        (Bitwise::UShr, Value::Int(a), _) => {
+            Value::Int(((*a as u32) >> (distance as u32 & 31)) as i32)
+        }
+        (Bitwise::Shl, Value::Long(a), _) => Value::Long(a.wrapping_shl(distance as u32 & 63)),
+        (Bitwise::Shr, Value::Long(a), _) => Value::Long(a.wrapping_shr(distance as u32 & 63)),
+        (Bitwise::UShr, Value::Long(a), _) => {
+            Value::Long(((*a as u64) >> (distance as u32 & 63)) as i64)
+        }
+        _ => return Err(ApexException::null_pointer(span).into()),
+    })
 }
 
 fn arith(op: Arith, l: Value, r: Value, span: &Span) -> Eval<Value> {

@@ -6,7 +6,7 @@ use super::eval::{Eval, Flow, Interpreter};
 use super::exception::{ApexException, EXCEPTION, Failure};
 use super::key::Key;
 use super::value::Value;
-use crate::check::ir::{Arm, ArmTest, Catch, Expr, Stmt};
+use crate::check::ir::{Arm, ArmTest, Catch, Expr, Stmt, TypeTest};
 
 impl Interpreter<'_> {
     /// Evaluates the thrown expression into the failure that unwinds.
@@ -111,17 +111,80 @@ impl Interpreter<'_> {
 
 /// True when the handler's type is the exception's type or one it extends.
 fn catches_exception(c: &Catch, e: &ApexException, parents: &[(&str, &str)]) -> bool {
-    if !e.is_catchable() {
-        return false;
-    }
-    let mut name: &str = &e.type_name;
+    e.is_catchable() && exception_is_a(&e.type_name, c.type_name, parents)
+}
+
+/// True when the exception type `name` is `base` or extends it.
+pub(super) fn exception_is_a(name: &str, base: &str, parents: &[(&str, &str)]) -> bool {
+    let mut name = name;
     loop {
-        if c.type_name == EXCEPTION || name == c.type_name {
+        if base == EXCEPTION || name == base {
             return true;
         }
         match parents.iter().find(|(child, _)| *child == name) {
             Some((_, parent)) => name = parent,
             None => return false,
         }
+    }
+}
+
+impl Interpreter<'_> {
+    /// `value instanceof T` for the run-time test of `T`; null is no instance.
+    pub(super) fn is_instance(&self, value: &Value, test: TypeTest) -> bool {
+        use TypeTest as T;
+        match (test, value) {
+            (_, Value::Null) => false,
+            (T::Any, _)
+            | (T::Boolean, Value::Bool(_))
+            | (T::Integer, Value::Int(_))
+            | (T::Long, Value::Long(_))
+            | (T::Double, Value::Double(_))
+            | (T::Decimal, Value::Decimal(_))
+            | (T::String, Value::String(_))
+            | (T::Id, Value::Id(_))
+            | (T::Date, Value::Date(_))
+            | (T::Datetime, Value::Datetime(_))
+            | (T::SObject(None), Value::SObject(_))
+            | (T::List, Value::List(_))
+            | (T::Set, Value::Set(_))
+            | (T::Map, Value::Map(_)) => true,
+            (T::SObject(Some(o)), Value::SObject(r)) => std::ptr::eq(r.borrow().object, o),
+            (T::Exception(base), Value::Exception(e)) => {
+                exception_is_a(&e.type_name, base, &self.program().exception_parents)
+            }
+            (T::Class(id), Value::Object(o)) => o.class.ancestors.contains(&id),
+            (T::Class(id), Value::Enum(c)) => c.class == id,
+            _ => false,
+        }
+    }
+
+    /// The value's run-time type as messages name it (`Integer`, `Account`,
+    /// `List<ANY>`, a class name).
+    pub(super) fn type_name(&self, value: &Value) -> String {
+        let name = match value {
+            Value::Null => "null",
+            Value::Bool(_) => "Boolean",
+            Value::Int(_) => "Integer",
+            Value::Long(_) => "Long",
+            Value::Double(_) => "Double",
+            Value::Decimal(_) => "Decimal",
+            Value::String(_) => "String",
+            Value::Id(_) => "Id",
+            Value::Date(_) => "Date",
+            Value::Datetime(_) => "Datetime",
+            Value::List(_) => "List<ANY>",
+            Value::Set(_) => "Set<ANY>",
+            Value::Map(_) => "Map<ANY,ANY>",
+            Value::SObject(r) => r.borrow().object.name,
+            Value::Exception(e) => return e.type_name.to_string(),
+            Value::Result(_) => "Database.SaveResult",
+            Value::DbError(_) => "Database.Error",
+            Value::StatusCode(_) => "System.StatusCode",
+            Value::Savepoint(_) => "System.Savepoint",
+            Value::Aggregate(_) => "AggregateResult",
+            Value::Object(o) => return o.class.name.clone(),
+            Value::Enum(c) => return self.program().classes[c.class].name.clone(),
+        };
+        name.to_owned()
     }
 }
