@@ -348,11 +348,20 @@ fn table_sql(object: &ObjectDef) -> String {
     sql.push_str(");\n");
     for field in &object.fields[1..] {
         let audit = matches!(field.name, "CreatedById" | "LastModifiedById");
-        let unique = if field.unique { "UNIQUE " } else { "" };
-        if field.unique || (field.ty == FieldType::Reference && !audit) {
+        if field.unique {
             let _ = writeln!(
                 sql,
-                "CREATE {unique}INDEX \"{0}_{1}\" ON \"{0}\" (\"{1}\");",
+                "CREATE UNIQUE INDEX \"{0}_{1}\" ON \"{0}\" (\"{1}\");",
+                object.name, field.name
+            );
+        } else if field.ty == FieldType::Reference && !audit {
+            // Lookups are mostly empty (a contactless user has no contact,
+            // role, manager or account): a partial index skips those rows on
+            // every insert and still serves `field = value`, which implies
+            // `IS NOT NULL`.
+            let _ = writeln!(
+                sql,
+                "CREATE INDEX \"{0}_{1}\" ON \"{0}\" (\"{1}\") WHERE \"{1}\" IS NOT NULL;",
                 object.name, field.name
             );
         }
