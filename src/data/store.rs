@@ -236,9 +236,18 @@ impl Store {
             .map(String::as_str)
             .unwrap_or_default();
         let mut stmt = self.conn.prepare_cached(sql)?;
+        // The audit fields of a batch share one time: written out once.
+        let mut stamp: Option<(NaiveDateTime, String)> = None;
         for record in records {
             for i in 0..object.fields.len() {
                 match record.get(i) {
+                    Some(FieldValue::DateTime(t)) => {
+                        let text = match &stamp {
+                            Some((at, text)) if at == t => text,
+                            _ => &stamp.insert((*t, datetime_text(t))).1,
+                        };
+                        stmt.raw_bind_parameter(i + 1, text.as_str())?
+                    }
                     Some(value) => stmt.raw_bind_parameter(i + 1, Bound(value))?,
                     None => stmt.raw_bind_parameter(i + 1, Value::Null)?,
                 }
