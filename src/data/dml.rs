@@ -268,6 +268,9 @@ fn insert(
         prepare_insert(ctx, slot)?;
     }
     run_before(hooks, DmlOp::Insert, &mut slots)?;
+    if slots.first().is_some_and(|s| s.row.object.name == "User") {
+        users::read_unique_values(ctx, slots.iter().filter(|s| s.ok()).map(|s| &s.row))?;
+    }
     for slot in slots.iter_mut().filter(|s| s.ok()) {
         if let Some(error) = validate::check_required(&slot.row) {
             slot.fail(error);

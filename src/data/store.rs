@@ -7,7 +7,6 @@
 //! hold the 18-character form and compare exactly. `NOCASE` folds ASCII only,
 //! so non-ASCII letters compare with case: a known shortcoming.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -96,7 +95,6 @@ pub enum OrgError {
 /// The SQLite side of an org.
 pub struct Store {
     conn: Connection,
-    insert_sql: HashMap<&'static str, String>,
 }
 
 /// How long a run waits for another process's transaction on the same org.
@@ -144,12 +142,7 @@ impl Store {
         // A bulk insert touches many index pages; a larger page cache keeps
         // them in memory for the whole transaction (the default is 2 MB).
         let _ = conn.execute_batch("PRAGMA cache_size = -65536");
-        let insert_sql = schema()
-            .objects
-            .iter()
-            .map(|o| (o.name, insert_sql(o)))
-            .collect();
-        Store { conn, insert_sql }
+        Store { conn }
     }
 
     /// The connection, for the SOQL translator and the transaction calls.
@@ -243,17 +236,36 @@ impl Store {
         let Some(object) = records.peek().map(|r| r.object) else {
             return Ok(());
         };
-        let sql = self
-            .insert_sql
-            .get(object.name)
-            .map(String::as_str)
-            .unwrap_or_default();
-        let mut stmt = self.conn.prepare_cached(sql)?;
+        // Only the columns a row gives a value are named and bound (the
+        // others are NULL anyway); the rows of a batch mostly share them, so
+        // the statement changes only when the set of columns does.
+        let mut columns: Vec<usize> = Vec::new();
+        let mut row_columns: Vec<usize> = Vec::with_capacity(object.fields.len());
+        let mut stmt = None;
+        // The audit fields of a batch share one time: written out once.
+        let mut stamp: Option<(NaiveDateTime, String)> = None;
         for record in records {
-            for i in 0..object.fields.len() {
+            row_columns.clear();
+            let given = record.set_fields().filter(|(_, v)| !v.is_null());
+            row_columns.extend(given.map(|(i, _)| i));
+            if stmt.is_none() || row_columns != columns {
+                std::mem::swap(&mut columns, &mut row_columns);
+                stmt = Some(self.conn.prepare_cached(&insert_sql(object, &columns))?);
+            }
+            let Some(stmt) = stmt.as_mut() else {
+                continue;
+            };
+            for (n, &i) in columns.iter().enumerate() {
                 match record.get(i) {
-                    Some(value) => stmt.raw_bind_parameter(i + 1, Bound(value))?,
-                    None => stmt.raw_bind_parameter(i + 1, Value::Null)?,
+                    Some(FieldValue::DateTime(t)) => {
+                        let text = match &stamp {
+                            Some((at, text)) if at == t => text,
+                            _ => &stamp.insert((*t, datetime_text(t))).1,
+                        };
+                        stmt.raw_bind_parameter(n + 1, text.as_str())?
+                    }
+                    Some(value) => stmt.raw_bind_parameter(n + 1, Bound(value))?,
+                    None => stmt.raw_bind_parameter(n + 1, Value::Null)?,
                 }
             }
             stmt.raw_execute()?;
@@ -361,11 +373,20 @@ fn table_sql(object: &ObjectDef) -> String {
     sql.push_str(");\n");
     for field in &object.fields[1..] {
         let audit = matches!(field.name, "CreatedById" | "LastModifiedById");
-        let unique = if field.unique { "UNIQUE " } else { "" };
-        if field.unique || (field.ty == FieldType::Reference && !audit) {
+        if field.unique {
             let _ = writeln!(
                 sql,
-                "CREATE {unique}INDEX \"{0}_{1}\" ON \"{0}\" (\"{1}\");",
+                "CREATE UNIQUE INDEX \"{0}_{1}\" ON \"{0}\" (\"{1}\");",
+                object.name, field.name
+            );
+        } else if field.ty == FieldType::Reference && !audit {
+            // Lookups are mostly empty (a contactless user has no contact,
+            // role, manager or account): a partial index skips those rows on
+            // every insert and still serves `field = value`, which implies
+            // `IS NOT NULL`.
+            let _ = writeln!(
+                sql,
+                "CREATE INDEX \"{0}_{1}\" ON \"{0}\" (\"{1}\") WHERE \"{1}\" IS NOT NULL;",
                 object.name, field.name
             );
         }
@@ -383,13 +404,13 @@ fn column_type(field: &FieldDef) -> &'static str {
     }
 }
 
-fn insert_sql(object: &ObjectDef) -> String {
-    let names: Vec<String> = object
-        .fields
+/// `INSERT` of the fields at `columns` (schema indexes, in order).
+fn insert_sql(object: &ObjectDef, columns: &[usize]) -> String {
+    let names: Vec<String> = columns
         .iter()
-        .map(|f| format!("\"{}\"", f.name))
+        .map(|&i| format!("\"{}\"", object.fields[i].name))
         .collect();
-    let marks: Vec<String> = (1..=object.fields.len()).map(|i| format!("?{i}")).collect();
+    let marks: Vec<String> = (1..=columns.len()).map(|n| format!("?{n}")).collect();
     format!(
         "INSERT INTO \"{}\" ({}) VALUES ({})",
         object.name,

@@ -5,10 +5,12 @@
 //! and 5); object-specific rules live in `org::users`. Messages follow the
 //! platform byte for byte, with the field label the schema gives.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use rusqlite::OptionalExtension;
+use rustc_hash::{FxHashMap, FxHashSet};
 use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
 use rust_decimal::{Decimal, RoundingStrategy};
 
@@ -304,7 +306,7 @@ fn check_text(field: &FieldDef, text: &str) -> Option<DmlError> {
             &[field.name],
         ));
     }
-    if field.ty == FieldType::Picklist && field.restricted && !field.picklist.contains(&text) {
+    if field.ty == FieldType::Picklist && field.restricted && !in_picklist(field.picklist, text) {
         let message = format!(
             "{}: bad value for restricted picklist field: {text}",
             field.label
@@ -321,6 +323,24 @@ fn check_text(field: &FieldDef, text: &str) -> Option<DmlError> {
         ));
     }
     None
+}
+
+/// Whether `text` is one of `values` (exactly). The time-zone and locale
+/// picklists hold hundreds of values and every new user is checked against
+/// them, so each list is hashed once per thread instead of scanned per row.
+fn in_picklist(values: &'static [&'static str], text: &str) -> bool {
+    type Sets = FxHashMap<(usize, usize), FxHashSet<&'static str>>;
+    thread_local! {
+        static SETS: RefCell<Sets> = RefCell::new(Sets::default());
+    }
+    if values.len() < 16 {
+        return values.contains(&text);
+    }
+    SETS.with_borrow_mut(|sets| {
+        sets.entry((values.as_ptr() as usize, values.len()))
+            .or_insert_with(|| values.iter().copied().collect())
+            .contains(text)
+    })
 }
 
 fn check_reference(

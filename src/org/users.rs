@@ -171,6 +171,9 @@ pub struct UserRules {
     usernames: HashSet<String>,
     nicknames: HashSet<String>,
     contacts: HashSet<Id>,
+    /// Usernames and nicknames of stored users, read for the whole call.
+    stored_usernames: StoredValues,
+    stored_nicknames: StoredValues,
     nickname_seq: u64,
     /// Whether the org's edition offers contactless users.
     contactless: bool,
@@ -197,6 +200,8 @@ impl UserRules {
             usernames: HashSet::new(),
             nicknames: HashSet::new(),
             contacts: HashSet::new(),
+            stored_usernames: StoredValues::default(),
+            stored_nicknames: StoredValues::default(),
             nickname_seq: 0,
             contactless,
         })
@@ -244,6 +249,97 @@ impl UserRules {
     fn free_seat(&mut self, license: &Id) {
         *self.seats.entry(*license).or_insert(0) -= 1;
     }
+}
+
+/// Which values of one unique User field stored users hold, read in bulk for
+/// a call so that its rows need no lookup each: the values asked about, and
+/// every value inside a range read whole. Values are folded as SQLite's
+/// `NOCASE` folds them (ASCII only), so an answer here is the one the
+/// column's own comparison would give.
+#[derive(Default)]
+struct StoredValues {
+    asked: HashSet<String>,
+    held: HashSet<String>,
+    range: Option<(String, String)>,
+}
+
+/// Values per `IN (...)` query when reading stored values in bulk.
+const IN_CHUNK: usize = 500;
+
+impl StoredValues {
+    /// Whether a stored user holds `value`; `None` when it was not read.
+    fn holds(&self, value: &str) -> Option<bool> {
+        let folded = value.to_ascii_lowercase();
+        let in_range = self
+            .range
+            .as_ref()
+            .is_some_and(|(low, high)| folded >= *low && folded < *high);
+        (in_range || self.asked.contains(&folded)).then(|| self.held.contains(&folded))
+    }
+
+    /// Reads which of `values` stored users hold in `field`.
+    fn read<'v>(
+        &mut self,
+        store: &Store,
+        field: &str,
+        values: impl Iterator<Item = &'v str>,
+    ) -> Result<(), OrgError> {
+        let fresh: Vec<&str> = values
+            .filter(|v| self.asked.insert(v.to_ascii_lowercase()))
+            .collect();
+        for chunk in fresh.chunks(IN_CHUNK) {
+            let marks = vec!["?"; chunk.len()].join(", ");
+            let sql = format!("SELECT \"{field}\" FROM \"User\" WHERE \"{field}\" IN ({marks})");
+            let mut stmt = store.conn().prepare_cached(&sql)?;
+            let mut rows = stmt.query(rusqlite::params_from_iter(chunk))?;
+            while let Some(row) = rows.next()? {
+                let held: String = row.get(0)?;
+                self.held.insert(held.to_ascii_lowercase());
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads every value stored users hold in `field` from `low` (included)
+    /// to `high` (excluded), compared as the column compares.
+    fn read_range(
+        &mut self,
+        store: &Store,
+        field: &str,
+        low: &str,
+        high: &str,
+    ) -> Result<(), OrgError> {
+        let sql = format!(
+            "SELECT \"{field}\" FROM \"User\" WHERE \"{field}\" >= ?1 AND \"{field}\" < ?2"
+        );
+        let mut stmt = store.conn().prepare_cached(&sql)?;
+        let mut rows = stmt.query([low, high])?;
+        while let Some(row) = rows.next()? {
+            let held: String = row.get(0)?;
+            self.held.insert(held.to_ascii_lowercase());
+        }
+        self.range = Some((low.to_ascii_lowercase(), high.to_ascii_lowercase()));
+        Ok(())
+    }
+}
+
+/// Reads, for a batch of new users, which of their usernames and nicknames
+/// stored users already hold, so that [`check_insert`] asks SQLite once per
+/// call rather than once per row. Rows and duplicates within the batch are
+/// still checked row by row.
+pub fn read_unique_values<'r>(
+    ctx: &mut SaveContext<'_>,
+    rows: impl Iterator<Item = &'r Record> + Clone,
+) -> Result<(), OrgError> {
+    let store = ctx.store;
+    let rules = ctx.user_rules()?;
+    let texts = |name: &'static str| rows.clone().filter_map(move |r| text_field(r, name));
+    rules
+        .stored_usernames
+        .read(store, "Username", texts("Username"))?;
+    rules
+        .stored_nicknames
+        .read(store, "CommunityNickname", texts("CommunityNickname"))
 }
 
 fn load_profiles(store: &Store) -> Result<HashMap<Id, ProfileInfo>, OrgError> {
@@ -721,7 +817,15 @@ fn username_taken(
     username: &str,
     self_id: Option<&Id>,
 ) -> Result<bool, OrgError> {
-    taken(store, &rules.usernames, "Username", username, self_id)
+    let stored = &rules.stored_usernames;
+    taken(
+        store,
+        &rules.usernames,
+        stored,
+        "Username",
+        username,
+        self_id,
+    )
 }
 
 fn nickname_taken(
@@ -733,6 +837,7 @@ fn nickname_taken(
     taken(
         store,
         &rules.nicknames,
+        &rules.stored_nicknames,
         "CommunityNickname",
         nickname,
         self_id,
@@ -740,16 +845,23 @@ fn nickname_taken(
 }
 
 /// Whether another user holds `value` (ignoring case) in a unique field:
-/// one saved earlier in this call (`pending`, lower-cased) or a stored one.
+/// one saved earlier in this call (`pending`, lower-cased) or a stored one
+/// (read in bulk for a new user, looked up otherwise).
 fn taken(
     store: &Store,
     pending: &HashSet<String>,
+    stored: &StoredValues,
     field: &str,
     value: &str,
     self_id: Option<&Id>,
 ) -> Result<bool, OrgError> {
     if pending.contains(&value.to_lowercase()) {
         return Ok(true);
+    }
+    if self_id.is_none()
+        && let Some(held) = stored.holds(value)
+    {
+        return Ok(held);
     }
     let value = Value::Text(value.to_owned());
     Ok(store
@@ -889,6 +1001,17 @@ fn fill_nickname(
         return Ok(());
     }
     let millis = now.and_utc().timestamp_millis().unsigned_abs() % 10_000_000_000_000;
+    // Every nickname generated in this call starts so: one read of the
+    // stored ones that do answers for all of them.
+    let low = format!("User{millis:013}");
+    let folded = low.to_ascii_lowercase();
+    if rules.stored_nicknames.range.as_ref().map(|r| &r.0) != Some(&folded) {
+        let high = format!("{low}:");
+        let field = "CommunityNickname";
+        rules
+            .stored_nicknames
+            .read_range(store, field, &low, &high)?;
+    }
     loop {
         rules.nickname_seq += 1;
         let nickname = format!("User{millis:013}{:06}", rules.nickname_seq % 1_000_000);
