@@ -10,9 +10,9 @@ use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use rusqlite::OptionalExtension;
-use rustc_hash::{FxHashMap, FxHashSet};
 use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
 use rust_decimal::{Decimal, RoundingStrategy};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::data::id::Id;
 use crate::data::record::{FieldValue, Record};
