@@ -236,6 +236,22 @@ struct OrgArg {
 }
 
 impl OrgArg {
+    /// Opens the org and logs in as `run_as` when given; on failure prints
+    /// why and returns the exit status.
+    fn open_as(&self, run_as: Option<&str>) -> Result<Org, u8> {
+        let mut org = self.open().map_err(|e| {
+            eprintln!("error: cannot open org {}: {e}", self.path.display());
+            EXIT_ORG
+        })?;
+        if let Some(username) = run_as
+            && let Err(e) = apexlite::org::login::log_in_as(&mut org, username)
+        {
+            eprintln!("error: {e}");
+            return Err(EXIT_ORG);
+        }
+        Ok(org)
+    }
+
     fn open(&self) -> Result<Org, apexlite::OrgError> {
         if self.path == Path::new(":memory:") {
             Org::open_in_memory()
@@ -298,19 +314,10 @@ fn run(args: &RunArgs) -> u8 {
             return EXIT_COMPILE;
         }
     };
-    let mut org = match args.org.open() {
+    let mut org = match args.org.open_as(args.run_as.as_deref()) {
         Ok(org) => org,
-        Err(e) => {
-            eprintln!("error: cannot open org {}: {e}", args.org.path.display());
-            return EXIT_ORG;
-        }
+        Err(status) => return status,
     };
-    if let Some(username) = &args.run_as
-        && let Err(e) = apexlite::org::login::log_in_as(&mut org, username)
-    {
-        eprintln!("error: {e}");
-        return EXIT_ORG;
-    }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let options = RunOptions {
@@ -346,19 +353,10 @@ fn repl(args: &ReplArgs) -> u8 {
             return EXIT_ORG;
         }
     };
-    let mut org = match args.org.open() {
+    let org = match args.org.open_as(args.run_as.as_deref()) {
         Ok(org) => org,
-        Err(e) => {
-            eprintln!("error: cannot open org {}: {e}", args.org.path.display());
-            return EXIT_ORG;
-        }
+        Err(status) => return status,
     };
-    if let Some(username) = &args.run_as
-        && let Err(e) = apexlite::org::login::log_in_as(&mut org, username)
-    {
-        eprintln!("error: {e}");
-        return EXIT_ORG;
-    }
     let cpu_limit = Duration::from_millis(args.cpu_limit_ms);
     let mut session = apexlite::repl::session::Session::new(org, cpu_limit);
     if let Err((files, diags)) = session.add_class_files(classes) {
