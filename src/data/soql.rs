@@ -25,6 +25,23 @@ use crate::syntax::ast::{
     DateLiteral, Expr, Ident, Literal, SoqlCond, SoqlOp, SoqlQuery, SoqlSelect, SoqlValue,
 };
 
+/// `IN` lists longer than this are bound as one JSON array.
+const LONG_IN_LIST: usize = 500;
+
+/// The values as a JSON array, for `json_each`.
+fn json_array(values: &[Value]) -> String {
+    let items: Vec<serde_json::Value> = values
+        .iter()
+        .map(|v| match v {
+            Value::Integer(i) => serde_json::Value::from(*i),
+            Value::Real(f) => serde_json::Value::from(*f),
+            Value::Text(t) => serde_json::Value::from(t.as_str()),
+            Value::Null | Value::Blob(_) => serde_json::Value::Null,
+        })
+        .collect();
+    serde_json::Value::Array(items).to_string()
+}
+
 mod aggregate;
 mod children;
 mod dates;
@@ -360,6 +377,13 @@ impl<'b> Sql<'b> {
         self.text.push('(');
         if values.is_empty() {
             self.text.push_str(if inside { "0" } else { "1" });
+        } else if values.len() > LONG_IN_LIST {
+            // SQLite takes at most 32,766 parameters per statement: a long
+            // list travels as one JSON array parameter instead.
+            let not = if inside { "" } else { "NOT " };
+            let _ = write!(self.text, "{column} {not}IN (SELECT value FROM json_each(");
+            self.param(Value::Text(json_array(&values)));
+            self.text.push_str("))");
         } else {
             let not = if inside { "" } else { "NOT " };
             let _ = write!(self.text, "{column} {not}IN (");

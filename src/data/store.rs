@@ -7,6 +7,7 @@
 //! hold the 18-character form and compare exactly. `NOCASE` folds ASCII only,
 //! so non-ASCII letters compare with case: a known shortcoming.
 
+use std::cell::RefCell;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -17,6 +18,7 @@ use rusqlite::types::{ToSqlOutput, Value, ValueRef};
 use rusqlite::{Connection, OptionalExtension, params};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
+use rustc_hash::FxHashMap;
 
 use crate::data::id::Id;
 use crate::data::record::{FieldValue, Record};
@@ -95,6 +97,11 @@ pub enum OrgError {
 /// The SQLite side of an org.
 pub struct Store {
     conn: Connection,
+    /// The last Id number handed out per key prefix by this connection. A
+    /// rollback undoes the counter in the file with the rows, but records
+    /// in memory may keep their Ids (`Database.rollback`, a REPL entry), so
+    /// numbers are never handed out twice while the store is open.
+    issued: RefCell<FxHashMap<String, i64>>,
 }
 
 /// How long a run waits for another process's transaction on the same org.
@@ -142,7 +149,10 @@ impl Store {
         // A bulk insert touches many index pages; a larger page cache keeps
         // them in memory for the whole transaction (the default is 2 MB).
         let _ = conn.execute_batch("PRAGMA cache_size = -65536");
-        Store { conn }
+        Store {
+            conn,
+            issued: RefCell::default(),
+        }
     }
 
     /// The connection, for the SOQL translator and the transaction calls.
@@ -204,13 +214,16 @@ impl Store {
 
     /// Reserves `n` consecutive Id numbers for a key prefix and returns the
     /// first. The counter lives in the file, inside the current transaction,
-    /// so Ids stay unique across runs.
+    /// so Ids stay unique across runs; within one open store they also stay
+    /// unique across rollbacks.
     pub fn reserve_ids(&self, prefix: &str, n: u64) -> Result<u64, OrgError> {
+        let floor = self.issued.borrow().get(prefix).copied().unwrap_or(0);
         let mut stmt = self.conn.prepare_cached(
-            "INSERT INTO apexlite_ids (prefix, next) VALUES (?1, ?2) \
-             ON CONFLICT(prefix) DO UPDATE SET next = next + excluded.next RETURNING next",
+            "INSERT INTO apexlite_ids (prefix, next) VALUES (?1, ?3 + ?2) \
+             ON CONFLICT(prefix) DO UPDATE SET next = max(next, ?3) + ?2 RETURNING next",
         )?;
-        let end: i64 = stmt.query_row(params![prefix, n as i64], |r| r.get(0))?;
+        let end: i64 = stmt.query_row(params![prefix, n as i64, floor], |r| r.get(0))?;
+        self.issued.borrow_mut().insert(prefix.to_owned(), end);
         Ok((end as u64).saturating_sub(n) + 1)
     }
 
