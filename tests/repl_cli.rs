@@ -128,12 +128,13 @@ fn records_print_as_field_tables_and_lists_as_tables() {
     assert_eq!(lines[0], "Account");
     assert!(lines[1].starts_with("  Id    001"), "{text}");
     assert_eq!(lines[2], "  Name  A");
+    // The query fills in OwnerId, the reference leading to the parent.
     assert_eq!(
         lines[3],
-        "Id                  Name  Owner.Id            Owner.Username"
+        "Id                  Name  OwnerId             Owner.Id            Owner.Username"
     );
     assert!(
-        lines[4].ends_with("  A     005Al0000000001IAA  admin@apexlite.local"),
+        lines[4].ends_with("  A     005Al0000000001IAA  005Al0000000001IAA  admin@apexlite.local"),
         "{text}"
     );
     assert!(lines[5].contains("  B  "), "{text}");

@@ -225,9 +225,23 @@ impl Plan {
                 continue;
             }
             let value = from_sql(&column.object.fields[column.field], row.get_ref(n)?)?;
-            if column.alias != 0 && column.field == 0 && value.is_null() {
-                absent.insert(column.alias);
-                continue;
+            if column.alias != 0 && column.field == 0 {
+                // A parent's Id fills in the reference field that leads to
+                // it, as the platform does; without a parent the reference
+                // reads as null (`c.Account` is null, not an unqueried field).
+                let join = &self.joins[column.alias - 1];
+                let mut holder = &mut record;
+                for &alias in &column.chain[..column.chain.len().saturating_sub(1)] {
+                    let outer = &self.joins[alias - 1];
+                    holder = holder.parent_entry(outer.reference_index, outer.object);
+                }
+                if holder.get(join.reference_index).is_none() {
+                    holder.set(join.reference_index, value.clone());
+                }
+                if value.is_null() {
+                    absent.insert(column.alias);
+                    continue;
+                }
             }
             let mut target = &mut record;
             for &alias in &column.chain {
