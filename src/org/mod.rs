@@ -58,7 +58,7 @@ struct TestContext {
 }
 
 /// The first setup and non-setup objects written in this transaction.
-#[derive(Default)]
+#[derive(Clone, Copy, Default)]
 struct MixedDml {
     setup: Option<&'static str>,
     non_setup: Option<&'static str>,
@@ -480,7 +480,36 @@ impl Org {
         if matches!(op, DmlOp::Delete | DmlOp::Undelete) {
             return Ok(None);
         }
-        let object = records[0].object;
+        // A list holding several objects is saved object by object, in order
+        // of first appearance, and mixes as separate statements would.
+        let mut objects: Vec<&'static ObjectDef> = Vec::new();
+        for record in records {
+            if !objects.iter().any(|o| std::ptr::eq(*o, record.object)) {
+                objects.push(record.object);
+            }
+        }
+        let before = self.mixed;
+        for object in objects {
+            let group: Vec<&Record> = records
+                .iter()
+                .filter(|r| std::ptr::eq(r.object, object))
+                .collect();
+            if let Some(error) = self.check_mixed_object(op, object, &group)? {
+                // Nothing of the call is saved, so it marks no object.
+                self.mixed = before;
+                return Ok(Some(error));
+            }
+        }
+        Ok(None)
+    }
+
+    /// [`Org::check_mixed_dml`] for the records of one object.
+    fn check_mixed_object(
+        &mut self,
+        op: DmlOp,
+        object: &'static ObjectDef,
+        records: &[&Record],
+    ) -> Result<Option<DmlError>, OrgError> {
         let (now, earlier) = if object.setup {
             if self.user_exempt(op, records)? {
                 return Ok(None);
@@ -507,7 +536,7 @@ impl Org {
 
     /// User DML that may mix: insert without a role, update that changes
     /// none of the restricted fields.
-    fn user_exempt(&self, op: DmlOp, records: &[Record]) -> Result<bool, OrgError> {
+    fn user_exempt(&self, op: DmlOp, records: &[&Record]) -> Result<bool, OrgError> {
         const RESTRICTED: [&str; 6] = [
             "UserRoleId",
             "IsActive",
