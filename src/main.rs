@@ -456,6 +456,10 @@ fn test(args: &TestArgs) -> u8 {
         Ok(run) => run,
         Err(TestError::Compile(diags)) => {
             report_diagnostics(&files, &diags);
+            // A report left from an earlier run must not pass for this one.
+            if let Some(path) = &args.junit {
+                let _ = std::fs::remove_file(path);
+            }
             return EXIT_COMPILE;
         }
         Err(e @ TestError::NoMatch(_)) => {

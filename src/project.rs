@@ -89,8 +89,13 @@ fn collect(dir: &Path, extensions: &[&str], out: &mut Vec<PathBuf>) -> Result<()
         let path = entry
             .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
             .path();
+        let linked = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
         if path.is_dir() {
-            collect(&path, extensions, out)?;
+            // A linked folder could lead back into the tree (`a -> .`) and be
+            // walked forever; source trees are walked without following them.
+            if !linked {
+                collect(&path, extensions, out)?;
+            }
         } else if path
             .extension()
             .and_then(|e| e.to_str())

@@ -436,6 +436,18 @@ fn check_reports_a_file_that_is_not_utf8_and_goes_on() {
 }
 
 #[test]
+#[cfg(unix)]
+fn linked_folders_are_not_followed_so_a_loop_cannot_hang_a_walk() {
+    let tmp = temp_dir();
+    std::fs::write(tmp.path().join("a.apex"), b"System.debug(1);\n").expect("write");
+    std::os::unix::fs::symlink(".", tmp.path().join("self")).expect("link");
+    std::os::unix::fs::symlink(".", tmp.path().join("again")).expect("link");
+    let out = Run::new(&["check", path_str(tmp.path())], tmp.path()).output();
+    assert_exit(&out, 0, "check of a tree with links back into itself");
+    assert_eq!(stdout(&out), "checked 1 file, 0 with errors\n");
+}
+
+#[test]
 fn a_cpu_limit_of_zero_is_a_usage_error() {
     let tmp = temp_dir();
     let args = [

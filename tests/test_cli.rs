@@ -458,3 +458,25 @@ fn coverage_in_json_and_absent_unless_asked_for() {
     assert!(json.get("coverage").is_none());
     assert!(!stdout(&run_tests("coverage", &[])).contains("line coverage"));
 }
+
+#[test]
+fn junit_escapes_characters_xml_cannot_hold() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let class = "@isTest private class EscTest {\n    @isTest static void colours() {\n        \
+                 System.debug('\\u001b[32mgreen\\u001b[0m');\n        \
+                 Assert.fail('bell \\u0007 here');\n    }\n}\n";
+    std::fs::write(dir.path().join("EscTest.cls"), class).expect("write the class");
+    let xml_path = dir.path().join("junit.xml");
+    let args = ["test", ".", "--org", ":memory:", "--junit", s(&xml_path)];
+    let out = apexlite(dir.path(), &args);
+    assert_exit(&out, 1, "a failing test with control characters");
+    let xml = std::fs::read_to_string(&xml_path).expect("the report was written");
+    assert!(
+        !xml.chars()
+            .any(|c| c < ' ' && !matches!(c, '\n' | '\r' | '\t')),
+        "{xml}"
+    );
+    assert!(xml.contains("\\u{1b}[32mgreen"), "{xml}");
+    assert!(xml.contains("bell \\u{7} here"), "{xml}");
+    junit::parse(&xml);
+}

@@ -31,9 +31,14 @@ pub fn text(run: &TestRun) -> String {
     if let Some(c) = &run.coverage {
         out.push_str(&coverage_table(c));
     }
+    let noun = if run.results.len() == 1 {
+        "test"
+    } else {
+        "tests"
+    };
     let _ = writeln!(
         out,
-        "\nran {} tests in {} ms",
+        "\nran {} {noun} in {} ms",
         run.results.len(),
         run.time.as_millis()
     );
@@ -169,19 +174,40 @@ fn write_case(w: &mut Writer<Vec<u8>>, r: &TestResult) -> io::Result<()> {
             trace,
         } = &r.outcome
         {
-            let body = format!("{exception}: {message}\n{trace}");
+            let body = xml_text(&format!("{exception}: {message}\n{trace}"));
             w.create_element("failure")
                 .with_attribute(("type", exception.as_str()))
-                .with_attribute(("message", message.as_str()))
+                .with_attribute(("message", xml_text(message).as_str()))
                 .write_text_content(BytesText::new(&body))?;
         }
         if !r.output.is_empty() {
             w.create_element("system-out")
-                .write_text_content(BytesText::new(&r.output))?;
+                .write_text_content(BytesText::new(&xml_text(&r.output)))?;
         }
         Ok(())
     })?;
     Ok(())
+}
+
+/// Text XML 1.0 can hold: characters it forbids (control characters other
+/// than tab and line ends, U+FFFE, U+FFFF), which test output may contain,
+/// are written as `\u{1b}`-style escapes.
+fn xml_text(text: &str) -> String {
+    let allowed = |c: char| {
+        matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && !matches!(c, '\u{fffe}' | '\u{ffff}'))
+    };
+    if text.chars().all(allowed) {
+        return text.to_owned();
+    }
+    text.chars()
+        .map(|c| {
+            if allowed(c) {
+                c.to_string()
+            } else {
+                c.escape_unicode().to_string()
+            }
+        })
+        .collect()
 }
 
 /// The results split into runs of one class each (they arrive grouped).
