@@ -12,6 +12,11 @@ use common::{BIN, apexlite, assert_exit, org_dir, s, stderr, stdout};
 
 /// Runs the REPL in `cwd` on `org` with `input` piped to it.
 fn repl(cwd: &Path, org: &Path, extra: &[&str], input: &str) -> Output {
+    repl_bytes(cwd, org, extra, input.as_bytes())
+}
+
+/// [`repl`] with input that need not be UTF-8.
+fn repl_bytes(cwd: &Path, org: &Path, extra: &[&str], input: &[u8]) -> Output {
     let mut child = Command::new(BIN)
         .arg("repl")
         .args(["--org", s(org)])
@@ -24,7 +29,7 @@ fn repl(cwd: &Path, org: &Path, extra: &[&str], input: &str) -> Output {
         .spawn()
         .expect("the apexlite binary runs");
     let mut stdin = child.stdin.take().expect("piped stdin");
-    stdin.write_all(input.as_bytes()).expect("input written");
+    stdin.write_all(input).expect("input written");
     drop(stdin);
     child.wait_with_output().expect("the REPL ends")
 }
@@ -177,7 +182,8 @@ fn quit_stops_reading() {
 fn describe_shows_types_required_fields_and_picklists() {
     let (dir, org) = org_dir();
     let out = repl(dir.path(), &org, &[], ":describe user\n:describe Nothing\n");
-    assert_exit(&out, 0, ":describe");
+    // A refused command makes the exit status 1; the session goes on.
+    assert_exit(&out, 1, ":describe");
     let text = stdout(&out);
     assert!(text.starts_with("User\nFIELD "), "{text}");
     let line = |field: &str| {
@@ -211,7 +217,8 @@ fn load_adds_a_class_or_runs_a_script() {
     let input = ":load Greeter.cls\nGreeter.hello('Ann')\n:load setup.apex\nloaded + 1\n\
                  :load Broken.cls\n:load missing.cls\nGreeter.hello('Bo')\n";
     let out = repl(dir.path(), &org, &[], input);
-    assert_exit(&out, 0, ":load");
+    // A refused command makes the exit status 1; the session goes on.
+    assert_exit(&out, 1, ":load");
     assert_eq!(stdout(&out), "Loaded Greeter.cls\nHi Ann\n43\nHi Bo\n");
     let err = stderr(&out);
     assert!(
@@ -280,7 +287,8 @@ fn as_switches_the_running_user() {
     let (dir, org) = org_dir();
     let input = ":as nobody@example.com\n:as ADMIN@apexlite.local\nUserInfo.getUserName()\n";
     let out = repl(dir.path(), &org, &[], input);
-    assert_exit(&out, 0, ":as");
+    // A refused command makes the exit status 1; the session goes on.
+    assert_exit(&out, 1, ":as");
     assert_eq!(
         stdout(&out),
         "Running as admin@apexlite.local\nadmin@apexlite.local\n"
@@ -295,7 +303,8 @@ fn as_switches_the_running_user() {
 fn unknown_commands_are_named() {
     let (dir, org) = org_dir();
     let out = repl(dir.path(), &org, &[], ":frobnicate\n:describe\n");
-    assert_exit(&out, 0, "unknown command");
+    // A refused command makes the exit status 1; the session goes on.
+    assert_exit(&out, 1, "unknown command");
     assert_eq!(
         stderr(&out),
         "Unknown command :frobnicate; :help lists the commands\nUsage: :describe OBJECT\n"
@@ -359,4 +368,33 @@ fn a_failed_entry_drops_its_declarations_and_keeps_changes() {
     let err = stderr(&out);
     assert!(err.contains("System.MathException: Divide by 0"), "{err}");
     assert!(err.contains("Variable does not exist: z"), "{err}");
+}
+
+#[test]
+fn a_line_that_is_not_utf8_is_refused_and_the_session_goes_on() {
+    let (dir, org) = org_dir();
+    let input = b"1 + 1\ninsert new Account(Name = 'Caf\xe9');\n2 + 2\n";
+    let out = repl_bytes(dir.path(), &org, &[], input);
+    assert_exit(&out, 1, "input with a line that is not UTF-8");
+    assert_eq!(stdout(&out), "2\n4\n");
+    assert!(
+        stderr(&out).contains("error: line 2 of the input is not valid UTF-8 text"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn refused_commands_make_the_exit_status_1() {
+    let (dir, org) = org_dir();
+    for command in [
+        ":as nobody@example.com",
+        ":describe Nope",
+        ":load missing.cls",
+        ":bogus",
+    ] {
+        let out = repl(dir.path(), &org, &[], &format!("{command}\n1 + 1\n"));
+        assert_exit(&out, 1, command);
+        assert_eq!(stdout(&out), "2\n", "{command}: later entries still run");
+    }
 }

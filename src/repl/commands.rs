@@ -69,7 +69,10 @@ pub fn run(session: &mut Session, line: &str, sinks: &mut Sinks<'_>) -> Result<N
     };
     let _ = match text {
         Ok(text) => sinks.out.write_all(text.as_bytes()),
-        Err(text) => sinks.err.write_all(text.as_bytes()),
+        Err(text) => {
+            session.count_failure();
+            sinks.err.write_all(text.as_bytes())
+        }
     };
     Ok(Next::Continue)
 }
@@ -159,6 +162,7 @@ fn load(session: &mut Session, path: &Path, sinks: &mut Sinks<'_>) -> Result<(),
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) => {
+            session.count_failure();
             let _ = writeln!(sinks.err, "Cannot read {}: {e}", path.display());
             return Ok(());
         }
@@ -172,7 +176,10 @@ fn load(session: &mut Session, path: &Path, sinks: &mut Sinks<'_>) -> Result<(),
             Ok(()) => {
                 let _ = writeln!(sinks.out, "Loaded {name}");
             }
-            Err((files, diags)) => report(sinks, &files, &diags),
+            Err((files, diags)) => {
+                session.count_failure();
+                report(sinks, &files, &diags);
+            }
         }
         return Ok(());
     }

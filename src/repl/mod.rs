@@ -60,8 +60,21 @@ pub fn run(session: &mut Session, history: Option<&Path>) -> Summary {
 /// soon as its last line is read.
 pub fn run_lines(session: &mut Session, input: impl BufRead) -> Summary {
     let mut pending = String::new();
-    for line in input.lines() {
-        let Ok(line) = line else { break };
+    for (number, line) in input.split(b'\n').enumerate() {
+        let Ok(mut bytes) = line else { break };
+        if bytes.last() == Some(&b'\r') {
+            bytes.pop();
+        }
+        let Ok(line) = String::from_utf8(bytes) else {
+            // Input that is not UTF-8 text is refused line by line; the
+            // session goes on with the next line.
+            session.count_failure();
+            eprintln!(
+                "error: line {} of the input is not valid UTF-8 text",
+                number + 1
+            );
+            continue;
+        };
         if pending.is_empty() && line.trim_start().starts_with(':') {
             if command(session, &line, false) == Next::Quit {
                 return Summary::of(session);

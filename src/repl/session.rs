@@ -102,9 +102,14 @@ impl Session {
     }
 
     /// How many entries did not compile, threw, were interrupted or met an
-    /// org failure.
+    /// org failure, and commands and lines that were refused.
     pub fn failures(&self) -> usize {
         self.failures
+    }
+
+    /// Counts a refused command or unreadable input line as a failure.
+    pub fn count_failure(&mut self) {
+        self.failures += 1;
     }
 
     /// The time each entry may run.
