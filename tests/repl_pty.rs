@@ -133,3 +133,22 @@ fn history_is_written_and_read_back() {
     p.send_control('d').expect("Ctrl-D");
     p.exp_eof().expect("Ctrl-D quits");
 }
+
+#[test]
+fn a_pasted_block_runs_each_of_its_entries() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let mut p = start(&dir.path().join("history"));
+    // A bracketed paste, as terminals send pasted text, then Enter.
+    type_keys(
+        &mut p,
+        "\x1b[200~Integer p1 = 40;\nInteger p2 = 2;\np1 + p2\n\x1b[201~\r",
+    );
+    p.exp_string("42")
+        .expect("the last pasted entry printed its value");
+    fresh_prompt(&mut p);
+    p.send_line("p1").expect("typed");
+    p.exp_string("40").expect("the pasted declarations persist");
+    fresh_prompt(&mut p);
+    p.send_control('d').expect("Ctrl-D");
+    p.exp_eof().expect("Ctrl-D quits");
+}

@@ -181,19 +181,23 @@ fn run_terminal(session: &mut Session, history: Option<&Path>) -> Summary {
                 break;
             }
         };
-        if pending.is_empty() && line.trim_start().starts_with(':') {
-            remember(&mut editor, history.as_deref(), &line);
-            if command(session, &line, true) == Next::Quit {
-                break;
+        // A paste arrives as one line holding several: each is read as if
+        // typed, as a pipe's lines are, so every complete entry runs.
+        for line in line.split('\n') {
+            if pending.is_empty() && line.trim_start().starts_with(':') {
+                remember(&mut editor, history.as_deref(), line);
+                if command(session, line, true) == Next::Quit {
+                    return Summary::of(session);
+                }
+                continue;
             }
-            continue;
-        }
-        pending.push_str(&line);
-        pending.push('\n');
-        if input::is_complete(&pending) {
-            let text = std::mem::take(&mut pending);
-            remember(&mut editor, history.as_deref(), text.trim_end());
-            entry(session, &text, true);
+            pending.push_str(line);
+            pending.push('\n');
+            if input::is_complete(&pending) {
+                let text = std::mem::take(&mut pending);
+                remember(&mut editor, history.as_deref(), text.trim_end());
+                entry(session, &text, true);
+            }
         }
     }
     Summary::of(session)
