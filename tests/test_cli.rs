@@ -480,3 +480,28 @@ fn junit_escapes_characters_xml_cannot_hold() {
     assert!(xml.contains("bell \\u{7} here"), "{xml}");
     junit::parse(&xml);
 }
+
+#[test]
+fn portal_users_of_the_org_keep_their_contacts_in_an_isolated_test() {
+    let (dir, org) = org_dir();
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    for script in ["contactless_user.apex", "attach_contact.apex"] {
+        let path = root.join("scripts").join(script);
+        let out = apexlite(dir.path(), &["run", s(&path), "--org", s(&org)]);
+        assert_exit(&out, 0, script);
+    }
+    let loose = "insert new Account(Name = 'Loose');";
+    assert_exit(
+        &apexlite(dir.path(), &["run", "-e", loose, "--org", s(&org)]),
+        0,
+        "an account no user needs",
+    );
+    let tests = project("portal_user");
+    let out = apexlite(dir.path(), &["test", s(&tests), "--org", s(&org)]);
+    assert_exit(&out, 0, "a test updating a portal user of the org");
+    assert!(
+        stdout(&out).ends_with("1 passed, 0 failed\n"),
+        "{}",
+        stdout(&out)
+    );
+}

@@ -103,12 +103,33 @@ impl Org {
     /// Deletes every record of the non-setup objects (Account, Contact, ...),
     /// keeping users, profiles, licenses, roles and the organization: the
     /// data an Apex test sees without `SeeAllData=true`.
+    ///
+    /// The contacts of portal users and their accounts stay, so that those
+    /// users can still be saved. The platform keeps them in the org but out
+    /// of the test's queries; here they stay visible to queries too.
     pub fn clear_non_setup_records(&mut self) -> Result<(), OrgError> {
-        let sql: String = schema()
+        let kept = |object: &str| match object {
+            "Contact" => {
+                " WHERE \"Id\" NOT IN \
+                 (SELECT \"ContactId\" FROM \"User\" WHERE \"ContactId\" IS NOT NULL)"
+            }
+            "Account" => {
+                " WHERE \"Id\" NOT IN \
+                 (SELECT \"AccountId\" FROM \"Contact\" WHERE \"AccountId\" IS NOT NULL)"
+            }
+            _ => "",
+        };
+        let mut objects: Vec<&str> = schema()
             .objects
             .iter()
             .filter(|o| !o.setup)
-            .map(|o| format!("DELETE FROM \"{}\";\n", o.name))
+            .map(|o| o.name)
+            .collect();
+        // Contacts go first, so the accounts they keep are known.
+        objects.sort_by_key(|name| *name != "Contact");
+        let sql: String = objects
+            .iter()
+            .map(|name| format!("DELETE FROM \"{name}\"{};\n", kept(name)))
             .collect();
         self.store.conn().execute_batch(&sql)?;
         Ok(())
