@@ -107,14 +107,25 @@ pub fn run(store: &Store, q: &SoqlQuery, binds: &[BindValue]) -> Result<QueryOut
         String::new()
     };
 
-    let list = if reading {
-        plan.select_list()
-    } else {
-        "COUNT(*)".to_owned()
+    // `COUNT()` with `LIMIT`/`OFFSET` counts the rows of that window only.
+    let window = !reading && (q.limit.is_some() || q.offset.is_some());
+    let list = match (reading, window) {
+        (true, _) => plan.select_list(),
+        (false, true) => "1".to_owned(),
+        (false, false) => "COUNT(*)".to_owned(),
     };
-    let _ = write!(sql.text, "SELECT {list} FROM {} WHERE ", plan.tables());
+    let outer = if window { "SELECT COUNT(*) FROM (" } else { "" };
+    let _ = write!(
+        sql.text,
+        "{outer}SELECT {list} FROM {} WHERE ",
+        plan.tables()
+    );
     sql.filter(object, q)?;
     if !reading {
+        if window {
+            sql.limit_offset(q)?;
+            sql.text.push(')');
+        }
         return sql.count_rows(store);
     }
     sql.text.push_str(&order_by);
