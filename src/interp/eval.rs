@@ -58,6 +58,11 @@ pub struct Interpreter<'a> {
     ticks: u32,
     /// When the CPU time limit runs out.
     deadline: Instant,
+    /// The CPU time limit itself, for the fresh limits of `Test.startTest()`.
+    cpu_limit: Duration,
+    /// Between `Test.startTest()` and `stopTest()`: when the block started
+    /// and the test method's own deadline, which resumes after it.
+    test_block: Option<(Instant, Instant)>,
     /// Set from outside (Ctrl-C at the REPL) to stop the run at the next
     /// reading of the clock.
     interrupt: Option<&'a AtomicBool>,
@@ -91,6 +96,8 @@ impl<'a> Interpreter<'a> {
             iterating: Vec::new(),
             ticks: 0,
             deadline,
+            cpu_limit: DEFAULT_CPU_LIMIT,
+            test_block: None,
             interrupt: None,
             coverage: Vec::new(),
         }
@@ -135,6 +142,7 @@ impl<'a> Interpreter<'a> {
     /// apexlite counts the wall-clock time of the whole run, org work included.
     pub fn with_cpu_limit(mut self, limit: Duration) -> Self {
         self.deadline = Instant::now() + limit;
+        self.cpu_limit = limit;
         self
     }
 
@@ -891,6 +899,28 @@ impl Interpreter<'_> {
             sources: self.sources,
             iterating: &self.iterating,
         };
-        crate::stdlib::call(method, &values, &mut cx, span)
+        let result = crate::stdlib::call(method, &values, &mut cx, span)?;
+        if let crate::stdlib::Builtin::Test(m) = method {
+            self.test_clock(m);
+        }
+        Ok(result)
+    }
+
+    /// `Test.startTest()` gives the block a CPU limit of its own; after
+    /// `Test.stopTest()` the method's clock resumes without the block's time.
+    fn test_clock(&mut self, m: crate::stdlib::TestMethod) {
+        let now = Instant::now();
+        match m {
+            crate::stdlib::TestMethod::Start => {
+                self.test_block = Some((now, self.deadline));
+                self.deadline = now + self.cpu_limit;
+            }
+            crate::stdlib::TestMethod::Stop => {
+                if let Some((started, outer)) = self.test_block.take() {
+                    self.deadline = outer + (now - started);
+                }
+            }
+            crate::stdlib::TestMethod::IsRunning => {}
+        }
     }
 }

@@ -13,6 +13,8 @@ mod string;
 mod system;
 mod test;
 
+pub use test::TestMethod;
+
 use std::io::Write;
 
 use crate::org::Org;
