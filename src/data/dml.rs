@@ -571,6 +571,10 @@ fn delete(
             slot.fail(DmlError::new(code, "Entity is not in the recycle bin", &[]));
         } else if deleting && old.object.name == "Contact" {
             check_contact_delete(ctx, &old, slot)?;
+        } else if deleting && old.object.name == "Account" {
+            check_account_delete(ctx, &old, slot)?;
+        } else if deleting && old.object.name == "UserRole" {
+            check_role_delete(ctx, &old, slot)?;
         }
         slot.row = old;
     }
@@ -579,6 +583,53 @@ fn delete(
     }
     ctx.memo.clear();
     Ok(slots.into_iter().map(|s| (s, false)).collect())
+}
+
+/// An account whose contacts include a portal user's cannot be deleted, as
+/// deleting it would take that contact along. The message is a guess
+/// modelled on the platform's wording.
+fn check_account_delete(
+    ctx: &mut SaveContext<'_>,
+    account: &Record,
+    slot: &mut Slot,
+) -> Result<(), OrgError> {
+    let Some(id) = account.id() else {
+        return Ok(());
+    };
+    let linked: bool = ctx.store.conn().query_row(
+        "SELECT EXISTS (SELECT 1 FROM \"User\" u JOIN \"Contact\" c ON c.\"Id\" = u.\"ContactId\" \
+         WHERE c.\"AccountId\" = ?1)",
+        [id.to_string()],
+        |r| r.get(0),
+    )?;
+    if linked {
+        let message = "Your attempt to delete this account could not be completed because one \
+                       of its contacts is associated with a portal user.";
+        slot.fail(DmlError::new(StatusCode::DeleteFailed, message, &[]));
+    }
+    Ok(())
+}
+
+/// A role that users hold cannot be deleted. The message is a guess
+/// modelled on the platform's wording.
+fn check_role_delete(
+    ctx: &mut SaveContext<'_>,
+    role: &Record,
+    slot: &mut Slot,
+) -> Result<(), OrgError> {
+    let Some(id) = role.id() else {
+        return Ok(());
+    };
+    let held: bool = ctx.store.conn().query_row(
+        "SELECT EXISTS (SELECT 1 FROM \"User\" WHERE \"UserRoleId\" = ?1)",
+        [id.to_string()],
+        |r| r.get(0),
+    )?;
+    if held {
+        let message = "Cannot delete this role because it is assigned to one or more users.";
+        slot.fail(DmlError::new(StatusCode::DeleteFailed, message, &[]));
+    }
+    Ok(())
 }
 
 /// A contact that a portal user points at cannot be deleted. The message is
