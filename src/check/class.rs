@@ -441,17 +441,17 @@ impl Checker {
             Some(t) => self.resolve_type(t).unwrap_or(Type::Object),
             None => Type::Void,
         };
+        let is_ctor = owner.is_some_and(|o| m.ret.is_none() && self.classes[o].name == m.name.name);
         let clash = self
             .functions
             .iter()
             .any(|f| f.owner == owner && f.name == m.name.name && f.params == params && !f.is_ctor);
-        if clash && m.ret.is_some() {
+        if clash && !is_ctor {
             let msg = format!("Method already defined: {}", m.name.name);
             self.error(msg, &m.name.span, "declared twice");
         }
         let selector =
             (owner.is_some() && !is_static).then(|| self.selector(&m.name.name, &params));
-        let is_ctor = owner.is_some_and(|o| m.ret.is_none() && self.classes[o].name == m.name.name);
         self.functions.push(Signature {
             name: m.name.name.clone(),
             params,
