@@ -296,7 +296,8 @@ fn account() -> ObjectDef {
         FieldDef::new("AnnualRevenue", "Annual Revenue", T::Currency, 0).digits(18, 0),
         FieldDef::new("NumberOfEmployees", "Employees", T::Int, 0).digits(8, 0),
         FieldDef::new("Description", "Account Description", T::TextArea, 32000),
-        reference("OwnerId", "Owner ID", &["User"]),
+        // Required, but filled in with the running user when left empty on insert.
+        reference("OwnerId", "Owner ID", &["User"]).required(),
     ];
     ObjectDef::new("Account", "001", false, audit(fields))
 }
@@ -323,7 +324,8 @@ fn contact() -> ObjectDef {
         FieldDef::new("Birthdate", "Birthdate", T::Date, 0),
         picklist("LeadSource", "Lead Source", LEAD_SOURCES, false),
         FieldDef::new("Description", "Contact Description", T::TextArea, 32000),
-        reference("OwnerId", "Owner ID", &["User"]),
+        // Required, but filled in with the running user when left empty on insert.
+        reference("OwnerId", "Owner ID", &["User"]).required(),
     ];
     ObjectDef::new("Contact", "003", false, audit(fields))
 }
