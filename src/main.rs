@@ -184,36 +184,26 @@ struct RunArgs {
     /// Run this Apex code instead of a file.
     #[arg(short = 'e', long = "eval", value_name = "CODE")]
     code: Option<String>,
-    /// A folder of `.cls` files the script may use (repeatable); by default
-    /// the package folders of the SFDX project around the current directory.
-    #[arg(long = "path", value_name = "DIR")]
-    paths: Vec<PathBuf>,
-    /// Run as this user (username, any case) instead of the admin.
-    #[arg(long = "as", value_name = "USERNAME")]
-    run_as: Option<String>,
-    /// The CPU time limit in milliseconds, after which the script ends with
-    /// `System.LimitException: Apex CPU time limit exceeded`.
-    #[arg(
-        long = "cpu-limit-ms",
-        value_name = "MS",
-        default_value_t = 10_000,
-        value_parser = clap::value_parser!(u64).range(1..)
-    )]
-    cpu_limit_ms: u64,
+    #[command(flatten)]
+    session: SessionArgs,
     #[command(flatten)]
     org: OrgArg,
 }
 
+/// What `run` and `repl` share: the classes code may use, who runs it, and
+/// its CPU time limit.
 #[derive(Args)]
-struct ReplArgs {
-    /// A folder of `.cls` files the entries may use (repeatable); by default
+struct SessionArgs {
+    /// A folder of `.cls` files the code may use (repeatable); by default
     /// the package folders of the SFDX project around the current directory.
     #[arg(long = "path", value_name = "DIR")]
     paths: Vec<PathBuf>,
     /// Run as this user (username, any case) instead of the admin.
     #[arg(long = "as", value_name = "USERNAME")]
     run_as: Option<String>,
-    /// The CPU time limit of each entry, in milliseconds.
+    /// The CPU time limit of a run (of each entry in the REPL), in
+    /// milliseconds, after which it ends with `System.LimitException: Apex
+    /// CPU time limit exceeded`.
     #[arg(
         long = "cpu-limit-ms",
         value_name = "MS",
@@ -221,6 +211,12 @@ struct ReplArgs {
         value_parser = clap::value_parser!(u64).range(1..)
     )]
     cpu_limit_ms: u64,
+}
+
+#[derive(Args)]
+struct ReplArgs {
+    #[command(flatten)]
+    session: SessionArgs,
     /// The history file (default: apexlite/history in the user's data directory).
     #[arg(long, env = "APEXLITE_HISTORY", value_name = "FILE")]
     history: Option<PathBuf>,
@@ -300,7 +296,7 @@ fn run(args: &RunArgs) -> u8 {
         }
     };
     let mut files = vec![file];
-    match project::class_files(&class_dirs(&args.paths)) {
+    match project::class_files(&class_dirs(&args.session.paths)) {
         Ok(classes) => files.extend(classes),
         Err(msg) => {
             eprintln!("error: {msg}");
@@ -314,14 +310,14 @@ fn run(args: &RunArgs) -> u8 {
             return EXIT_COMPILE;
         }
     };
-    let mut org = match args.org.open_as(args.run_as.as_deref()) {
+    let mut org = match args.org.open_as(args.session.run_as.as_deref()) {
         Ok(org) => org,
         Err(status) => return status,
     };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let options = RunOptions {
-        cpu_limit: Duration::from_millis(args.cpu_limit_ms),
+        cpu_limit: Duration::from_millis(args.session.cpu_limit_ms),
     };
     let outcome = apexlite::execute(&program, &files, &mut org, &mut out, &options);
     let _ = out.flush();
@@ -346,18 +342,18 @@ fn run(args: &RunArgs) -> u8 {
 /// `apexlite repl`: the prompt on the org, with the class files and user
 /// given. Exit status 1 when an entry read from a pipe failed.
 fn repl(args: &ReplArgs) -> u8 {
-    let classes = match project::class_files(&class_dirs(&args.paths)) {
+    let classes = match project::class_files(&class_dirs(&args.session.paths)) {
         Ok(classes) => classes,
         Err(msg) => {
             eprintln!("error: {msg}");
             return EXIT_ORG;
         }
     };
-    let org = match args.org.open_as(args.run_as.as_deref()) {
+    let org = match args.org.open_as(args.session.run_as.as_deref()) {
         Ok(org) => org,
         Err(status) => return status,
     };
-    let cpu_limit = Duration::from_millis(args.cpu_limit_ms);
+    let cpu_limit = Duration::from_millis(args.session.cpu_limit_ms);
     let mut session = apexlite::repl::session::Session::new(org, cpu_limit);
     if let Err((files, diags)) = session.add_class_files(classes) {
         report_diagnostics(&files, &diags);
