@@ -505,3 +505,20 @@ fn portal_users_of_the_org_keep_their_contacts_in_an_isolated_test() {
         stdout(&out)
     );
 }
+
+#[test]
+fn a_failure_shows_every_frame_of_its_stack_trace() {
+    let out = run_tests("stack", &[]);
+    assert_exit(&out, 1, "a failure deep in a call chain");
+    assert!(
+        without_times(&stdout(&out)).starts_with(
+            "FAIL  DeepTest.deepStack  N ms\n      \
+             System.NullPointerException: Attempt to de-reference a null object\n      \
+             Class.DeepTest.b: line 5, column 9\n      \
+             Class.DeepTest.a: line 9, column 9\n      \
+             Class.DeepTest.deepStack: line 14, column 9\n"
+        ),
+        "{}",
+        stdout(&out)
+    );
+}

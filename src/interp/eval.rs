@@ -58,6 +58,8 @@ pub struct Interpreter<'a> {
     ticks: u32,
     /// When the CPU time limit runs out.
     deadline: Instant,
+    /// The method running now; `None` in the anonymous block.
+    current: Option<usize>,
     /// The CPU time limit itself, for the fresh limits of `Test.startTest()`.
     cpu_limit: Duration,
     /// Between `Test.startTest()` and `stopTest()`: when the block started
@@ -96,6 +98,7 @@ impl<'a> Interpreter<'a> {
             iterating: Vec::new(),
             ticks: 0,
             deadline,
+            current: None,
             cpu_limit: DEFAULT_CPU_LIMIT,
             test_block: None,
             interrupt: None,
@@ -228,13 +231,38 @@ impl<'a> Interpreter<'a> {
         }
         self.stack.resize(base + f.slots, Value::Null);
         let caller = std::mem::replace(&mut self.base, base);
+        let calling = self.current.replace(function);
         self.depth += 1;
         let flow = self.block(&f.body);
         self.depth -= 1;
+        self.current = calling;
         self.base = caller;
         self.stack.truncate(base);
-        flow.map_err(|failure| with_origin(failure, f))?;
+        if let Err(failure) = flow {
+            return Err(self.called_from(with_origin(failure, f), calling, span));
+        }
         Ok(std::mem::replace(&mut self.returned, Value::Null))
+    }
+
+    /// Adds the frame of the call at `span` in `caller` (`None`: the
+    /// anonymous block) to an exception unwinding out of a method. Calls the
+    /// runtime makes itself (static initialisers, a test method) have no
+    /// call site and add none.
+    fn called_from(&self, failure: Failure, caller: Option<usize>, span: &Span) -> Failure {
+        match failure {
+            Failure::Exception(mut e) if *span != (0..0) => {
+                let origin = caller.map(|c| {
+                    let f = &self.program.functions[c];
+                    Origin {
+                        file: f.file,
+                        function: f.name.clone(),
+                    }
+                });
+                e.callers.push((origin, span.clone()));
+                Failure::Exception(e)
+            }
+            other => other,
+        }
     }
 
     pub(super) fn block(&mut self, stmts: &[Stmt]) -> Eval<Flow> {

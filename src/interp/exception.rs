@@ -37,6 +37,9 @@ pub struct ApexException {
     pub cause: Option<Box<ApexException>>,
     /// The method it was thrown in, when that is not the anonymous block.
     pub origin: Option<Origin>,
+    /// The calls it unwound through, innermost first: each caller (`None`
+    /// for the anonymous block) and where it made the call.
+    pub callers: Vec<(Option<Origin>, Span)>,
 }
 
 /// Where in the program an exception was thrown.
@@ -62,6 +65,7 @@ impl ApexException {
             dml: Vec::new(),
             cause: None,
             origin: None,
+            callers: Vec::new(),
         }
     }
 
@@ -100,18 +104,31 @@ impl ApexException {
         self.origin.as_ref().map_or(0, |o| o.file)
     }
 
-    /// The stack trace line: `Class.Foo.bar: line 3, column 5`, or
-    /// `AnonymousBlock: line 3, column 5` for the script and its methods.
+    /// The stack trace, a line per frame, innermost first:
+    /// `Class.Foo.bar: line 3, column 5`, or `AnonymousBlock: line 3,
+    /// column 5` for the script and its methods.
     pub fn trace(&self, sources: &[crate::syntax::source::SourceFile]) -> String {
-        let (line, col) = sources
-            .get(self.file())
-            .map_or((0, 0), |f| f.line_col(self.span.start));
-        let frame = match &self.origin {
-            Some(o) if o.file != 0 => o.function.as_str(),
-            _ => "AnonymousBlock",
-        };
-        format!("{frame}: line {line}, column {col}")
+        let mut lines = vec![frame_line(self.origin.as_ref(), &self.span, sources)];
+        for (origin, span) in &self.callers {
+            lines.push(frame_line(origin.as_ref(), span, sources));
+        }
+        lines.join("\n")
     }
+}
+
+/// One stack trace line.
+fn frame_line(
+    origin: Option<&Origin>,
+    span: &Span,
+    sources: &[crate::syntax::source::SourceFile],
+) -> String {
+    let file = origin.map_or(0, |o| o.file);
+    let (line, col) = sources.get(file).map_or((0, 0), |f| f.line_col(span.start));
+    let frame = match origin {
+        Some(o) if o.file != 0 => o.function.as_str(),
+        _ => "AnonymousBlock",
+    };
+    format!("{frame}: line {line}, column {col}")
 }
 
 impl fmt::Display for ApexException {

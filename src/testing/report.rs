@@ -25,7 +25,9 @@ pub fn text(run: &TestRun) -> String {
         } = &r.outcome
         {
             let _ = writeln!(out, "      {exception}: {message}");
-            let _ = writeln!(out, "      {trace}");
+            for line in trace.lines() {
+                let _ = writeln!(out, "      {line}");
+            }
         }
     }
     if let Some(c) = &run.coverage {
