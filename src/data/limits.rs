@@ -69,7 +69,9 @@ impl Limits {
     pub fn charge_query_rows(&mut self, rows: usize) -> Result<(), ApexFailure> {
         self.query_rows = self.query_rows.saturating_add(saturate(rows));
         if self.query_rows > QUERY_ROWS {
-            return Err(limit(format!("Too many query rows: {}", self.query_rows)));
+            // The platform stops at the first row past the limit, so its
+            // message always names that row, however many the query had.
+            return Err(limit(format!("Too many query rows: {}", QUERY_ROWS + 1)));
         }
         Ok(())
     }
@@ -118,6 +120,10 @@ mod tests {
         );
         limits.charge_query_rows(50_000).expect("exactly the limit");
         let err = limits.charge_query_rows(1).expect_err("over");
+        assert_eq!(err.message, "Too many query rows: 50001");
+        // One query far past the limit names the first row over it too.
+        let mut fresh = Limits::default();
+        let err = fresh.charge_query_rows(60_011).expect_err("over");
         assert_eq!(err.message, "Too many query rows: 50001");
     }
 }
