@@ -531,6 +531,11 @@ fn query(args: &QueryArgs) -> u8 {
             eprintln!("System.QueryException: {msg}");
             EXIT_EXCEPTION
         }
+        Err(QueryFailure::Org(apexlite::OrgError::Apex(e))) => {
+            // A governor limit: an Apex exception, as in a script.
+            eprintln!("{}: {}", e.type_name, e.message);
+            EXIT_EXCEPTION
+        }
         Err(QueryFailure::Org(e)) => {
             eprintln!("error: {e}");
             EXIT_ORG

@@ -153,3 +153,27 @@ fn a_comment_in_a_query_is_a_syntax_error() {
         );
     }
 }
+
+#[test]
+fn a_query_past_the_row_limit_is_an_apex_exception() {
+    let (dir, org) = org_dir();
+    let fill = "List<Account> l = new List<Account>(); \
+                for (Integer i = 0; i < 9000; i++) { l.add(new Account(Name = 'A' + i)); } \
+                insert l;";
+    for _ in 0..6 {
+        assert_exit(
+            &apexlite(dir.path(), &["run", "-e", fill, "--org", s(&org)]),
+            0,
+            "fill the org",
+        );
+    }
+    let out = apexlite(
+        dir.path(),
+        &["query", "SELECT Id FROM Account", "--org", s(&org)],
+    );
+    assert_exit(&out, 1, "54,000 rows");
+    assert_eq!(
+        stderr(&out),
+        "System.LimitException: Too many query rows: 50001\n"
+    );
+}
