@@ -441,6 +441,12 @@ fn update(
         }
     }
     write_updates(ctx, &mut slots)?;
+    for slot in slots
+        .iter()
+        .filter(|s| s.ok() && s.row.object.name == "Contact")
+    {
+        users::mirror_contact_account(ctx, &slot.row)?;
+    }
     run_after(hooks, DmlOp::Update, &mut slots)?;
     Ok(slots.into_iter().map(|s| (s, false)).collect())
 }

@@ -576,6 +576,22 @@ pub fn check_update(
     Ok(())
 }
 
+/// A portal user's `AccountId` mirrors its contact's account, also after
+/// the contact moves to another account. (Whether the platform allows the
+/// move for every license is not documented; apexlite allows it and keeps
+/// the user in step.)
+pub fn mirror_contact_account(ctx: &SaveContext<'_>, contact: &Record) -> Result<(), OrgError> {
+    let (Some(id), Some(account)) = (contact.id(), id_field(contact, "AccountId")) else {
+        return Ok(());
+    };
+    ctx.store.conn().execute(
+        "UPDATE \"User\" SET \"AccountId\" = ?1 \
+         WHERE \"ContactId\" = ?2 AND \"AccountId\" IS NOT ?1",
+        params![account.to_string(), id.to_string()],
+    )?;
+    Ok(())
+}
+
 /// A contact that a portal user points at must keep its account.
 pub fn check_portal_contact(
     ctx: &mut SaveContext<'_>,
