@@ -674,7 +674,6 @@ fn write_delete(ctx: &SaveContext<'_>, row: &mut Record, deleting: bool) -> Resu
         ctx.store.conn().execute(&sql, [id.as_str()])?;
         return Ok(());
     }
-    let deleted_at = modstamp(ctx, object.name, &id)?;
     row.set_by_name("IsDeleted", FieldValue::Bool(deleting));
     stamp_audit(ctx, row, false);
     let fields: Vec<(usize, FieldValue)> = [
@@ -687,24 +686,40 @@ fn write_delete(ctx: &SaveContext<'_>, row: &mut Record, deleting: bool) -> Resu
     .filter_map(|n| Some((object.field_index(n)?, row.get_by_name(n)?.clone())))
     .collect();
     ctx.store.update(object, &id, &fields)?;
-    if object.name == "Account" {
-        cascade_contacts(ctx, &id, deleting, deleted_at)?;
+    match object.name {
+        "Account" => cascade_contacts(ctx, &id, deleting)?,
+        "Contact" if !deleting => {
+            // Brought back on its own, it no longer waits for its account.
+            ctx.store.conn().execute_batch(CASCADE_TABLE)?;
+            ctx.store.conn().execute(
+                "DELETE FROM apexlite_cascade WHERE child = ?1",
+                [id.as_str()],
+            )?;
+        }
+        _ => {}
     }
     Ok(())
 }
 
-/// Deleting an Account sends its live contacts to the recycle bin, stamped
-/// with the account's own modstamp; undeleting it brings back exactly the
-/// contacts that carry the stamp of its deletion, not ones deleted before.
-fn cascade_contacts(
-    ctx: &SaveContext<'_>,
-    account: &Id,
-    deleting: bool,
-    deleted_at: rusqlite::types::Value,
-) -> Result<(), OrgError> {
+/// Which contacts went to the recycle bin with which account, so that
+/// undeleting the account brings back exactly those. Made on first use, so
+/// org files of earlier versions need no change.
+const CASCADE_TABLE: &str =
+    "CREATE TABLE IF NOT EXISTS apexlite_cascade (parent TEXT NOT NULL, child TEXT NOT NULL)";
+
+/// Deleting an Account sends its live contacts to the recycle bin with it,
+/// noting which they were; undeleting it brings back exactly those, not
+/// contacts deleted on their own before it.
+fn cascade_contacts(ctx: &SaveContext<'_>, account: &Id, deleting: bool) -> Result<(), OrgError> {
     let conn = ctx.store.conn();
+    conn.execute_batch(CASCADE_TABLE)?;
     if deleting {
         let stamp = modstamp(ctx, "Account", account)?;
+        conn.execute(
+            "INSERT INTO apexlite_cascade (parent, child) SELECT ?1, \"Id\" FROM \"Contact\" \
+             WHERE \"AccountId\" = ?1 AND \"IsDeleted\" = 0",
+            [account.as_str()],
+        )?;
         conn.execute(
             "UPDATE \"Contact\" SET \"IsDeleted\" = 1, \"SystemModstamp\" = ?2 \
              WHERE \"AccountId\" = ?1 AND \"IsDeleted\" = 0",
@@ -712,9 +727,13 @@ fn cascade_contacts(
         )?;
     } else {
         conn.execute(
-            "UPDATE \"Contact\" SET \"IsDeleted\" = 0 \
-             WHERE \"AccountId\" = ?1 AND \"IsDeleted\" = 1 AND \"SystemModstamp\" = ?2",
-            rusqlite::params![account.as_str(), deleted_at],
+            "UPDATE \"Contact\" SET \"IsDeleted\" = 0 WHERE \"IsDeleted\" = 1 AND \"Id\" IN \
+             (SELECT child FROM apexlite_cascade WHERE parent = ?1)",
+            [account.as_str()],
+        )?;
+        conn.execute(
+            "DELETE FROM apexlite_cascade WHERE parent = ?1",
+            [account.as_str()],
         )?;
     }
     Ok(())
