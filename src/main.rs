@@ -91,14 +91,8 @@ struct TestArgs {
     /// Worker threads running test classes in parallel (default: one per core).
     #[arg(long, value_name = "N", default_value_t = 0)]
     jobs: usize,
-    /// The CPU time limit of each test method, in milliseconds.
-    #[arg(
-        long = "cpu-limit-ms",
-        value_name = "MS",
-        default_value_t = 10_000,
-        value_parser = clap::value_parser!(u64).range(1..)
-    )]
-    cpu_limit_ms: u64,
+    #[command(flatten)]
+    cpu: CpuLimitArg,
     #[command(flatten)]
     org: OrgArg,
 }
@@ -201,7 +195,14 @@ struct SessionArgs {
     /// Run as this user (username, any case) instead of the admin.
     #[arg(long = "as", value_name = "USERNAME")]
     run_as: Option<String>,
-    /// The CPU time limit of a run (of each entry in the REPL), in
+    #[command(flatten)]
+    cpu: CpuLimitArg,
+}
+
+/// `--cpu-limit-ms` of `run`, `repl` and `test`.
+#[derive(Args)]
+struct CpuLimitArg {
+    /// The CPU time limit of a script, a REPL entry or a test method, in
     /// milliseconds, after which it ends with `System.LimitException: Apex
     /// CPU time limit exceeded`.
     #[arg(
@@ -211,6 +212,12 @@ struct SessionArgs {
         value_parser = clap::value_parser!(u64).range(1..)
     )]
     cpu_limit_ms: u64,
+}
+
+impl CpuLimitArg {
+    fn limit(&self) -> Duration {
+        Duration::from_millis(self.cpu_limit_ms)
+    }
 }
 
 #[derive(Args)]
@@ -317,7 +324,7 @@ fn run(args: &RunArgs) -> u8 {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let options = RunOptions {
-        cpu_limit: Duration::from_millis(args.session.cpu_limit_ms),
+        cpu_limit: args.session.cpu.limit(),
     };
     let outcome = apexlite::execute(&program, &files, &mut org, &mut out, &options);
     let _ = out.flush();
@@ -353,7 +360,7 @@ fn repl(args: &ReplArgs) -> u8 {
         Ok(org) => org,
         Err(status) => return status,
     };
-    let cpu_limit = Duration::from_millis(args.session.cpu_limit_ms);
+    let cpu_limit = args.session.cpu.limit();
     let mut session = apexlite::repl::session::Session::new(org, cpu_limit);
     if let Err((files, diags)) = session.add_class_files(classes) {
         report_diagnostics(&files, &diags);
@@ -433,7 +440,7 @@ fn test(args: &TestArgs) -> u8 {
     let options = TestOptions {
         org: args.org.path.clone(),
         filters: args.filters.clone(),
-        cpu_limit: Duration::from_millis(args.cpu_limit_ms),
+        cpu_limit: args.cpu.limit(),
         jobs: args.jobs,
         coverage: args.coverage || args.coverage_lcov.is_some() || args.min_coverage.is_some(),
     };

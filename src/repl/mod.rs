@@ -75,16 +75,8 @@ pub fn run_lines(session: &mut Session, input: impl BufRead) -> Summary {
             );
             continue;
         };
-        if pending.is_empty() && line.trim_start().starts_with(':') {
-            if command(session, &line, false) == Next::Quit {
-                return Summary::of(session);
-            }
-            continue;
-        }
-        pending.push_str(&line);
-        pending.push('\n');
-        if input::is_complete(&pending) {
-            entry(session, &std::mem::take(&mut pending), false);
+        if let Fed::Quit = feed(session, &mut pending, &line, false) {
+            return Summary::of(session);
         }
     }
     // An entry left open at the end of input still runs, to show its error.
@@ -92,40 +84,72 @@ pub fn run_lines(session: &mut Session, input: impl BufRead) -> Summary {
     Summary::of(session)
 }
 
+/// What one line of input did.
+enum Fed {
+    /// It joined an entry that is not complete yet.
+    Pending,
+    /// It completed an entry or was a command, which ran; the text is what
+    /// the history keeps.
+    Ran(String),
+    /// It was `:quit`.
+    Quit,
+}
+
+/// Feeds one line, typed or read from a pipe: a `:` command at the start of
+/// an entry runs at once; other lines join `pending`, which runs as soon as
+/// it is complete.
+fn feed(session: &mut Session, pending: &mut String, line: &str, color: bool) -> Fed {
+    if pending.is_empty() && line.trim_start().starts_with(':') {
+        return match command(session, line, color) {
+            Next::Quit => Fed::Quit,
+            Next::Continue => Fed::Ran(line.to_owned()),
+        };
+    }
+    pending.push_str(line);
+    pending.push('\n');
+    if !input::is_complete(pending) {
+        return Fed::Pending;
+    }
+    let text = std::mem::take(pending);
+    entry(session, &text, color);
+    Fed::Ran(text.trim_end().to_owned())
+}
+
+/// Calls `f` with standard output and error as the session's sinks.
+fn with_sinks<T>(color: bool, f: impl FnOnce(&mut Sinks<'_>) -> T) -> T {
+    let (stdout, stderr) = (std::io::stdout(), std::io::stderr());
+    let (mut out, mut err) = (stdout.lock(), stderr.lock());
+    let mut sinks = Sinks {
+        out: &mut out,
+        err: &mut err,
+        color,
+    };
+    let result = f(&mut sinks);
+    let _ = sinks.out.flush();
+    result
+}
+
 /// Runs one entry against standard output and error.
 fn entry(session: &mut Session, text: &str, color: bool) {
     if text.trim().is_empty() {
         return;
     }
-    let (stdout, stderr) = (std::io::stdout(), std::io::stderr());
-    let (mut out, mut err) = (stdout.lock(), stderr.lock());
-    let mut sinks = Sinks {
-        out: &mut out,
-        err: &mut err,
-        color,
-    };
-    if let Err(e) = session.eval(text, &mut sinks) {
-        let _ = writeln!(sinks.err, "error: {e}");
-    }
-    let _ = sinks.out.flush();
+    with_sinks(color, |sinks| {
+        if let Err(e) = session.eval(text, sinks) {
+            let _ = writeln!(sinks.err, "error: {e}");
+        }
+    });
 }
 
 /// Runs one `:` command against standard output and error.
 fn command(session: &mut Session, line: &str, color: bool) -> Next {
-    let (stdout, stderr) = (std::io::stdout(), std::io::stderr());
-    let (mut out, mut err) = (stdout.lock(), stderr.lock());
-    let mut sinks = Sinks {
-        out: &mut out,
-        err: &mut err,
-        color,
-    };
-    match commands::run(session, line, &mut sinks) {
+    with_sinks(color, |sinks| match commands::run(session, line, sinks) {
         Ok(next) => next,
         Err(e) => {
             let _ = writeln!(sinks.err, "error: {e}");
             Next::Continue
         }
-    }
+    })
 }
 
 /// The prompt shown before an entry's first line, and before the lines that continue it.
@@ -184,19 +208,10 @@ fn run_terminal(session: &mut Session, history: Option<&Path>) -> Summary {
         // A paste arrives as one line holding several: each is read as if
         // typed, as a pipe's lines are, so every complete entry runs.
         for line in line.split('\n') {
-            if pending.is_empty() && line.trim_start().starts_with(':') {
-                remember(&mut editor, history.as_deref(), line);
-                if command(session, line, true) == Next::Quit {
-                    return Summary::of(session);
-                }
-                continue;
-            }
-            pending.push_str(line);
-            pending.push('\n');
-            if input::is_complete(&pending) {
-                let text = std::mem::take(&mut pending);
-                remember(&mut editor, history.as_deref(), text.trim_end());
-                entry(session, &text, true);
+            match feed(session, &mut pending, line, true) {
+                Fed::Quit => return Summary::of(session),
+                Fed::Ran(text) => remember(&mut editor, history.as_deref(), &text),
+                Fed::Pending => {}
             }
         }
     }
