@@ -6,7 +6,7 @@
 //! "Incompatible types since an instance of ... is never an instance of ...").
 
 use super::expr::typed;
-use super::ir::{Expr, ExprKind, TypeTest};
+use super::ir::{Expr, ExprKind};
 use super::types::Type;
 use super::{Checked, Checker};
 use crate::syntax::ast;
@@ -38,8 +38,7 @@ impl Checker {
             );
             return Err(self.error(msg, span, "always false"));
         }
-        let test = type_test(&target);
-        let kind = ExprKind::InstanceOf(Box::new(value), test);
+        let kind = ExprKind::InstanceOf(Box::new(value), target);
         Ok(typed(kind, Type::Boolean, span))
     }
 
@@ -66,12 +65,7 @@ impl Checker {
             );
             return Err(self.error(msg, span, "cannot be cast"));
         }
-        let kind = ExprKind::Cast {
-            value: Box::new(value),
-            test: type_test(&target),
-            target: target.to_string(),
-        };
-        Ok(typed(kind, target, span))
+        Ok(typed(ExprKind::Cast(Box::new(value)), target, span))
     }
 }
 
@@ -97,27 +91,5 @@ fn never_related(a: &Type, b: &Type) -> bool {
         // `Object` accepts every type, so it is never unrelated.
         (x, y) if scalar(x) || scalar(y) => !(x.accepts(y) || y.accepts(x)),
         _ => false,
-    }
-}
-
-/// What the interpreter checks of a value for `target`.
-fn type_test(target: &Type) -> TypeTest {
-    match target {
-        Type::Boolean => TypeTest::Boolean,
-        Type::Integer => TypeTest::Integer,
-        Type::Long => TypeTest::Long,
-        Type::Double => TypeTest::Double,
-        Type::Decimal => TypeTest::Decimal,
-        Type::String => TypeTest::String,
-        Type::Id => TypeTest::Id,
-        Type::Date => TypeTest::Date,
-        Type::Datetime => TypeTest::Datetime,
-        Type::SObject(o) => TypeTest::SObject(*o),
-        Type::List(_) => TypeTest::List,
-        Type::Set(_) => TypeTest::Set,
-        Type::Map(..) => TypeTest::Map,
-        Type::Exception(name) => TypeTest::Exception(name),
-        Type::Class(c) => TypeTest::Class(c.id),
-        Type::Void | Type::Null | Type::Object | Type::Native(_) => TypeTest::Any,
     }
 }

@@ -308,18 +308,13 @@ pub enum ExprKind {
     Or(Box<Expr>, Box<Expr>),
     /// `c ? a : b`
     Ternary(Box<Expr>, Box<Expr>, Box<Expr>),
-    /// `x instanceof T`
-    InstanceOf(Box<Expr>, TypeTest),
-    /// `(T) x` where only the run-time type can tell: the value itself when
-    /// it is a `T` or null, else a `System.TypeException`.
-    Cast {
-        /// The value cast.
-        value: Box<Expr>,
-        /// What the value must be.
-        test: TypeTest,
-        /// The target type as written in messages.
-        target: String,
-    },
+    /// `x instanceof T`. Collections are tested for their kind only:
+    /// element types are not kept at run time.
+    InstanceOf(Box<Expr>, Type),
+    /// `(T) x` where only the run-time type can tell, `T` being the node's
+    /// own type: the value itself when it is a `T` or null, else a
+    /// `System.TypeException`.
+    Cast(Box<Expr>),
     /// `a ?? b`: `b` is evaluated only when `a` is null.
     Coalesce(Box<Expr>, Box<Expr>),
     /// `~x` on an Integer or Long.
@@ -537,45 +532,6 @@ pub enum Arith {
     Mul,
     /// `/`
     Div,
-}
-
-/// A run-time type test for `instanceof` and casts. Collections are tested
-/// for their kind only: element types are not kept at run time.
-#[derive(Clone, Copy, Debug)]
-pub enum TypeTest {
-    /// Any value but null (`Object`).
-    Any,
-    /// `Boolean`
-    Boolean,
-    /// `Integer`
-    Integer,
-    /// `Long`
-    Long,
-    /// `Double`
-    Double,
-    /// `Decimal`
-    Decimal,
-    /// `String`
-    String,
-    /// `Id`
-    Id,
-    /// `Date`
-    Date,
-    /// `Datetime`
-    Datetime,
-    /// One sObject type, or any (`SObject`) when `None`.
-    SObject(Option<&'static ObjectDef>),
-    /// A `List` of anything.
-    List,
-    /// A `Set` of anything.
-    Set,
-    /// A `Map` of anything.
-    Map,
-    /// An exception type or one extending it.
-    Exception(&'static str),
-    /// A declared class or interface, by id, or a class extending or
-    /// implementing it; for enums, that enum.
-    Class(usize),
 }
 
 /// Bitwise operators.

@@ -494,22 +494,19 @@ impl<'a> Interpreter<'a> {
             ExprKind::Neg(x) => negate(self.expr(x)?, &e.span),
             ExprKind::And(a, b) => Ok(Value::Bool(self.condition(a)? && self.condition(b)?)),
             ExprKind::Or(a, b) => Ok(Value::Bool(self.condition(a)? || self.condition(b)?)),
-            ExprKind::InstanceOf(x, test) => {
+            ExprKind::InstanceOf(x, ty) => {
                 let v = self.expr(x)?;
-                Ok(Value::Bool(self.is_instance(&v, *test)))
+                Ok(Value::Bool(self.is_instance(&v, ty)))
             }
-            ExprKind::Cast {
-                value,
-                test,
-                target,
-            } => {
+            ExprKind::Cast(value) => {
                 let v = self.expr(value)?;
-                if matches!(v, Value::Null) || self.is_instance(&v, *test) {
+                if matches!(v, Value::Null) || self.is_instance(&v, &e.ty) {
                     return Ok(v);
                 }
                 let msg = format!(
-                    "Invalid conversion from runtime type {} to {target}",
-                    self.type_name(&v)
+                    "Invalid conversion from runtime type {} to {}",
+                    self.type_name(&v),
+                    e.ty
                 );
                 Err(ApexException::new(TYPE, msg, &e.span).into())
             }

@@ -6,7 +6,8 @@ use super::eval::{Eval, Flow, Interpreter};
 use super::exception::{ApexException, EXCEPTION, Failure};
 use super::key::Key;
 use super::value::Value;
-use crate::check::ir::{Arm, ArmTest, Catch, Expr, Stmt, TypeTest};
+use crate::check::ir::{Arm, ArmTest, Catch, Expr, Stmt};
+use crate::check::types::Type;
 
 impl Interpreter<'_> {
     /// Evaluates the thrown expression into the failure that unwinds.
@@ -129,31 +130,31 @@ pub(super) fn exception_is_a(name: &str, base: &str, parents: &[(&str, &str)]) -
 }
 
 impl Interpreter<'_> {
-    /// `value instanceof T` for the run-time test of `T`; null is no instance.
-    pub(super) fn is_instance(&self, value: &Value, test: TypeTest) -> bool {
-        use TypeTest as T;
-        match (test, value) {
+    /// `value instanceof T`; null is no instance. Collections are tested
+    /// for their kind only.
+    pub(super) fn is_instance(&self, value: &Value, ty: &Type) -> bool {
+        match (ty, value) {
             (_, Value::Null) => false,
-            (T::Any, _)
-            | (T::Boolean, Value::Bool(_))
-            | (T::Integer, Value::Int(_))
-            | (T::Long, Value::Long(_))
-            | (T::Double, Value::Double(_))
-            | (T::Decimal, Value::Decimal(_))
-            | (T::String, Value::String(_))
-            | (T::Id, Value::Id(_))
-            | (T::Date, Value::Date(_))
-            | (T::Datetime, Value::Datetime(_))
-            | (T::SObject(None), Value::SObject(_))
-            | (T::List, Value::List(_))
-            | (T::Set, Value::Set(_))
-            | (T::Map, Value::Map(_)) => true,
-            (T::SObject(Some(o)), Value::SObject(r)) => std::ptr::eq(r.borrow().object, o),
-            (T::Exception(base), Value::Exception(e)) => {
+            (Type::Object | Type::Void | Type::Null | Type::Native(_), _)
+            | (Type::Boolean, Value::Bool(_))
+            | (Type::Integer, Value::Int(_))
+            | (Type::Long, Value::Long(_))
+            | (Type::Double, Value::Double(_))
+            | (Type::Decimal, Value::Decimal(_))
+            | (Type::String, Value::String(_))
+            | (Type::Id, Value::Id(_))
+            | (Type::Date, Value::Date(_))
+            | (Type::Datetime, Value::Datetime(_))
+            | (Type::SObject(None), Value::SObject(_))
+            | (Type::List(_), Value::List(_))
+            | (Type::Set(_), Value::Set(_))
+            | (Type::Map(..), Value::Map(_)) => true,
+            (Type::SObject(Some(o)), Value::SObject(r)) => std::ptr::eq(r.borrow().object, *o),
+            (Type::Exception(base), Value::Exception(e)) => {
                 exception_is_a(&e.type_name, base, &self.program().exception_parents)
             }
-            (T::Class(id), Value::Object(o)) => o.class.ancestors.contains(&id),
-            (T::Class(id), Value::Enum(c)) => c.class == id,
+            (Type::Class(c), Value::Object(o)) => o.class.ancestors.contains(&c.id),
+            (Type::Class(c), Value::Enum(k)) => k.class == c.id,
             _ => false,
         }
     }
