@@ -14,6 +14,48 @@
 //!
 //! [`run`] is the front door: one anonymous script, one transaction.
 
+/// Writes a line to standard error for the command line's own messages. A
+/// closed standard error (a reader that went away) is ignored: printing an
+/// error must never turn into a crash.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! note {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// [`note!`] without the line end.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! note_raw {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// Writes a line to standard output; a closed standard output is ignored.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// [`say!`] without the line end.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! say_raw {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 pub mod check;
 pub mod data;
 pub mod interp;

@@ -14,6 +14,7 @@ use apexlite::org::edition::Edition;
 use apexlite::org::report::{self, Format};
 use apexlite::org::setup::{self, InitOptions, SeatRequest};
 use apexlite::{Org, Outcome, RunOptions, SourceFile, project};
+use apexlite::{note, note_raw, say_raw};
 
 /// Exit status when every statement ran and the transaction committed.
 const EXIT_OK: u8 = 0;
@@ -243,13 +244,13 @@ impl OrgArg {
     /// why and returns the exit status.
     fn open_as(&self, run_as: Option<&str>) -> Result<Org, u8> {
         let mut org = self.open().map_err(|e| {
-            eprintln!("error: cannot open org {}: {e}", self.path.display());
+            note!("error: cannot open org {}: {e}", self.path.display());
             EXIT_ORG
         })?;
         if let Some(username) = run_as
             && let Err(e) = apexlite::org::login::log_in_as(&mut org, username)
         {
-            eprintln!("error: {e}");
+            note!("error: {e}");
             return Err(EXIT_ORG);
         }
         Ok(org)
@@ -284,7 +285,7 @@ fn main() -> ExitCode {
     match worker.map(|w| w.join()) {
         Ok(Ok(status)) => ExitCode::from(status),
         _ => {
-            eprintln!("error: apexlite stopped unexpectedly");
+            note!("error: apexlite stopped unexpectedly");
             ExitCode::from(EXIT_ORG)
         }
     }
@@ -294,7 +295,7 @@ fn run(args: &RunArgs) -> u8 {
     let file = match read_source(args) {
         Ok(f) => f,
         Err(ReadError::Io(msg)) => {
-            eprintln!("error: {msg}");
+            note!("error: {msg}");
             return EXIT_ORG;
         }
         Err(ReadError::NotText(file, bad)) => {
@@ -306,7 +307,7 @@ fn run(args: &RunArgs) -> u8 {
     match project::class_files(&class_dirs(&args.session.paths)) {
         Ok(classes) => files.extend(classes),
         Err(msg) => {
-            eprintln!("error: {msg}");
+            note!("error: {msg}");
             return EXIT_ORG;
         }
     }
@@ -331,8 +332,8 @@ fn run(args: &RunArgs) -> u8 {
     match outcome {
         Ok(Outcome::Completed) => EXIT_OK,
         Ok(Outcome::Uncaught(e)) => {
-            eprintln!("{e}");
-            eprintln!("{}", e.trace(&files));
+            note!("{e}");
+            note!("{}", e.trace(&files));
             EXIT_EXCEPTION
         }
         Ok(Outcome::CompileFailed(diags)) => {
@@ -340,7 +341,7 @@ fn run(args: &RunArgs) -> u8 {
             EXIT_COMPILE
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            note!("error: {e}");
             EXIT_ORG
         }
     }
@@ -352,7 +353,7 @@ fn repl(args: &ReplArgs) -> u8 {
     let classes = match project::class_files(&class_dirs(&args.session.paths)) {
         Ok(classes) => classes,
         Err(msg) => {
-            eprintln!("error: {msg}");
+            note!("error: {msg}");
             return EXIT_ORG;
         }
     };
@@ -391,7 +392,7 @@ fn check(args: &CheckArgs) -> u8 {
     let (files, diags) = match project::check_paths(&paths, args.syntax_only) {
         Ok(found) => found,
         Err(msg) => {
-            eprintln!("error: {msg}");
+            note!("error: {msg}");
             return EXIT_ORG;
         }
     };
@@ -432,7 +433,7 @@ fn test(args: &TestArgs) -> u8 {
     let classes = match project::source_files(&paths, &["cls", "trigger"]) {
         Ok(classes) => classes,
         Err(msg) => {
-            eprintln!("error: {msg}");
+            note!("error: {msg}");
             return EXIT_ORG;
         }
     };
@@ -466,36 +467,36 @@ fn test(args: &TestArgs) -> u8 {
             return EXIT_COMPILE;
         }
         Err(e @ TestError::NoMatch(_)) => {
-            eprintln!("error: {e}");
+            note!("error: {e}");
             return EXIT_USAGE;
         }
         Err(TestError::Org(e)) => {
-            eprintln!("error: cannot open org {}: {e}", args.org.path.display());
+            note!("error: cannot open org {}: {e}", args.org.path.display());
             return EXIT_ORG;
         }
     };
     if let Some(path) = &args.junit
         && let Err(e) = std::fs::write(path, report::junit(&run))
     {
-        eprintln!("error: cannot write {}: {e}", path.display());
+        note!("error: cannot write {}: {e}", path.display());
         return EXIT_ORG;
     }
     if let (Some(path), Some(coverage)) = (&args.coverage_lcov, &run.coverage)
         && let Err(e) = std::fs::write(path, report::lcov(coverage))
     {
-        eprintln!("error: cannot write {}: {e}", path.display());
+        note!("error: cannot write {}: {e}", path.display());
         return EXIT_ORG;
     }
     if args.json {
-        print!("{}", report::json(&run));
+        say_raw!("{}", report::json(&run));
     } else {
-        print!("{}", report::text(&run));
+        say_raw!("{}", report::text(&run));
     }
     let mut status = u8::from(run.failed() > 0);
     if let (Some(min), Some(coverage)) = (args.min_coverage, &run.coverage)
         && coverage.percent() < min
     {
-        eprintln!(
+        note!(
             "error: line coverage {:.1}% is below the minimum of {min}%",
             coverage.percent()
         );
@@ -521,13 +522,13 @@ fn query(args: &QueryArgs) -> u8 {
     let mut org = match args.org.open() {
         Ok(org) => org,
         Err(e) => {
-            eprintln!("error: cannot open org {}: {e}", args.org.path.display());
+            note!("error: cannot open org {}: {e}", args.org.path.display());
             return EXIT_ORG;
         }
     };
     match query::run(&mut org, &args.soql) {
         Ok(rows) => {
-            print!("{}", query::render(&rows, args.format));
+            say_raw!("{}", query::render(&rows, args.format));
             EXIT_OK
         }
         Err(QueryFailure::Syntax(diags)) => {
@@ -535,16 +536,16 @@ fn query(args: &QueryArgs) -> u8 {
             EXIT_COMPILE
         }
         Err(QueryFailure::Invalid(msg)) => {
-            eprintln!("System.QueryException: {msg}");
+            note!("System.QueryException: {msg}");
             EXIT_EXCEPTION
         }
         Err(QueryFailure::Org(apexlite::OrgError::Apex(e))) => {
             // A governor limit: an Apex exception, as in a script.
-            eprintln!("{}: {}", e.type_name, e.message);
+            note!("{}: {}", e.type_name, e.message);
             EXIT_EXCEPTION
         }
         Err(QueryFailure::Org(e)) => {
-            eprintln!("error: {e}");
+            note!("error: {e}");
             EXIT_ORG
         }
     }
@@ -577,11 +578,11 @@ fn org_command(command: &OrgCommand) -> u8 {
     };
     match result {
         Ok(text) => {
-            print!("{text}");
+            say_raw!("{text}");
             EXIT_OK
         }
         Err(msg) => {
-            eprintln!("error: {msg}");
+            note!("error: {msg}");
             EXIT_ORG
         }
     }
@@ -631,7 +632,7 @@ fn report_diagnostics(files: &[SourceFile], diags: &[apexlite::Diagnostic]) {
     for (i, file) in files.iter().enumerate() {
         let mine: Vec<_> = diags.iter().filter(|d| d.file == i).cloned().collect();
         if !mine.is_empty() {
-            eprint!(
+            note_raw!(
                 "{}",
                 apexlite::syntax::render_diagnostics(file, &mine, color)
             );

@@ -448,6 +448,30 @@ fn linked_folders_are_not_followed_so_a_loop_cannot_hang_a_walk() {
 }
 
 #[test]
+fn a_closed_standard_error_does_not_crash_a_failing_run() {
+    let runs: [&[&str]; 2] = [
+        &["run", "-e", "Integer x = 1 / 0;", "--org", ":memory:"],
+        &["query", "SELECT Nope FROM User", "--org", ":memory:"],
+    ];
+    for args in runs {
+        let mut child = std::process::Command::new(BIN)
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("apexlite starts");
+        // The reader goes away before apexlite reports the exception.
+        drop(child.stderr.take());
+        let status = child.wait().expect("apexlite ends");
+        assert_eq!(
+            status.code(),
+            Some(1),
+            "{args:?}: an exception, not a crash"
+        );
+    }
+}
+
+#[test]
 fn a_cpu_limit_of_zero_is_a_usage_error() {
     let tmp = temp_dir();
     let args = [

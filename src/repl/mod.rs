@@ -69,7 +69,7 @@ pub fn run_lines(session: &mut Session, input: impl BufRead) -> Summary {
             // Input that is not UTF-8 text is refused line by line; the
             // session goes on with the next line.
             session.count_failure();
-            eprintln!(
+            note!(
                 "error: line {} of the input is not valid UTF-8 text",
                 number + 1
             );
@@ -166,7 +166,7 @@ fn run_terminal(session: &mut Session, history: Option<&Path>) -> Summary {
     let mut editor: Editor<ApexHelper, DefaultHistory> = match Editor::with_config(config) {
         Ok(editor) => editor,
         Err(e) => {
-            eprintln!("error: cannot use the terminal ({e}); reading standard input instead");
+            note!("error: cannot use the terminal ({e}); reading standard input instead");
             return run_lines(session, std::io::stdin().lock());
         }
     };
@@ -180,9 +180,9 @@ fn run_terminal(session: &mut Session, history: Option<&Path>) -> Summary {
     if let Err(e) =
         signal_hook::flag::register(signal_hook::consts::SIGINT, session.interrupt_flag())
     {
-        eprintln!("warning: Ctrl-C cannot interrupt entries here ({e})");
+        note!("warning: Ctrl-C cannot interrupt entries here ({e})");
     }
-    println!("apexlite REPL; :help lists the commands, Ctrl-D quits.");
+    say!("apexlite REPL; :help lists the commands, Ctrl-D quits.");
     let mut pending = String::new();
     loop {
         if let Some(helper) = editor.helper_mut() {
@@ -201,7 +201,7 @@ fn run_terminal(session: &mut Session, history: Option<&Path>) -> Summary {
             }
             Err(ReadlineError::Eof) => break,
             Err(e) => {
-                eprintln!("error: {e}");
+                note!("error: {e}");
                 break;
             }
         };
@@ -228,7 +228,7 @@ fn remember(editor: &mut Editor<ApexHelper, DefaultHistory>, path: Option<&Path>
         let _ = std::fs::create_dir_all(dir);
     }
     if let Err(e) = editor.append_history(path) {
-        eprintln!(
+        note!(
             "warning: cannot write the history to {}: {e}",
             path.display()
         );
