@@ -227,6 +227,31 @@ fn triggers_are_not_supported_yet_and_stop_the_run() {
 }
 
 #[test]
+fn a_class_is_initialised_on_first_use_in_each_test_method() {
+    let out = run_tests("lazy_statics", &[]);
+    assert_exit(&out, 1, "one test uses a class whose initialiser fails");
+    let text = without_times(&stdout(&out));
+    assert!(
+        text.contains("PASS  GreeterTest.greetsWithoutTouchingSettings"),
+        "{text}"
+    );
+    assert!(
+        text.contains("PASS  GreeterTest.staticsStartAfreshInEachMethod"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "FAIL  GreeterTest.readsSettings  N ms\n      \
+             System.TypeException: Invalid integer: ten\n      \
+             Class.Settings.<clinit>: line 2, column 38\n      \
+             Class.GreeterTest.readsSettings: line 18, column 33\n"
+        ),
+        "{text}"
+    );
+    assert!(text.ends_with("2 passed, 1 failed\n"), "{text}");
+}
+
+#[test]
 fn run_as_outside_a_test_throws() {
     let (dir, org) = org_dir();
     let code = "User me = [SELECT Id FROM User LIMIT 1]; System.runAs(me) { Integer x = 1; }";

@@ -410,6 +410,7 @@ impl Checker {
             self.error(msg, &name.span, "declared twice");
         }
         let index = if is_static {
+            self.static_owner.push(id);
             self.statics += 1;
             self.statics - 1
         } else {
@@ -501,7 +502,7 @@ impl Checker {
     }
 
     /// The resolved classes for the program.
-    pub(super) fn class_table(&self) -> Vec<Rc<ir::Class>> {
+    pub(super) fn class_table(&self, class_init: &[Option<usize>]) -> Vec<Rc<ir::Class>> {
         let tables = self.dispatch_tables();
         self.classes
             .iter()
@@ -514,6 +515,8 @@ impl Checker {
                     fields: self.field_names(id),
                     values: c.values.clone(),
                     ancestors: c.ancestors.clone(),
+                    parent: c.parent,
+                    clinit: class_init.get(id).copied().flatten(),
                 })
             })
             .collect()

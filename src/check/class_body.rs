@@ -19,10 +19,12 @@ pub(super) struct Ctor<'a> {
 }
 
 /// Functions the checker adds to the program itself.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub(super) struct Synthesized {
-    /// Runs every static initialiser once, before the script.
-    pub static_init: Option<usize>,
+    /// Each class's static initialiser (`<clinit>`: static field
+    /// initialisers and static blocks), by class id; `None` for a class
+    /// without static code.
+    pub class_init: Vec<Option<usize>>,
 }
 
 fn synthetic(name: &str, owner: Option<usize>, is_static: bool, is_ctor: bool) -> Signature {
@@ -40,7 +42,7 @@ fn synthetic(name: &str, owner: Option<usize>, is_static: bool, is_ctor: bool) -
 
 impl Checker {
     /// Adds each class's field-initialiser function, a default constructor
-    /// where none is declared, and the program's static initialiser.
+    /// where none is declared, and each class's static initialiser.
     pub(super) fn declare_synthesized(&mut self, decls: &[Decl<'_>]) -> Synthesized {
         for id in 0..self.classes.len() {
             if self.classes[id].kind != Kind::Class {
@@ -55,22 +57,57 @@ impl Checker {
                 self.classes[id].ctors.push(self.functions.len() - 1);
             }
         }
-        let has_statics = decls.iter().any(|d| has_static_code(d.decl));
-        if !has_statics {
-            return Synthesized::default();
+        let mut class_init = vec![None; self.classes.len()];
+        for (id, d) in decls.iter().enumerate() {
+            if has_static_code(d.decl) {
+                self.functions
+                    .push(synthetic("<clinit>", Some(id), true, false));
+                class_init[id] = Some(self.functions.len() - 1);
+            }
         }
-        self.functions
-            .push(synthetic("<clinit>", None, true, false));
-        Synthesized {
-            static_init: Some(self.functions.len() - 1),
-        }
+        Synthesized { class_init }
+    }
+
+    /// Which class must be initialised before each function runs and before
+    /// each static field is used: a class is initialised on first use, as
+    /// Apex does, and only classes with static code (their own or a
+    /// superclass's) need it. See [`crate::check::ir::Program::init_guard`].
+    pub(super) fn init_guards(
+        &self,
+        class_init: &[Option<usize>],
+    ) -> (Vec<Option<usize>>, Vec<Option<usize>>) {
+        let needs_init = |class: usize| {
+            let mut next = Some(class);
+            while let Some(c) = next {
+                if class_init.get(c).copied().flatten().is_some() {
+                    return Some(class);
+                }
+                next = self.classes[c].parent;
+            }
+            None
+        };
+        let functions = self
+            .functions
+            .iter()
+            .enumerate()
+            .map(|(index, f)| match f.owner {
+                Some(c)
+                    if (f.is_static || f.is_ctor) && class_init.get(c) != Some(&Some(index)) =>
+                {
+                    needs_init(c)
+                }
+                _ => None,
+            })
+            .collect();
+        let statics = self.static_owner.iter().map(|&c| needs_init(c)).collect();
+        (functions, statics)
     }
 
     /// Checks every class's code and returns the functions with their indexes.
     pub(super) fn class_bodies(
         &mut self,
         decls: &[Decl<'_>],
-        synthesized: Synthesized,
+        synthesized: &Synthesized,
     ) -> Vec<(usize, Function)> {
         let mut out = Vec::new();
         for (id, d) in decls.iter().enumerate() {
@@ -84,14 +121,18 @@ impl Checker {
                 self.default_ctor(id, &mut out);
             }
         }
-        if let Some(index) = synthesized.static_init {
-            let (params, body) = self.in_frame(index, None, |c| c.static_code(decls));
+        for (id, init) in synthesized.class_init.iter().enumerate() {
+            let (Some(index), TypeDeclKind::Class(body)) = (*init, &decls[id].decl.kind) else {
+                continue;
+            };
+            self.file = decls[id].file;
+            let (params, body) = self.in_frame(index, Some(id), |c| c.static_code(id, body));
             let slots = self.last_frame_slots;
             out.push((
                 index,
                 Function {
-                    name: "<clinit>".into(),
-                    file: 0,
+                    name: format!("Class.{}.<clinit>", self.classes[id].name),
+                    file: self.file,
                     params,
                     slots,
                     body,
@@ -314,33 +355,25 @@ impl Checker {
         }))
     }
 
-    /// Static field initialisers and static blocks of every class, in order.
-    fn static_code(&mut self, decls: &[Decl<'_>]) -> Vec<Stmt> {
+    /// Static field initialisers and static blocks of class `id`, in order.
+    fn static_code(&mut self, id: usize, body: &ast::ClassBody) -> Vec<Stmt> {
         let mut stmts = Vec::new();
-        for (id, d) in decls.iter().enumerate() {
-            let TypeDeclKind::Class(body) = &d.decl.kind else {
-                continue;
-            };
-            self.file = d.file;
-            let saved = self.class.replace(id);
-            for m in &body.members {
-                match m {
-                    Member::Field(f) if f.modifiers.has(Modifier::Static) => {
-                        for (name, init) in &f.vars {
-                            stmts.extend(self.field_init(id, name, init.as_ref()));
-                        }
+        for m in &body.members {
+            match m {
+                Member::Field(f) if f.modifiers.has(Modifier::Static) => {
+                    for (name, init) in &f.vars {
+                        stmts.extend(self.field_init(id, name, init.as_ref()));
                     }
-                    Member::Initializer {
-                        is_static: true,
-                        body,
-                        ..
-                    } => {
-                        stmts.push(Stmt::Block(self.block(body)));
-                    }
-                    _ => {}
                 }
+                Member::Initializer {
+                    is_static: true,
+                    body,
+                    ..
+                } => {
+                    stmts.push(Stmt::Block(self.block(body)));
+                }
+                _ => {}
             }
-            self.class = saved;
         }
         stmts
     }

@@ -28,8 +28,12 @@ pub struct Program {
     pub classes: Vec<Rc<Class>>,
     /// How many static fields the program has.
     pub statics: usize,
-    /// Runs once before the script: static field initialisers and static blocks.
-    pub static_init: Option<usize>,
+    /// For each function, the class whose static initialisation must have
+    /// run before it is called (static methods and constructors of a class
+    /// that has, or inherits, static code); `None` when there is none.
+    pub init_guard: Vec<Option<usize>>,
+    /// The same for each static field, by index.
+    pub static_guard: Vec<Option<usize>>,
     /// Custom exception types and the exception type each extends.
     pub exception_parents: Vec<(&'static str, &'static str)>,
     /// The statements a coverage build counts, by [`Stmt::Covered`] index:
@@ -50,6 +54,10 @@ pub struct Class {
     pub values: Vec<Rc<EnumConst>>,
     /// Its own id, its superclasses' and every interface it implements.
     pub ancestors: Rc<[usize]>,
+    /// The class it extends, if any.
+    pub parent: Option<usize>,
+    /// Its static initialiser, run when the class is first used.
+    pub clinit: Option<usize>,
 }
 
 /// One constant of an enum.

@@ -84,8 +84,9 @@ fn check_with(
     let body = top(&mut checker, &script.stmts);
     let slots = checker.slots;
     let mut bodies = checker.function_bodies(&methods, &script_functions);
-    bodies.extend(checker.class_bodies(&decls, synthesized));
-    let classes = checker.class_table();
+    bodies.extend(checker.class_bodies(&decls, &synthesized));
+    let classes = checker.class_table(&synthesized.class_init);
+    let (init_guard, static_guard) = checker.init_guards(&synthesized.class_init);
     if !checker.errors.is_empty() {
         checker.errors.sort_by_key(|d| (d.file, d.span.start));
         return Err(checker.errors);
@@ -98,7 +99,8 @@ fn check_with(
         functions: functions.into_iter().map(|(_, f)| f).collect(),
         classes,
         statics: checker.statics,
-        static_init: synthesized.static_init,
+        init_guard,
+        static_guard,
         exception_parents: checker.exception_parents,
         points: checker.points,
     })
@@ -149,6 +151,8 @@ struct Checker {
     selectors: HashMap<String, usize>,
     /// Static fields declared so far.
     statics: usize,
+    /// The class declaring each static field, by index.
+    static_owner: Vec<usize>,
     /// The class whose code is being checked, if any.
     class: Option<usize>,
     /// True inside static methods and static initialisers: no `this`.

@@ -52,6 +52,8 @@ pub struct Interpreter<'a> {
     returned: Value,
     /// Static fields of every class.
     statics: Vec<Value>,
+    /// Classes whose static initialisation has run (or is running), by id.
+    ready: Vec<bool>,
     /// Lists and sets a for-each loop is walking, by identity.
     iterating: Vec<usize>,
     /// Loop passes since the clock was last read.
@@ -95,6 +97,7 @@ impl<'a> Interpreter<'a> {
             depth: 0,
             returned: Value::Null,
             statics: vec![Value::Null; program.statics],
+            ready: vec![false; program.classes.len()],
             iterating: Vec::new(),
             ticks: 0,
             deadline,
@@ -180,21 +183,50 @@ impl<'a> Interpreter<'a> {
 
     /// Runs the program's statements in order.
     pub fn run(&mut self) -> Eval<()> {
-        let program = self.program;
-        if let Some(init) = program.static_init {
-            self.call_with(init, None, &[], &(0..0))?;
-        }
-        self.block(&program.body).map(|_| ())
+        self.block(&self.program.body).map(|_| ())
     }
 
-    /// Runs the static initialisers, then `function`, a static method
-    /// without parameters: how a test method runs.
+    /// Runs `function`, a static method without parameters: how a test
+    /// method runs. Its class is initialised first, as on any first use.
     pub fn run_method(&mut self, function: usize) -> Eval<()> {
-        let program = self.program;
-        if let Some(init) = program.static_init {
-            self.call_with(init, None, &[], &(0..0))?;
-        }
         self.call_with(function, None, &[], &(0..0)).map(|_| ())
+    }
+
+    /// Runs the static initialisation of `class` on its first use: its
+    /// superclass's first, then its own static field initialisers and
+    /// static blocks. The class counts as initialised from the start, so
+    /// its initialiser can use its own statics; after an exception in it the
+    /// class stays initialised as far as it got (a guess: what the platform
+    /// does on a second use of such a class is not documented).
+    fn init_class(&mut self, class: usize) -> Eval<()> {
+        if self.ready[class] {
+            return Ok(());
+        }
+        self.ready[class] = true;
+        let info = &self.program.classes[class];
+        let (parent, clinit) = (info.parent, info.clinit);
+        if let Some(parent) = parent {
+            self.init_class(parent)?;
+        }
+        if let Some(clinit) = clinit {
+            self.call_with(clinit, None, &[], &(0..0))?;
+        }
+        Ok(())
+    }
+
+    /// Initialises `class` on a first use at `span`, which a failure's
+    /// stack trace shows below the initialiser's own frame.
+    fn first_use(&mut self, class: usize, span: &Span) -> Eval<()> {
+        self.init_class(class)
+            .map_err(|e| self.called_from(e, self.current, span))
+    }
+
+    /// Initialises the class declaring static field `index` if needed.
+    fn static_ready(&mut self, index: usize, span: &Span) -> Eval<()> {
+        match self.program.static_guard[index] {
+            Some(class) if !self.ready[class] => self.first_use(class, span),
+            _ => Ok(()),
+        }
     }
 
     /// The program being run.
@@ -213,6 +245,11 @@ impl<'a> Interpreter<'a> {
         span: &Span,
     ) -> Eval<Value> {
         let program = self.program;
+        if let Some(class) = program.init_guard[function]
+            && !self.ready[class]
+        {
+            self.first_use(class, span)?;
+        }
         let f = &program.functions[function];
         if self.depth >= MAX_CALL_DEPTH {
             let msg = format!("Maximum stack depth reached: {}", MAX_CALL_DEPTH + 1);
@@ -452,7 +489,10 @@ impl<'a> Interpreter<'a> {
                 safe,
             } => self.read_parent(target, *field, *safe),
             ExprKind::ObjField { target, index } => self.object_field(target, *index),
-            ExprKind::Static(index) => Ok(self.statics[*index].clone()),
+            ExprKind::Static(index) => {
+                self.static_ready(*index, &e.span)?;
+                Ok(self.statics[*index].clone())
+            }
             ExprKind::NewObject { class, ctor, args } => {
                 self.new_object(*class, *ctor, args, &e.span)
             }
@@ -574,7 +614,10 @@ impl<'a> Interpreter<'a> {
         match place {
             Place::Local(slot) => Ok(self.stack[self.base + *slot].clone()),
             Place::ObjField { target, index } => self.object_field(target, *index),
-            Place::Static(index) => Ok(self.statics[*index].clone()),
+            Place::Static(index) => {
+                self.static_ready(*index, span)?;
+                Ok(self.statics[*index].clone())
+            }
             Place::Field { target, field } => self.read_field(target, *field, false),
             Place::Index { target, index } => {
                 let list = self.expr(target)?;
@@ -588,7 +631,10 @@ impl<'a> Interpreter<'a> {
         match place {
             Place::Local(slot) => self.stack[self.base + *slot] = value,
             Place::ObjField { target, index } => self.set_object_field(target, *index, value)?,
-            Place::Static(index) => self.statics[*index] = value,
+            Place::Static(index) => {
+                self.static_ready(*index, span)?;
+                self.statics[*index] = value;
+            }
             Place::Field { target, field } => self.write_field(target, *field, value)?,
             Place::Index { target, index } => {
                 let list = self.expr(target)?;
