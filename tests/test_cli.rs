@@ -216,6 +216,21 @@ fn misplaced_test_methods_are_compile_errors() {
     assert!(err.contains("Misplaced.cls:3:17"), "{err}");
     assert!(err.contains("Test methods must be static"), "{err}");
     assert!(err.contains("Test methods cannot have parameters"), "{err}");
+    assert!(
+        err.contains("Test methods must have a void return type"),
+        "{err}"
+    );
+    assert!(err.contains("MisplacedTest.cls:10:20"), "{err}");
+    assert!(
+        err.contains("Annotation parameter SeeAllData takes true or false"),
+        "{err}"
+    );
+    assert!(err.contains("MisplacedTest.cls:14:24"), "{err}");
+    assert!(
+        err.contains("Unknown parameter for annotation isTest: Parallel"),
+        "{err}"
+    );
+    assert!(err.contains("MisplacedTest.cls:17:13"), "{err}");
     assert_eq!(stdout(&out), "");
 }
 

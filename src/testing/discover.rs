@@ -1,8 +1,9 @@
 //! Finding the tests of a source tree: `@isTest` classes, their test methods
 //! (`@isTest` or the old `testMethod` keyword) and `@testSetup` methods.
 //!
-//! The platform's texts for misplaced test methods are not documented; the
-//! messages here are guesses in the compiler's style.
+//! The platform's texts for misplaced test methods and malformed `@isTest`
+//! parameters are not documented; the messages here are guesses in the
+//! compiler's style.
 
 use crate::syntax::ast::{self, Member, MethodDecl, Modifier, TypeDeclKind};
 use crate::syntax::source::{Diagnostic, Span};
@@ -46,6 +47,7 @@ pub fn discover(types: &[(usize, ast::TypeDecl)]) -> (Vec<TestClass>, Vec<Diagno
             continue;
         };
         let is_test_class = decl.modifiers.annotation("isTest").is_some();
+        check_parameters(&decl.modifiers, &mut report);
         let see_all = see_all_data(&decl.modifiers);
         let mut class = TestClass {
             name: decl.name.name.to_string(),
@@ -62,6 +64,7 @@ pub fn discover(types: &[(usize, ast::TypeDecl)]) -> (Vec<TestClass>, Vec<Diagno
             if !is_setup && !is_test {
                 continue;
             }
+            check_parameters(&m.modifiers, &mut report);
             if !is_test_class {
                 let msg = "Test methods must be in test classes";
                 report(msg, &m.name.span, "the class is not @isTest");
@@ -105,8 +108,36 @@ fn signature_problem(m: &MethodDecl) -> Option<&'static str> {
         Some("Test methods cannot have parameters")
     } else if m.body.is_none() {
         Some("Test methods must have a body")
+    } else if m.ret.is_some() {
+        Some("Test methods must have a void return type")
     } else {
         None
+    }
+}
+
+/// The parameters `@isTest` takes; each needs a `true` or `false` literal.
+const IS_TEST_PARAMETERS: [&str; 3] = ["SeeAllData", "isParallel", "OnInstall"];
+
+/// Reports `@isTest` parameters the platform does not know, and values that
+/// are not Boolean literals (`SeeAllData='true'` included).
+fn check_parameters(modifiers: &ast::Modifiers, report: &mut impl FnMut(&str, &Span, &str)) {
+    let Some(annotation) = modifiers.annotation("isTest") else {
+        return;
+    };
+    for (key, value) in &annotation.args {
+        let Some(key) = key else {
+            let msg = "Annotation isTest takes only named parameters: SeeAllData, isParallel \
+                       or OnInstall";
+            report(msg, &value.span, "no parameter name");
+            continue;
+        };
+        if !IS_TEST_PARAMETERS.iter().any(|p| key.name.is(p)) {
+            let msg = format!("Unknown parameter for annotation isTest: {}", key.name);
+            report(&msg, &key.span, "not SeeAllData, isParallel or OnInstall");
+        } else if !matches!(value.kind, ast::ExprKind::Literal(ast::Literal::Bool(_))) {
+            let msg = format!("Annotation parameter {} takes true or false", key.name);
+            report(&msg, &value.span, "not a Boolean literal");
+        }
     }
 }
 
