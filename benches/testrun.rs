@@ -12,7 +12,7 @@ use std::time::Duration;
 use criterion::{Criterion, criterion_group, criterion_main};
 
 use apexlite::SourceFile;
-use apexlite::testing::{TestOptions, run_tests, test_files};
+use apexlite::testing::{Quiet, TestOptions, run_tests, test_files};
 
 const CLASSES: usize = 50;
 const METHODS: usize = 20;
@@ -47,7 +47,7 @@ fn bench_test_run(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function("1000_methods_50_classes", |b| {
         b.iter(|| {
-            let run = run_tests(&files, &options, &|_, _| {}).expect("the bench classes run");
+            let run = run_tests(&files, &options, &Quiet).expect("the bench classes run");
             assert_eq!(run.passed(), CLASSES * METHODS);
         });
     });

@@ -445,15 +445,12 @@ fn test(args: &TestArgs) -> u8 {
         jobs: args.jobs,
         coverage: args.coverage || args.coverage_lcov.is_some() || args.min_coverage.is_some(),
     };
-    let bar = std::sync::OnceLock::new();
-    let progress = |done: usize, total: usize| {
-        if total >= PROGRESS_FROM && std::io::stdout().is_terminal() {
-            bar.get_or_init(|| indicatif::ProgressBar::new(total as u64))
-                .set_position(done as u64);
-        }
+    let events = TestProgress {
+        bar: std::sync::OnceLock::new(),
+        stream: !args.json,
     };
-    let outcome = testing::run_tests(&files, &options, &progress);
-    if let Some(bar) = bar.get() {
+    let outcome = testing::run_tests(&files, &options, &events);
+    if let Some(bar) = events.bar.get() {
         bar.finish_and_clear();
     }
     let run = match outcome {
@@ -490,7 +487,7 @@ fn test(args: &TestArgs) -> u8 {
     if args.json {
         say_raw!("{}", report::json(&run));
     } else {
-        say_raw!("{}", report::text(&run));
+        say_raw!("{}", report::summary_text(&run));
     }
     let mut status = u8::from(run.failed() > 0);
     if let (Some(min), Some(coverage)) = (args.min_coverage, &run.coverage)
@@ -503,6 +500,38 @@ fn test(args: &TestArgs) -> u8 {
         status = 1;
     }
     status
+}
+
+/// What `apexlite test` shows while tests run: each class's results as soon
+/// as they are final (text reports only), and a progress bar on standard
+/// error for long runs when standard output is a terminal.
+struct TestProgress {
+    bar: std::sync::OnceLock<indicatif::ProgressBar>,
+    stream: bool,
+}
+
+impl apexlite::testing::TestEvents for TestProgress {
+    fn method_done(&self, done: usize, total: usize) {
+        if total >= PROGRESS_FROM && std::io::stdout().is_terminal() {
+            self.bar
+                .get_or_init(|| indicatif::ProgressBar::new(total as u64))
+                .set_position(done as u64);
+        }
+    }
+
+    fn class_done(&self, results: &[apexlite::testing::TestResult]) {
+        if !self.stream {
+            return;
+        }
+        let text: String = results
+            .iter()
+            .map(apexlite::testing::report::result_text)
+            .collect();
+        match self.bar.get() {
+            Some(bar) => bar.suspend(|| say_raw!("{text}")),
+            None => say_raw!("{text}"),
+        }
+    }
 }
 
 /// A percentage from 0 to 100 for `--min-coverage`.

@@ -137,13 +137,54 @@ pub fn test_files(classes: Vec<SourceFile>) -> Vec<SourceFile> {
     files
 }
 
+/// What a caller of [`run_tests`] hears while the run goes on, from any
+/// worker thread. Both do nothing by default.
+pub trait TestEvents: Sync {
+    /// After each test method: how many are done, of how many.
+    fn method_done(&self, _done: usize, _total: usize) {}
+
+    /// The results of one class, as soon as it and every class before it
+    /// are done: classes arrive in the order of the final report.
+    fn class_done(&self, _results: &[TestResult]) {}
+}
+
+/// Events nobody listens to.
+pub struct Quiet;
+
+impl TestEvents for Quiet {}
+
+/// Collects each class's results and hands them on in class order: a class
+/// that finishes early waits here until those before it are done.
+struct InOrder<'a> {
+    events: &'a dyn TestEvents,
+    /// The index of the next class to hand on, and every class's results
+    /// by index once done.
+    state: Mutex<(usize, Vec<Option<Vec<TestResult>>>)>,
+}
+
+impl InOrder<'_> {
+    /// Records the results of class `index`, then hands on every class from
+    /// the next one due up to the first not yet done.
+    fn finished(&self, index: usize, results: Vec<TestResult>) {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let (next, waiting) = &mut *state;
+        if waiting.len() <= index {
+            waiting.resize(index + 1, None);
+        }
+        waiting[index] = Some(results);
+        while let Some(Some(results)) = waiting.get(*next) {
+            self.events.class_done(results);
+            *next += 1;
+        }
+    }
+}
+
 /// Compiles `files` (see [`test_files`]), finds the test classes and runs
-/// them. `progress` is called after each test method with the count done
-/// and the total.
+/// them, telling `events` how the run goes.
 pub fn run_tests(
     files: &[SourceFile],
     options: &TestOptions,
-    progress: &(dyn Fn(usize, usize) + Sync),
+    events: &dyn TestEvents,
 ) -> Result<TestRun, TestError> {
     let started = Instant::now();
     let (types, mut diags) = crate::parse_classes(&files[1..]);
@@ -164,7 +205,10 @@ pub fn run_tests(
 
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
-    let results: Mutex<Vec<(usize, Vec<TestResult>)>> = Mutex::new(Vec::new());
+    let in_order = InOrder {
+        events,
+        state: Mutex::new((0, Vec::new())),
+    };
     let hits: Mutex<Vec<u32>> = Mutex::new(vec![0; program.points.len()]);
     let failure: Mutex<Option<TestError>> = Mutex::new(None);
     let workers = worker_count(options.jobs, classes.len());
@@ -174,12 +218,12 @@ pub fn run_tests(
                 let worker = Worker {
                     files,
                     options,
-                    progress,
+                    events: &in_order,
                     done: &done,
                     total,
                     hits: Default::default(),
                 };
-                match worker.run(&classes, &next, &results) {
+                match worker.run(&classes, &next) {
                     Ok(counted) => add_hits(&hits, &counted),
                     Err(e) => *failure.lock().unwrap_or_else(|p| p.into_inner()) = Some(e),
                 }
@@ -189,14 +233,16 @@ pub fn run_tests(
     if let Some(e) = failure.into_inner().unwrap_or_else(|p| p.into_inner()) {
         return Err(e);
     }
-    let mut by_class = results.into_inner().unwrap_or_else(|p| p.into_inner());
-    by_class.sort_by_key(|(i, _)| *i);
+    let (_, by_class) = in_order
+        .state
+        .into_inner()
+        .unwrap_or_else(|p| p.into_inner());
     let hits = hits.into_inner().unwrap_or_else(|p| p.into_inner());
     let coverage = options
         .coverage
         .then(|| coverage::summarize(files, &program.points, &hits, &test_files));
     Ok(TestRun {
-        results: by_class.into_iter().flat_map(|(_, r)| r).collect(),
+        results: by_class.into_iter().flatten().flatten().collect(),
         time: started.elapsed(),
         coverage,
     })
@@ -257,7 +303,7 @@ fn worker_count(jobs: usize, classes: usize) -> usize {
 struct Worker<'a> {
     files: &'a [SourceFile],
     options: &'a TestOptions,
-    progress: &'a (dyn Fn(usize, usize) + Sync),
+    events: &'a InOrder<'a>,
     done: &'a AtomicUsize,
     total: usize,
     /// Runs of each coverage point in this worker's classes.
@@ -266,12 +312,7 @@ struct Worker<'a> {
 
 impl Worker<'_> {
     /// Returns the runs of each coverage point over the classes it ran.
-    fn run(
-        &self,
-        classes: &[TestClass],
-        next: &AtomicUsize,
-        results: &Mutex<Vec<(usize, Vec<TestResult>)>>,
-    ) -> Result<Vec<u32>, TestError> {
+    fn run(&self, classes: &[TestClass], next: &AtomicUsize) -> Result<Vec<u32>, TestError> {
         let program =
             crate::compile_project_with(&self.files[0], &self.files[1..], self.options.coverage)
                 .map_err(TestError::Compile)?;
@@ -282,10 +323,7 @@ impl Worker<'_> {
                 return Ok(self.hits.take());
             };
             let outcome = self.run_class(&program, class)?;
-            results
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .push((i, outcome));
+            self.events.finished(i, outcome);
         }
     }
 
@@ -313,7 +351,7 @@ impl Worker<'_> {
             };
             results.push(result);
             let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
-            (self.progress)(done, self.total);
+            self.events.events.method_done(done, self.total);
         }
         Ok(results)
     }

@@ -16,20 +16,36 @@ use super::{Outcome, TestResult, TestRun};
 pub fn text(run: &TestRun) -> String {
     let mut out = String::new();
     for r in &run.results {
-        let word = if r.passed() { "PASS" } else { "FAIL" };
-        let _ = writeln!(out, "{word}  {}.{}  {}", r.class, r.method, millis(r));
-        if let Outcome::Fail {
-            exception,
-            message,
-            trace,
-        } = &r.outcome
-        {
-            let _ = writeln!(out, "      {exception}: {message}");
-            for line in trace.lines() {
-                let _ = writeln!(out, "      {line}");
-            }
+        out.push_str(&result_text(r));
+    }
+    out.push_str(&summary_text(run));
+    out
+}
+
+/// One test's lines of the text report: the verdict and time, and for a
+/// failure the exception and its stack trace.
+pub fn result_text(r: &TestResult) -> String {
+    let mut out = String::new();
+    let word = if r.passed() { "PASS" } else { "FAIL" };
+    let _ = writeln!(out, "{word}  {}.{}  {}", r.class, r.method, millis(r));
+    if let Outcome::Fail {
+        exception,
+        message,
+        trace,
+    } = &r.outcome
+    {
+        let _ = writeln!(out, "      {exception}: {message}");
+        for line in trace.lines() {
+            let _ = writeln!(out, "      {line}");
         }
     }
+    out
+}
+
+/// The end of the text report: the coverage table if any, the count of
+/// tests with the run's time, and the totals line.
+pub fn summary_text(run: &TestRun) -> String {
+    let mut out = String::new();
     if let Some(c) = &run.coverage {
         out.push_str(&coverage_table(c));
     }
