@@ -7,7 +7,9 @@ use std::cmp::Ordering as CmpOrdering;
 use std::io::Write;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use super::clock::CpuInstant;
 
 use super::exception::{
     ApexException, Failure, INTERRUPTED, LIMIT, LIST, MATH, Origin, STRING, TYPE, check_string_size,
@@ -59,14 +61,14 @@ pub struct Interpreter<'a> {
     /// Loop passes since the clock was last read.
     ticks: u32,
     /// When the CPU time limit runs out.
-    deadline: Instant,
+    deadline: CpuInstant,
     /// The method running now; `None` in the anonymous block.
     current: Option<usize>,
     /// The CPU time limit itself, for the fresh limits of `Test.startTest()`.
     cpu_limit: Duration,
     /// Between `Test.startTest()` and `stopTest()`: when the block started
     /// and the test method's own deadline, which resumes after it.
-    test_block: Option<(Instant, Instant)>,
+    test_block: Option<(CpuInstant, CpuInstant)>,
     /// Set from outside (Ctrl-C at the REPL) to stop the run at the next
     /// reading of the clock.
     interrupt: Option<&'a AtomicBool>,
@@ -86,7 +88,7 @@ impl<'a> Interpreter<'a> {
         org: &'a mut Org,
         out: &'a mut dyn Write,
     ) -> Interpreter<'a> {
-        let deadline = Instant::now() + DEFAULT_CPU_LIMIT;
+        let deadline = CpuInstant::now() + DEFAULT_CPU_LIMIT;
         Interpreter {
             org,
             out,
@@ -145,9 +147,10 @@ impl<'a> Interpreter<'a> {
 
     /// Sets the CPU time the run may take before `System.LimitException:
     /// Apex CPU time limit exceeded` (the platform's 10 seconds by default).
-    /// apexlite counts the wall-clock time of the whole run, org work included.
+    /// apexlite counts the CPU time of the thread running the code, org
+    /// work (SQLite) included, which the platform leaves out.
     pub fn with_cpu_limit(mut self, limit: Duration) -> Self {
-        self.deadline = Instant::now() + limit;
+        self.deadline = CpuInstant::now() + limit;
         self.cpu_limit = limit;
         self
     }
@@ -160,7 +163,7 @@ impl<'a> Interpreter<'a> {
             return false;
         }
         self.ticks = 0;
-        Instant::now() >= self.deadline || self.interrupted()
+        CpuInstant::now() >= self.deadline || self.interrupted()
     }
 
     fn interrupted(&self) -> bool {
@@ -980,7 +983,7 @@ impl Interpreter<'_> {
     /// `Test.startTest()` gives the block a CPU limit of its own; after
     /// `Test.stopTest()` the method's clock resumes without the block's time.
     fn test_clock(&mut self, m: crate::stdlib::TestMethod) {
-        let now = Instant::now();
+        let now = CpuInstant::now();
         match m {
             crate::stdlib::TestMethod::Start => {
                 self.test_block = Some((now, self.deadline));
