@@ -10,6 +10,7 @@ mod exception;
 mod math;
 mod org_info;
 mod string;
+mod string_utils;
 mod system;
 mod test;
 
@@ -58,6 +59,8 @@ pub enum Builtin {
     Join,
     /// A `String` instance method.
     Str(string::Method),
+    /// One of the less common `String` static methods.
+    StrStatic(string::Static),
     /// A `List` instance method.
     List(collections::Method),
     /// A `Set` instance method.
@@ -179,6 +182,7 @@ pub fn call(method: Builtin, args: &[Value], cx: &mut Context<'_>, span: &Span) 
         Builtin::IsNotEmpty => Ok(Value::Bool(!string::is_empty(&args[0]))),
         Builtin::Join => string::join(&args[0], &args[1], span),
         Builtin::Str(m) => string::call(m, args, span),
+        Builtin::StrStatic(m) => string::call_static(m, args, span),
         Builtin::List(m) => collections::call(m, args, span),
         Builtin::Set(m) => collections::set_call(m, args, span),
         Builtin::Map(m) => collections::map_call(m, args, span),
