@@ -621,6 +621,22 @@ impl Checker {
     }
 
     fn arith(&mut self, op: Arith, lhs: Expr, rhs: Expr, span: &Span) -> Checked<Expr> {
+        let days = match (&lhs.ty, &rhs.ty) {
+            (Type::Date, Type::Integer | Type::Long) => true,
+            (Type::Datetime, r) => r.is_numeric(),
+            _ => false,
+        };
+        if days && matches!(op, Arith::Add | Arith::Sub) {
+            let ty = lhs.ty.clone();
+            let kind = ExprKind::Binary {
+                op: BinOp::AddDays {
+                    negate: op == Arith::Sub,
+                },
+                lhs: Box::new(lhs),
+                rhs: Box::new(rhs),
+            };
+            return Ok(typed(kind, ty, span));
+        }
         let Some((lhs, rhs, ty)) = self.promoted(lhs, rhs)? else {
             return Err(self.error(
                 "Arithmetic expressions must use numeric arguments",

@@ -527,6 +527,11 @@ pub enum BinOp {
     /// `&`, `|`, `^` on Integers or Longs (promoted to one type) or on
     /// Booleans; `<<`, `>>`, `>>>` on an Integer or Long.
     Bit(Bitwise),
+    /// A Date or Datetime plus (or, when negated, minus) a number of days.
+    AddDays {
+        /// True for `-`.
+        negate: bool,
+    },
 }
 
 /// Arithmetic operators.

@@ -782,6 +782,7 @@ fn binary(op: BinOp, l: Value, r: Value, span: &Span) -> Eval<Value> {
         BinOp::ExactEq { negate } => Ok(Value::Bool(exact_eq(&l, &r) != negate)),
         BinOp::Compare(ord) => Ok(Value::Bool(compare(ord, &l, &r))),
         BinOp::Bit(op) => bitwise(op, &l, &r, span),
+        BinOp::AddDays { negate } => crate::stdlib::add_days(&l, &r, negate, span),
     }
 }
 

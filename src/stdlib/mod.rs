@@ -6,6 +6,7 @@
 
 mod collections;
 mod database;
+mod datetime;
 mod exception;
 mod math;
 mod org_info;
@@ -14,6 +15,7 @@ mod string_utils;
 mod system;
 mod test;
 
+pub use datetime::add_days;
 pub use test::TestMethod;
 
 use std::io::Write;
@@ -61,6 +63,10 @@ pub enum Builtin {
     Str(string::Method),
     /// One of the less common `String` static methods.
     StrStatic(string::Static),
+    /// A `Date` or `Datetime` static method.
+    DateStatic(datetime::Static),
+    /// A `Date` or `Datetime` instance method.
+    DateMethod(datetime::Method),
     /// A `List` instance method.
     List(collections::Method),
     /// A `Set` instance method.
@@ -132,6 +138,7 @@ pub fn static_method(class: &str, method: &str, args: &[Type]) -> Option<Signatu
     match class {
         "system" => system::resolve(method, args),
         "string" => string::resolve_static(method, args),
+        "date" | "datetime" => datetime::resolve_static(class, method, args),
         "math" => math::resolve(method, args),
         "database" => database::resolve(method, args),
         "test" => test::resolve_test(method, args),
@@ -147,6 +154,7 @@ pub fn static_method(class: &str, method: &str, args: &[Type]) -> Option<Signatu
 pub fn instance_method(receiver: &Type, method: &str, args: &[Type]) -> Option<Signature> {
     match receiver {
         Type::String => string::resolve_instance(method, args),
+        Type::Date | Type::Datetime => datetime::resolve_instance(receiver, method, args),
         Type::List(elem) => collections::resolve(receiver, elem, method, args),
         Type::Set(elem) => collections::resolve_set(receiver, elem, method, args),
         Type::Map(k, v) => collections::resolve_map(receiver, k, v, method, args),
@@ -183,6 +191,8 @@ pub fn call(method: Builtin, args: &[Value], cx: &mut Context<'_>, span: &Span) 
         Builtin::Join => string::join(&args[0], &args[1], span),
         Builtin::Str(m) => string::call(m, args, span),
         Builtin::StrStatic(m) => string::call_static(m, args, span),
+        Builtin::DateStatic(m) => datetime::call_static(m, args, cx, span),
+        Builtin::DateMethod(m) => datetime::call(m, args, cx, span),
         Builtin::List(m) => collections::call(m, args, span),
         Builtin::Set(m) => collections::set_call(m, args, span),
         Builtin::Map(m) => collections::map_call(m, args, span),

@@ -77,6 +77,6 @@ pub(super) fn call(info: Info, cx: &Context<'_>) -> Value {
         Info::QueryRows => count(used.query_rows),
         Info::LimitQueryRows => count(limits::QUERY_ROWS),
         Info::Now => Value::Datetime(Utc::now().naive_utc()),
-        Info::Today => Value::Date(Utc::now().date_naive()),
+        Info::Today => Value::Date(super::datetime::today(cx)),
     }
 }
