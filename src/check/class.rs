@@ -30,6 +30,9 @@ pub(super) struct FieldInfo {
     pub ty: Type,
     pub is_static: bool,
     pub index: usize,
+    /// For a property with an accessor body, its index in the program's
+    /// properties; code outside its accessors goes through them.
+    pub prop: Option<usize>,
 }
 
 /// Everything the checker knows about one declared type.
@@ -384,11 +387,11 @@ impl Checker {
                     }
                 }
                 Member::Property(p) => {
-                    if p.getter.iter().chain(&p.setter).any(|a| a.body.is_some()) {
-                        self.unsupported("property accessors with bodies", &p.span);
-                    }
                     let is_static = p.modifiers.has(Modifier::Static);
                     self.declare_field(id, &p.name, &p.ty, is_static);
+                    if p.getter.iter().chain(&p.setter).any(|a| a.body.is_some()) {
+                        self.declare_accessors(id, p, is_static);
+                    }
                 }
                 Member::Method(m) => {
                     let f = self.declare_method(Some(id), m, m.modifiers.has(Modifier::Static));
@@ -422,8 +425,32 @@ impl Checker {
             ty,
             is_static,
             index,
+            prop: None,
         };
         self.classes[id].fields.push(field);
+    }
+
+    /// Declares the accessor functions of a property with a body in `get`
+    /// or `set` (automatic ones stay plain reads and writes of the backing
+    /// field) and links the property's field to them.
+    fn declare_accessors(&mut self, id: usize, p: &ast::PropertyDecl, is_static: bool) {
+        let function = |c: &mut Checker, accessor: &Option<ast::Accessor>, setter: bool| {
+            accessor.as_ref().filter(|a| a.body.is_some())?;
+            let decl = accessor_decl(p, setter);
+            Some(c.declare_method(Some(id), &decl, is_static))
+        };
+        let getter = function(self, &p.getter, false);
+        let setter = function(self, &p.setter, true);
+        let Some(field) = self.classes[id].fields.last_mut() else {
+            return;
+        };
+        self.properties.push(ir::Property {
+            getter,
+            setter,
+            is_static,
+            index: field.index,
+        });
+        field.prop = Some(self.properties.len() - 1);
     }
 
     /// Records a method's signature and returns its function index.
@@ -588,4 +615,34 @@ fn intern(name: &str) -> &'static str {
     let leaked: &'static str = Box::leak(name.to_string().into_boxed_str());
     names.insert(leaked);
     leaked
+}
+
+/// An accessor of a property as a method: `get` returns the property's type
+/// and `set` takes `value`. Both are named `__sfdc_<property>`, the name
+/// stack traces show (a guess at the platform's form).
+pub(super) fn accessor_decl(p: &ast::PropertyDecl, setter: bool) -> ast::MethodDecl {
+    let accessor = if setter { &p.setter } else { &p.getter };
+    let name = ast::Ident {
+        name: Name::new(&format!("__sfdc_{}", p.name.name)),
+        span: p.name.span.clone(),
+    };
+    let params = if setter {
+        vec![ast::Param {
+            ty: p.ty.clone(),
+            name: ast::Ident {
+                name: Name::new("value"),
+                span: p.name.span.clone(),
+            },
+        }]
+    } else {
+        Vec::new()
+    };
+    ast::MethodDecl {
+        modifiers: p.modifiers.clone(),
+        ret: (!setter).then(|| p.ty.clone()),
+        name,
+        params,
+        body: accessor.as_ref().and_then(|a| a.body.clone()),
+        span: p.span.clone(),
+    }
 }

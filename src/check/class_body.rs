@@ -151,6 +151,7 @@ impl Checker {
         let (mut methods, mut ctors) = (0, 0);
         for m in &body.members {
             match m {
+                Member::Property(p) => self.accessor_bodies(id, p, out),
                 Member::Method(decl) => {
                     let index = self.classes[id].methods[methods];
                     methods += 1;
@@ -165,6 +166,27 @@ impl Checker {
                 _ => {}
             }
         }
+    }
+
+    /// Checks the accessors with bodies of property `p` of class `id`.
+    fn accessor_bodies(
+        &mut self,
+        id: usize,
+        p: &ast::PropertyDecl,
+        out: &mut Vec<(usize, Function)>,
+    ) {
+        let Some(prop) = self.find_field(id, &p.name.name).and_then(|f| f.prop) else {
+            return;
+        };
+        let property = self.properties[prop];
+        let saved = self.accessor.replace((id, p.name.name.clone()));
+        for (function, setter) in [(property.getter, false), (property.setter, true)] {
+            if let Some(index) = function {
+                let decl = super::class::accessor_decl(p, setter);
+                out.push((index, self.method_body(index, &decl, Some(id), None)));
+            }
+        }
+        self.accessor = saved;
     }
 
     /// A constructor runs, before its own statements, the superclass

@@ -371,6 +371,7 @@ impl Checker {
             ExprKind::Local(slot) => Place::Local(slot),
             ExprKind::ObjField { target, index } => Place::ObjField { target, index },
             ExprKind::Static(index) => Place::Static(index),
+            ExprKind::Prop { target, prop } => Place::Prop { target, prop },
             ExprKind::Index { target, index } => Place::Index { target, index },
             ExprKind::Field {
                 target: record,

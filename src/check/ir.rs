@@ -34,6 +34,8 @@ pub struct Program {
     pub init_guard: Vec<Option<usize>>,
     /// The same for each static field, by index.
     pub static_guard: Vec<Option<usize>>,
+    /// Properties with an accessor body, by index.
+    pub properties: Vec<Property>,
     /// Custom exception types and the exception type each extends.
     pub exception_parents: Vec<(&'static str, &'static str)>,
     /// The statements a coverage build counts, by [`Stmt::Covered`] index:
@@ -58,6 +60,22 @@ pub struct Class {
     pub parent: Option<usize>,
     /// Its static initialiser, run when the class is first used.
     pub clinit: Option<usize>,
+}
+
+/// A property one of whose accessors has a body: each accessor is either
+/// a function of the program or, when automatic, the property's backing
+/// field itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Property {
+    /// The `get` accessor's function; `None` reads the backing field.
+    pub getter: Option<usize>,
+    /// The `set` accessor's function (its parameter is `value`); `None`
+    /// writes the backing field.
+    pub setter: Option<usize>,
+    /// Static properties keep their value in a static field.
+    pub is_static: bool,
+    /// The backing field: a static field's index or an object's field index.
+    pub index: usize,
 }
 
 /// One constant of an enum.
@@ -343,6 +361,14 @@ pub enum ExprKind {
     },
     /// Reads a static field.
     Static(usize),
+    /// Reads a property through its `get` accessor (`target` is `None` for
+    /// a static property); see [`Program::properties`].
+    Prop {
+        /// The object, for an instance property.
+        target: Option<Box<Expr>>,
+        /// The property's index.
+        prop: usize,
+    },
     /// `new C(args)`: a new object, initialised by a constructor.
     NewObject {
         /// The class id.
@@ -474,6 +500,14 @@ pub enum Place {
     },
     /// A static field.
     Static(usize),
+    /// A property with an accessor body, written through its `set`
+    /// accessor and read (by compound assignment) through its `get`.
+    Prop {
+        /// The object, for an instance property.
+        target: Option<Box<Expr>>,
+        /// The property's index.
+        prop: usize,
+    },
     /// A field of an sObject.
     Field {
         /// The record written.

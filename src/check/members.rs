@@ -2,7 +2,7 @@
 //! name inside a class, `Class.staticMember`, enum constants, `obj.field`,
 //! `obj.method()`, `super.method()` and `new Class(...)`.
 
-use super::class::Kind;
+use super::class::{FieldInfo, Kind};
 use super::expr::typed;
 use super::ir::{Const, EnumConst, Expr, ExprKind};
 use super::types::Type;
@@ -14,7 +14,18 @@ impl Checker {
     /// A bare name that is no local: a field of the class being checked.
     pub(super) fn class_name_ref(&mut self, ident: &ast::Ident) -> Option<Checked<Expr>> {
         let class = self.class?;
-        let field = self.find_field(class, &ident.name)?;
+        let mut field = self.find_field(class, &ident.name)?;
+        // Inside its own accessors a property's name is its backing field.
+        if self
+            .accessor
+            .as_ref()
+            .is_some_and(|(c, name)| *c == class && *name == field.name)
+        {
+            field.prop = None;
+        }
+        if field.is_static && field.prop.is_some() {
+            return Some(Ok(self.prop_expr(None, &field, &ident.span)));
+        }
         if field.is_static {
             return Some(Ok(typed(
                 ExprKind::Static(field.index),
@@ -31,11 +42,31 @@ impl Checker {
             )));
         }
         let this = self.this_expr(class);
+        if field.prop.is_some() {
+            return Some(Ok(self.prop_expr(Some(this), &field, &ident.span)));
+        }
         let kind = ExprKind::ObjField {
             target: Box::new(this),
             index: field.index,
         };
         Some(Ok(typed(kind, field.ty, &ident.span)))
+    }
+
+    /// A read of a field, through its `get` accessor when it is a property
+    /// with one (or a `set` body: the read then takes the backing field).
+    fn prop_expr(&self, target: Option<Expr>, field: &FieldInfo, span: &Span) -> Expr {
+        let kind = match (field.prop, target) {
+            (Some(prop), target) => ExprKind::Prop {
+                target: target.map(Box::new),
+                prop,
+            },
+            (None, Some(target)) if !field.is_static => ExprKind::ObjField {
+                target: Box::new(target),
+                index: field.index,
+            },
+            (None, _) => ExprKind::Static(field.index),
+        };
+        typed(kind, field.ty.clone(), span)
     }
 
     /// True when `name` is a field of the class being checked (or a superclass).
@@ -73,7 +104,7 @@ impl Checker {
             });
         }
         Some(match self.find_field(class, &field.name) {
-            Some(f) if f.is_static => Ok(typed(ExprKind::Static(f.index), f.ty, &span)),
+            Some(f) if f.is_static => Ok(self.prop_expr(None, &f, &span)),
             _ => {
                 let msg = format!("Variable does not exist: {}", field.name);
                 Err(self.error(msg, &field.span, "no such static field"))
@@ -97,14 +128,8 @@ impl Checker {
             return Err(Reported);
         };
         match self.find_field(c.id, &field.name) {
-            Some(f) if !f.is_static => {
-                let kind = ExprKind::ObjField {
-                    target: Box::new(target),
-                    index: f.index,
-                };
-                Ok(typed(kind, f.ty, span))
-            }
-            Some(f) => Ok(typed(ExprKind::Static(f.index), f.ty, span)),
+            Some(f) if !f.is_static => Ok(self.prop_expr(Some(target), &f, span)),
+            Some(f) => Ok(self.prop_expr(None, &f, span)),
             None => {
                 let msg = format!("Variable does not exist: {}", field.name);
                 Err(self.error(msg, &field.span, "no such field"))

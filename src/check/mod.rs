@@ -101,6 +101,7 @@ fn check_with(
         statics: checker.statics,
         init_guard,
         static_guard,
+        properties: checker.properties,
         exception_parents: checker.exception_parents,
         points: checker.points,
     })
@@ -153,6 +154,11 @@ struct Checker {
     statics: usize,
     /// The class declaring each static field, by index.
     static_owner: Vec<usize>,
+    /// Properties with an accessor body, by index.
+    properties: Vec<ir::Property>,
+    /// The class and name of the property whose accessor is being checked:
+    /// there its bare name is the backing field.
+    accessor: Option<(usize, Name)>,
     /// The class whose code is being checked, if any.
     class: Option<usize>,
     /// True inside static methods and static initialisers: no `this`.

@@ -37,6 +37,27 @@ impl Interpreter<'_> {
         }
     }
 
+    /// Reads (`value` `None`) or writes the field at `index` of object
+    /// `this`: a property's backing field.
+    pub(super) fn backing(
+        &mut self,
+        this: &Value,
+        index: usize,
+        value: Option<Value>,
+        span: &Span,
+    ) -> Eval<Value> {
+        let Value::Object(o) = this else {
+            return Err(ApexException::null_pointer(span).into());
+        };
+        Ok(match value {
+            Some(v) => {
+                o.fields.borrow_mut()[index] = v;
+                Value::Null
+            }
+            None => o.fields.borrow()[index].clone(),
+        })
+    }
+
     pub(super) fn set_object_field(
         &mut self,
         target: &Expr,

@@ -247,17 +247,6 @@ impl<'a> Interpreter<'a> {
         args: &[Expr],
         span: &Span,
     ) -> Eval<Value> {
-        let program = self.program;
-        if let Some(class) = program.init_guard[function]
-            && !self.ready[class]
-        {
-            self.first_use(class, span)?;
-        }
-        let f = &program.functions[function];
-        if self.depth >= MAX_CALL_DEPTH {
-            let msg = format!("Maximum stack depth reached: {}", MAX_CALL_DEPTH + 1);
-            return Err(ApexException::new(LIMIT, msg, span).into());
-        }
         let base = self.stack.len();
         self.stack.extend(this);
         for a in args {
@@ -268,6 +257,41 @@ impl<'a> Interpreter<'a> {
                     return Err(e);
                 }
             }
+        }
+        self.enter(function, base, span)
+    }
+
+    /// Calls `function` with arguments already evaluated: how property
+    /// accessors are called.
+    fn call_values(
+        &mut self,
+        function: usize,
+        this: Option<Value>,
+        args: Option<Value>,
+        span: &Span,
+    ) -> Eval<Value> {
+        let base = self.stack.len();
+        self.stack.extend(this);
+        self.stack.extend(args);
+        self.enter(function, base, span)
+    }
+
+    /// Runs `function` on the frame that starts at `base`, its receiver and
+    /// arguments already in place.
+    fn enter(&mut self, function: usize, base: usize, span: &Span) -> Eval<Value> {
+        let program = self.program;
+        if let Some(class) = program.init_guard[function]
+            && !self.ready[class]
+            && let Err(e) = self.first_use(class, span)
+        {
+            self.stack.truncate(base);
+            return Err(e);
+        }
+        let f = &program.functions[function];
+        if self.depth >= MAX_CALL_DEPTH {
+            self.stack.truncate(base);
+            let msg = format!("Maximum stack depth reached: {}", MAX_CALL_DEPTH + 1);
+            return Err(ApexException::new(LIMIT, msg, span).into());
         }
         self.stack.resize(base + f.slots, Value::Null);
         let caller = std::mem::replace(&mut self.base, base);
@@ -282,6 +306,57 @@ impl<'a> Interpreter<'a> {
             return Err(self.called_from(with_origin(failure, f), calling, span));
         }
         Ok(std::mem::replace(&mut self.returned, Value::Null))
+    }
+
+    /// Reads property `prop` of `target` (`None` for a static property).
+    fn read_prop(&mut self, target: Option<&Expr>, prop: usize, span: &Span) -> Eval<Value> {
+        let p = self.program.properties[prop];
+        let this = match target {
+            Some(t) => Some(self.expr(t)?),
+            None => None,
+        };
+        if matches!(this, Some(Value::Null)) {
+            return Err(ApexException::null_pointer(span).into());
+        }
+        match (p.getter, this) {
+            (Some(getter), this) => self.call_values(getter, this, None, span),
+            (None, Some(this)) => self.backing(&this, p.index, None, span),
+            (None, None) => {
+                self.static_ready(p.index, span)?;
+                Ok(self.statics[p.index].clone())
+            }
+        }
+    }
+
+    /// Writes property `prop` of `target` (`None` for a static property).
+    fn write_prop(
+        &mut self,
+        target: Option<&Expr>,
+        prop: usize,
+        value: Value,
+        span: &Span,
+    ) -> Eval<()> {
+        let p = self.program.properties[prop];
+        let this = match target {
+            Some(t) => Some(self.expr(t)?),
+            None => None,
+        };
+        if matches!(this, Some(Value::Null)) {
+            return Err(ApexException::null_pointer(span).into());
+        }
+        match (p.setter, this) {
+            (Some(setter), this) => {
+                self.call_values(setter, this, Some(value), span)?;
+            }
+            (None, Some(this)) => {
+                self.backing(&this, p.index, Some(value), span)?;
+            }
+            (None, None) => {
+                self.static_ready(p.index, span)?;
+                self.statics[p.index] = value;
+            }
+        }
+        Ok(())
     }
 
     /// Adds the frame of the call at `span` in `caller` (`None`: the
@@ -496,6 +571,7 @@ impl<'a> Interpreter<'a> {
                 self.static_ready(*index, &e.span)?;
                 Ok(self.statics[*index].clone())
             }
+            ExprKind::Prop { target, prop } => self.read_prop(target.as_deref(), *prop, &e.span),
             ExprKind::NewObject { class, ctor, args } => {
                 self.new_object(*class, *ctor, args, &e.span)
             }
@@ -621,6 +697,7 @@ impl<'a> Interpreter<'a> {
                 self.static_ready(*index, span)?;
                 Ok(self.statics[*index].clone())
             }
+            Place::Prop { target, prop } => self.read_prop(target.as_deref(), *prop, span),
             Place::Field { target, field } => self.read_field(target, *field, false),
             Place::Index { target, index } => {
                 let list = self.expr(target)?;
@@ -637,6 +714,9 @@ impl<'a> Interpreter<'a> {
             Place::Static(index) => {
                 self.static_ready(*index, span)?;
                 self.statics[*index] = value;
+            }
+            Place::Prop { target, prop } => {
+                self.write_prop(target.as_deref(), *prop, value, span)?
             }
             Place::Field { target, field } => self.write_field(target, *field, value)?,
             Place::Index { target, index } => {
