@@ -8,6 +8,7 @@ mod collections;
 mod database;
 mod datetime;
 mod exception;
+mod json;
 mod math;
 mod org_info;
 mod string;
@@ -63,6 +64,8 @@ pub enum Builtin {
     Str(string::Method),
     /// One of the less common `String` static methods.
     StrStatic(string::Static),
+    /// A `JSON` method.
+    Json(json::Method),
     /// A `Date` or `Datetime` static method.
     DateStatic(datetime::Static),
     /// A `Date` or `Datetime` instance method.
@@ -139,6 +142,7 @@ pub fn static_method(class: &str, method: &str, args: &[Type]) -> Option<Signatu
         "system" => system::resolve(method, args),
         "string" => string::resolve_static(method, args),
         "date" | "datetime" => datetime::resolve_static(class, method, args),
+        "json" => json::resolve(method, args),
         "math" => math::resolve(method, args),
         "database" => database::resolve(method, args),
         "test" => test::resolve_test(method, args),
@@ -191,6 +195,7 @@ pub fn call(method: Builtin, args: &[Value], cx: &mut Context<'_>, span: &Span) 
         Builtin::Join => string::join(&args[0], &args[1], span),
         Builtin::Str(m) => string::call(m, args, span),
         Builtin::StrStatic(m) => string::call_static(m, args, span),
+        Builtin::Json(m) => json::call(m, args, span),
         Builtin::DateStatic(m) => datetime::call_static(m, args, cx, span),
         Builtin::DateMethod(m) => datetime::call(m, args, cx, span),
         Builtin::List(m) => collections::call(m, args, span),
