@@ -9,6 +9,7 @@ use super::ir::{Expr, ExprKind};
 use super::types::{Native, Type};
 use super::{Checked, Checker};
 use crate::data::schema::{ObjectDef, child_relationship, schema};
+use crate::data::soql::semi;
 use crate::syntax::ast::{self, SoqlCond, SoqlQuery, SoqlSelect, SoqlValue};
 use crate::syntax::source::Span;
 
@@ -41,6 +42,9 @@ impl Checker {
         if let Some(span) = q.filter.as_ref().and_then(aggregate_in) {
             let msg = "Aggregate functions are not allowed in WHERE; use HAVING";
             return Err(self.error(msg, span, "aggregate in WHERE"));
+        }
+        if let Some(msg) = q.filter.as_ref().and_then(semi::or_error) {
+            return Err(self.error(msg, &q.span, "OR with a semi-join"));
         }
         let mut binds = Vec::new();
         for cond in q.filter.iter().chain(&q.having) {
@@ -117,6 +121,14 @@ impl Checker {
                 self.soql_cond(object, b, binds)
             }
             SoqlCond::Not(a) => self.soql_cond(object, a, binds),
+            SoqlCond::Compare {
+                field,
+                value: SoqlValue::SemiJoin(sub),
+                ..
+            } => {
+                self.soql_field(object, field)?;
+                self.semi_join(object, field, sub, binds)
+            }
             SoqlCond::Compare { field, value, .. } => {
                 self.soql_field(object, field)?;
                 self.soql_value(value, binds)
@@ -124,9 +136,29 @@ impl Checker {
         }
     }
 
+    /// `field IN (SELECT ...)`: the platform's restrictions, then the
+    /// subquery's own condition on its object.
+    fn semi_join(
+        &mut self,
+        object: &'static ObjectDef,
+        path: &[ast::Ident],
+        sub: &SoqlQuery,
+        binds: &mut Vec<Expr>,
+    ) -> Checked<()> {
+        let checked = semi::left_field(object, path).and_then(|left| semi::check(left, sub));
+        let inner = match checked {
+            Ok((inner, _)) => inner,
+            Err(msg) => return Err(self.error(msg, &sub.span, "semi-join")),
+        };
+        match &sub.filter {
+            Some(cond) => self.soql_cond(inner, cond, binds),
+            None => Ok(()),
+        }
+    }
+
     fn soql_value(&mut self, value: &SoqlValue, binds: &mut Vec<Expr>) -> Checked<()> {
         match value {
-            SoqlValue::Literal(..) | SoqlValue::Date(..) => Ok(()),
+            SoqlValue::Literal(..) | SoqlValue::Date(..) | SoqlValue::SemiJoin(_) => Ok(()),
             SoqlValue::List(items, _) => items.iter().try_for_each(|v| self.soql_value(v, binds)),
             SoqlValue::Bind(e) => {
                 binds.push(self.expr(e)?);

@@ -7,7 +7,8 @@
 //! Relationship paths (`Profile.Name`) work in `SELECT` and `ORDER BY` (as
 //! `LEFT JOIN`s, parents nested in the returned records) and in `WHERE` (as
 //! `IN` subqueries). Date literals become ranges (see `dates`), aggregate
-//! queries are built in `aggregate`, child subqueries in `children`.
+//! queries are built in `aggregate`, child subqueries in `children`,
+//! semi-joins and anti-joins in `semi`.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -46,6 +47,7 @@ mod aggregate;
 mod children;
 mod dates;
 mod plan;
+pub mod semi;
 
 /// The value of one `:bind`, evaluated by the interpreter.
 #[derive(Clone, Debug, PartialEq)]
@@ -188,6 +190,8 @@ struct Sql<'b> {
     bind_order: HashMap<usize, usize>,
     /// True while translating `HAVING`, where aggregate functions may appear.
     having: bool,
+    /// Semi-joins translated so far, numbering their table aliases.
+    semi_joins: usize,
 }
 
 impl<'b> Sql<'b> {
@@ -218,6 +222,7 @@ impl<'b> Sql<'b> {
             binds,
             bind_order,
             having: false,
+            semi_joins: 0,
         })
     }
 
@@ -226,6 +231,9 @@ impl<'b> Sql<'b> {
     fn filter(&mut self, object: &'static ObjectDef, q: &SoqlQuery) -> Result<(), QueryError> {
         if object.has_recycle_bin() && !q.all_rows {
             self.text.push_str("t0.\"IsDeleted\" = 0 AND ");
+        }
+        if let Some(msg) = q.filter.as_ref().and_then(semi::or_error) {
+            return Err(QueryError::Invalid(msg.into()));
         }
         match &q.filter {
             Some(cond) => self.cond(object, cond, "t0."),
@@ -336,6 +344,17 @@ impl<'b> Sql<'b> {
     ) -> Result<(), QueryError> {
         if let SoqlValue::Date(literal, _) = value {
             return self.date_range(field, column, op, *literal);
+        }
+        if let SoqlValue::SemiJoin(sub) = value {
+            return match op {
+                SoqlOp::In => self.semi_join(field, column, true, sub),
+                SoqlOp::NotIn => self.semi_join(field, column, false, sub),
+                _ => Err(QueryError::Invalid(format!(
+                    "invalid operator {} with a subquery on field {}",
+                    op_word(op),
+                    field.name
+                ))),
+            };
         }
         let values = self.values(field, value)?;
         let column = column.to_owned();
@@ -489,7 +508,7 @@ impl<'b> Sql<'b> {
     fn values(&self, field: &FieldDef, value: &SoqlValue) -> Result<Operand, QueryError> {
         match value {
             SoqlValue::Literal(literal, _) => literal_value(field, literal).map(Operand::One),
-            SoqlValue::Date(..) => Err(filter_type_error(field)),
+            SoqlValue::Date(..) | SoqlValue::SemiJoin(_) => Err(filter_type_error(field)),
             SoqlValue::List(items, _) => {
                 let mut out = Vec::with_capacity(items.len());
                 for item in items {
@@ -610,6 +629,7 @@ pub fn bind_exprs(q: &SoqlQuery) -> Vec<&Expr> {
         match v {
             SoqlValue::Bind(e) => out.push(e),
             SoqlValue::List(items, _) => items.iter().for_each(|i| value(i, out)),
+            SoqlValue::SemiJoin(q) => q.filter.iter().for_each(|c| cond(c, out)),
             SoqlValue::Literal(..) | SoqlValue::Date(..) => {}
         }
     }
@@ -651,6 +671,7 @@ fn collect_value_binds(value: &SoqlValue, out: &mut Vec<usize>) {
     match value {
         SoqlValue::Bind(expr) => out.push(expr.span.start),
         SoqlValue::List(items, _) => items.iter().for_each(|v| collect_value_binds(v, out)),
+        SoqlValue::SemiJoin(q) => q.filter.iter().for_each(|c| collect_binds(c, out)),
         SoqlValue::Literal(..) | SoqlValue::Date(..) => {}
     }
 }

@@ -800,6 +800,9 @@ pub enum SoqlValue {
     Bind(Box<Expr>),
     /// `TODAY`, `LAST_N_DAYS:7`, ...
     Date(DateLiteral, Span),
+    /// `(SELECT ContactId FROM User WHERE ...)` after `IN` or `NOT IN`: a
+    /// semi-join or anti-join on one Id or reference field.
+    SemiJoin(Box<SoqlQuery>),
 }
 
 /// One `ORDER BY` item.

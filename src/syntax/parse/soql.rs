@@ -210,11 +210,11 @@ fn comparison<'t, 's: 't, I: TokenInput<'t, 's>>(
     left.then(soql_op())
         .then(value)
         .validate(|(((func, field), op), value), e, emitter| {
-            let is_list = matches!(value, SoqlValue::List(..));
+            let is_list = matches!(value, SoqlValue::List(..) | SoqlValue::SemiJoin(_));
             if is_list && !matches!(op, SoqlOp::In | SoqlOp::NotIn) {
                 emitter.emit(custom(
                     e.span(),
-                    "A value list needs IN or NOT IN",
+                    "A value list or a subquery needs IN or NOT IN",
                     "value list",
                 ));
             }
@@ -249,17 +249,62 @@ fn soql_op<'t, 's: 't, I: TokenInput<'t, 's>>() -> impl Parser<'t, I, SoqlOp, Ex
     .labelled("comparison operator")
 }
 
-/// `soql_value = bind | date_literal | soql_literal | "(" soql_literal ("," soql_literal)* ")"`
+/// `soql_value = bind | date_literal | soql_literal | semi_join
+/// | "(" soql_literal ("," soql_literal)* ")"`
 fn soql_value<'t, 's: 't, I: TokenInput<'t, 's>>(
     bind: BoxedExpr<'t, 's, I>,
 ) -> impl Parser<'t, I, SoqlValue, Extra<'t, 's>> + Clone {
-    let list = soql_literal()
+    recursive(|value| {
+        let list = soql_literal()
+            .separated_by(just(Token::Comma))
+            .at_least(1)
+            .collect::<Vec<_>>()
+            .delimited_by(just(Token::LParen), just(Token::RParen))
+            .map_with(|items, e| SoqlValue::List(items, span(e.span())));
+        let semi_join = semi_join(value).map(|q| SoqlValue::SemiJoin(Box::new(q)));
+        choice((
+            bind_expr(bind),
+            date_literal(),
+            soql_literal(),
+            semi_join,
+            list,
+        ))
+        .labelled("value")
+    })
+    .boxed()
+}
+
+/// `semi_join = "(" "SELECT" field_path ("," field_path)* "FROM" identifier
+/// ("WHERE" condition)? ")"`
+///
+/// The field count and types are checked later, so the errors can name them.
+fn semi_join<'t, 's: 't, I: TokenInput<'t, 's>>(
+    value: impl Parser<'t, I, SoqlValue, Extra<'t, 's>> + Clone + 't,
+) -> impl Parser<'t, I, SoqlQuery, Extra<'t, 's>> + Clone {
+    let fields = field_path()
+        .map(SoqlSelect::Field)
         .separated_by(just(Token::Comma))
         .at_least(1)
-        .collect::<Vec<_>>()
+        .collect();
+    word("SELECT")
+        .ignore_then(fields)
+        .then_ignore(word("FROM"))
+        .then(ident())
+        .then(word("WHERE").ignore_then(condition(value)).or_not())
         .delimited_by(just(Token::LParen), just(Token::RParen))
-        .map_with(|items, e| SoqlValue::List(items, span(e.span())));
-    choice((bind_expr(bind), date_literal(), soql_literal(), list)).labelled("value")
+        .map_with(|((select, from), filter), e| SoqlQuery {
+            select,
+            from,
+            filter,
+            order_by: Vec::new(),
+            limit: None,
+            offset: None,
+            group_by: Vec::new(),
+            having: None,
+            for_update: false,
+            all_rows: false,
+            span: span(e.span()),
+        })
 }
 
 /// `date_literal = date_word | date_n_word ":" integer` (`TODAY`, `LAST_N_DAYS:7`)
