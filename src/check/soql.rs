@@ -8,9 +8,10 @@ use std::rc::Rc;
 use super::ir::{Expr, ExprKind};
 use super::types::{Native, Type};
 use super::{Checked, Checker};
+use crate::data::schema::FieldType;
 use crate::data::schema::{ObjectDef, child_relationship, schema};
 use crate::data::soql::semi;
-use crate::syntax::ast::{self, SoqlCond, SoqlQuery, SoqlSelect, SoqlValue};
+use crate::syntax::ast::{self, SoqlCond, SoqlOp, SoqlQuery, SoqlSelect, SoqlValue};
 use crate::syntax::source::Span;
 
 impl Checker {
@@ -129,8 +130,21 @@ impl Checker {
                 self.soql_field(object, field)?;
                 self.semi_join(object, field, sub, binds)
             }
-            SoqlCond::Compare { field, value, .. } => {
+            SoqlCond::Compare {
+                field,
+                op,
+                value,
+                span,
+                ..
+            } => {
                 self.soql_field(object, field)?;
+                if matches!(op, SoqlOp::Includes | SoqlOp::Excludes) {
+                    let def = crate::data::soql::path_def(object, field);
+                    if def.is_ok_and(|d| d.ty != FieldType::MultiPicklist) {
+                        let msg = crate::data::soql::INCLUDES_ON_OTHER;
+                        return Err(self.error(msg, span, "not a multi-select picklist"));
+                    }
+                }
                 self.soql_value(value, binds)
             }
         }
@@ -145,7 +159,8 @@ impl Checker {
         sub: &SoqlQuery,
         binds: &mut Vec<Expr>,
     ) -> Checked<()> {
-        let checked = semi::left_field(object, path).and_then(|left| semi::check(left, sub));
+        let checked =
+            crate::data::soql::path_def(object, path).and_then(|left| semi::check(left, sub));
         let inner = match checked {
             Ok((inner, _)) => inner,
             Err(msg) => return Err(self.error(msg, &sub.span, "semi-join")),

@@ -87,6 +87,11 @@ impl From<rusqlite::Error> for QueryError {
     }
 }
 
+/// The error for `INCLUDES`/`EXCLUDES` on any other field than a
+/// multi-select picklist (the platform's text as commonly reported).
+pub const INCLUDES_ON_OTHER: &str =
+    "includes or excludes operator only valid on multipicklist field";
+
 /// The most rows `OFFSET` may skip.
 const MAX_OFFSET: i64 = 2000;
 
@@ -163,6 +168,11 @@ fn resolve_field(object: &ObjectDef, name: &Ident) -> Result<usize, QueryError> 
     object
         .field_index(name.name.as_str())
         .ok_or_else(|| no_such_column(name.name.as_str(), object))
+}
+
+/// The field a path from `object` ends at, or the `QueryException` text.
+pub fn path_def(object: &'static ObjectDef, path: &[Ident]) -> Result<&'static FieldDef, String> {
+    path_field(object, path).map_err(|e| e.to_string())
 }
 
 /// The field a relationship path ends at (`Account.Owner.Alias` → `Alias`).
@@ -366,6 +376,9 @@ impl<'b> Sql<'b> {
             (SoqlOp::In, Operand::One(v)) => self.in_list(&column, vec![v], true),
             (SoqlOp::NotIn, Operand::One(v)) => self.in_list(&column, vec![v], false),
             (SoqlOp::Like, Operand::One(v)) => self.like(field, &column, v),
+            (SoqlOp::Includes | SoqlOp::Excludes, values) => {
+                self.includes(field, &column, op == SoqlOp::Includes, values)
+            }
             (SoqlOp::Lt | SoqlOp::Le | SoqlOp::Gt | SoqlOp::Ge, Operand::One(v)) => {
                 self.order_compare(&column, op, v);
                 Ok(())
@@ -427,6 +440,43 @@ impl<'b> Sql<'b> {
         }
         self.text.push_str(&null_test);
         self.text.push(')');
+        Ok(())
+    }
+
+    /// `INCLUDES ('a;b', 'c')`: the field holds both a and b, or c. Each
+    /// string is a set of values that must all be selected; the list is
+    /// any of those sets. `EXCLUDES` is its negation, true for a null field
+    /// (a guess, in line with `!=` and `NOT IN`).
+    fn includes(
+        &mut self,
+        field: &FieldDef,
+        column: &str,
+        inside: bool,
+        values: Operand,
+    ) -> Result<(), QueryError> {
+        if field.ty != FieldType::MultiPicklist {
+            return Err(QueryError::Invalid(INCLUDES_ON_OTHER.into()));
+        }
+        let sets = match values {
+            Operand::One(v) => vec![v],
+            Operand::Many(vs) => vs,
+        };
+        let not = if inside { "" } else { "NOT " };
+        let _ = write!(self.text, "{not}IFNULL((0");
+        for set in sets {
+            let Value::Text(set) = set else { continue };
+            self.text.push_str(" OR (1");
+            for value in set.split(';').map(str::trim).filter(|v| !v.is_empty()) {
+                let _ = write!(
+                    self.text,
+                    " AND instr(';' || lower({column}) || ';', ';' || lower("
+                );
+                self.param(Value::Text(value.to_owned()));
+                self.text.push_str(") || ';') > 0");
+            }
+            self.text.push(')');
+        }
+        self.text.push_str("), 0)");
         Ok(())
     }
 
@@ -614,6 +664,8 @@ fn op_word(op: SoqlOp) -> &'static str {
         SoqlOp::Like => "LIKE",
         SoqlOp::In => "IN",
         SoqlOp::NotIn => "NOT IN",
+        SoqlOp::Includes => "INCLUDES",
+        SoqlOp::Excludes => "EXCLUDES",
     }
 }
 

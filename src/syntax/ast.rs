@@ -787,6 +787,10 @@ pub enum SoqlOp {
     In,
     /// `NOT IN`
     NotIn,
+    /// `INCLUDES`, on a multi-select picklist
+    Includes,
+    /// `EXCLUDES`, on a multi-select picklist
+    Excludes,
 }
 
 /// A value on the right of a SOQL comparison, or a `LIMIT`/`OFFSET` count.

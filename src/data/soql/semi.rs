@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 
 use super::{QueryError, Sql, resolve_object};
 use crate::data::schema::{FieldDef, ObjectDef};
-use crate::syntax::ast::{Ident, SoqlCond, SoqlQuery, SoqlSelect, SoqlValue};
+use crate::syntax::ast::{SoqlCond, SoqlQuery, SoqlSelect, SoqlValue};
 
 /// The subquery's object and the field it selects, or the reason the
 /// semi-join is refused (the `QueryException` or compile error text).
@@ -49,11 +49,6 @@ pub fn check(
         return Err("Nesting of semi join sub-selects is not supported".into());
     }
     Ok((object, field))
-}
-
-/// The field a path on the left of a semi-join ends at.
-pub fn left_field(object: &'static ObjectDef, path: &[Ident]) -> Result<&'static FieldDef, String> {
-    super::path_field(object, path).map_err(|e| e.to_string())
 }
 
 /// The error when `OR` joins a semi-join to anything, as the platform words it.

@@ -211,7 +211,11 @@ fn comparison<'t, 's: 't, I: TokenInput<'t, 's>>(
         .then(value)
         .validate(|(((func, field), op), value), e, emitter| {
             let is_list = matches!(value, SoqlValue::List(..) | SoqlValue::SemiJoin(_));
-            if is_list && !matches!(op, SoqlOp::In | SoqlOp::NotIn) {
+            let takes_list = matches!(
+                op,
+                SoqlOp::In | SoqlOp::NotIn | SoqlOp::Includes | SoqlOp::Excludes
+            );
+            if is_list && !takes_list {
                 emitter.emit(custom(
                     e.span(),
                     "A value list or a subquery needs IN or NOT IN",
@@ -228,7 +232,8 @@ fn comparison<'t, 's: 't, I: TokenInput<'t, 's>>(
         })
 }
 
-/// `soql_op = "=" | "!=" | "<>" | "<" | "<=" | ">" | ">=" | "LIKE" | "IN" | "NOT" "IN"`
+/// `soql_op = "=" | "!=" | "<>" | "<" | "<=" | ">" | ">=" | "LIKE" | "IN" | "NOT" "IN"
+/// | "INCLUDES" | "EXCLUDES"`
 fn soql_op<'t, 's: 't, I: TokenInput<'t, 's>>() -> impl Parser<'t, I, SoqlOp, Extra<'t, 's>> + Clone
 {
     let symbol = select! {
@@ -245,6 +250,8 @@ fn soql_op<'t, 's: 't, I: TokenInput<'t, 's>>() -> impl Parser<'t, I, SoqlOp, Ex
         word("LIKE").to(SoqlOp::Like),
         word("IN").to(SoqlOp::In),
         word("NOT").then(word("IN")).to(SoqlOp::NotIn),
+        word("INCLUDES").to(SoqlOp::Includes),
+        word("EXCLUDES").to(SoqlOp::Excludes),
     ))
     .labelled("comparison operator")
 }
