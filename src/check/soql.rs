@@ -53,6 +53,11 @@ impl Checker {
         }
         for item in &q.order_by {
             self.soql_field(object, &item.field)?;
+            if item.func.is_some() && !aggregated {
+                // A guess at the wording: the platform refuses it.
+                let msg = "An aggregate in ORDER BY needs an aggregate query (GROUP BY)";
+                return Err(self.error(msg, &q.span, "aggregate in ORDER BY"));
+            }
         }
         for value in q.limit.iter().chain(q.offset.iter()) {
             self.soql_value(value, &mut binds)?;

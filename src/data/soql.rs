@@ -65,9 +65,14 @@ pub enum QueryOutput {
     Rows(Vec<Record>),
     /// The result of `SELECT COUNT() ...`.
     Count(i64),
-    /// The rows of an aggregate query, each its aliases and values in
-    /// `SELECT` order.
-    Aggregates(Vec<Vec<(String, FieldValue)>>),
+    /// The rows of an aggregate query.
+    Aggregates {
+        /// Each row's aliases and values in `SELECT` order.
+        rows: Vec<Vec<(String, FieldValue)>>,
+        /// The records the aggregates read: what the query charges against
+        /// the row limit, as the platform counts it.
+        aggregated: usize,
+    },
 }
 
 /// Why a query failed.

@@ -50,7 +50,7 @@ pub fn run(org: &mut Org, text: &str) -> Result<Rows, QueryFailure> {
             let count = Some(FieldValue::Long(n));
             return Ok((vec!["COUNT()".into()], vec![vec![count]]));
         }
-        QueryOutput::Aggregates(rows) => return Ok(aggregate_rows(&query, rows)),
+        QueryOutput::Aggregates { rows, .. } => return Ok(aggregate_rows(&query, rows)),
         QueryOutput::Rows(records) => records,
     };
     let paths: Vec<Vec<String>> = query

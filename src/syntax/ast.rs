@@ -812,6 +812,8 @@ pub enum SoqlValue {
 /// One `ORDER BY` item.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SoqlOrder {
+    /// The aggregate around the field (`ORDER BY COUNT(Id)`), if any.
+    pub func: Option<SoqlFunc>,
     /// The field path.
     pub field: Vec<Ident>,
     /// True for `DESC`.

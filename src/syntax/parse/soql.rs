@@ -427,19 +427,22 @@ fn count_value<'t, 's: 't, I: TokenInput<'t, 's>>(
 }
 
 /// `order_by = "ORDER" "BY" order_item ("," order_item)*`
-/// `order_item = field_path ("ASC" | "DESC")? ("NULLS" ("FIRST" | "LAST"))?`
+/// `order_item = (aggregate | field_path) ("ASC" | "DESC")? ("NULLS" ("FIRST" | "LAST"))?`
 fn order_by<'t, 's: 't, I: TokenInput<'t, 's>>()
 -> impl Parser<'t, I, Vec<SoqlOrder>, Extra<'t, 's>> + Clone {
     let direction = word("ASC").to(false).or(word("DESC").to(true));
     let nulls = word("NULLS").ignore_then(word("FIRST").to(true).or(word("LAST").to(false)));
-    let item = field_path()
-        .then(direction.or_not())
-        .then(nulls.or_not())
-        .map(|((field, descending), nulls_first)| SoqlOrder {
+    let target = aggregate()
+        .map(|(func, field)| (Some(func), field))
+        .or(field_path().map(|field| (None, field)));
+    let item = target.then(direction.or_not()).then(nulls.or_not()).map(
+        |(((func, field), descending), nulls_first)| SoqlOrder {
+            func,
             field,
             descending: descending.unwrap_or(false),
             nulls_first,
-        });
+        },
+    );
     word("ORDER")
         .then(word("BY"))
         .ignore_then(item.separated_by(just(Token::Comma)).at_least(1).collect())
