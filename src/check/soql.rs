@@ -178,7 +178,10 @@ impl Checker {
 
     fn soql_value(&mut self, value: &SoqlValue, binds: &mut Vec<Expr>) -> Checked<()> {
         match value {
-            SoqlValue::Literal(..) | SoqlValue::Date(..) | SoqlValue::SemiJoin(_) => Ok(()),
+            SoqlValue::Literal(..)
+            | SoqlValue::Date(..)
+            | SoqlValue::Written(..)
+            | SoqlValue::SemiJoin(_) => Ok(()),
             SoqlValue::List(items, _) => items.iter().try_for_each(|v| self.soql_value(v, binds)),
             SoqlValue::Bind(e) => {
                 binds.push(self.expr(e)?);

@@ -24,6 +24,7 @@ use crate::data::schema::{FieldDef, FieldType, ObjectDef, schema};
 use crate::data::store::{OrgError, Store, to_sql};
 use crate::syntax::ast::{
     DateLiteral, Expr, Ident, Literal, SoqlCond, SoqlOp, SoqlQuery, SoqlSelect, SoqlValue,
+    WrittenDate,
 };
 
 /// `IN` lists longer than this are bound as one JSON array.
@@ -563,6 +564,7 @@ impl<'b> Sql<'b> {
     fn values(&self, field: &FieldDef, value: &SoqlValue) -> Result<Operand, QueryError> {
         match value {
             SoqlValue::Literal(literal, _) => literal_value(field, literal).map(Operand::One),
+            SoqlValue::Written(written, _) => written_value(field, *written).map(Operand::One),
             SoqlValue::Date(..) | SoqlValue::SemiJoin(_) => Err(filter_type_error(field)),
             SoqlValue::List(items, _) => {
                 let mut out = Vec::with_capacity(items.len());
@@ -687,7 +689,7 @@ pub fn bind_exprs(q: &SoqlQuery) -> Vec<&Expr> {
             SoqlValue::Bind(e) => out.push(e),
             SoqlValue::List(items, _) => items.iter().for_each(|i| value(i, out)),
             SoqlValue::SemiJoin(q) => q.filter.iter().for_each(|c| cond(c, out)),
-            SoqlValue::Literal(..) | SoqlValue::Date(..) => {}
+            SoqlValue::Literal(..) | SoqlValue::Date(..) | SoqlValue::Written(..) => {}
         }
     }
     fn cond<'q>(c: &'q SoqlCond, out: &mut Vec<&'q Expr>) {
@@ -729,7 +731,7 @@ fn collect_value_binds(value: &SoqlValue, out: &mut Vec<usize>) {
         SoqlValue::Bind(expr) => out.push(expr.span.start),
         SoqlValue::List(items, _) => items.iter().for_each(|v| collect_value_binds(v, out)),
         SoqlValue::SemiJoin(q) => q.filter.iter().for_each(|c| collect_binds(c, out)),
-        SoqlValue::Literal(..) | SoqlValue::Date(..) => {}
+        SoqlValue::Literal(..) | SoqlValue::Date(..) | SoqlValue::Written(..) => {}
     }
 }
 
@@ -801,6 +803,20 @@ fn literal_value(field: &FieldDef, literal: &Literal) -> Result<Value, QueryErro
         _ => return Err(filter_type_error(field)),
     };
     Ok(value)
+}
+
+/// A written-out date for a Date field, a datetime for a Datetime field,
+/// as the stored text; anything else is the platform's type error.
+fn written_value(field: &FieldDef, written: WrittenDate) -> Result<Value, QueryError> {
+    match (written, field.ty) {
+        (WrittenDate::Date(d), FieldType::Date) => {
+            Ok(Value::Text(d.format("%Y-%m-%d").to_string()))
+        }
+        (WrittenDate::DateTime(d), FieldType::DateTime) => {
+            Ok(Value::Text(d.format("%Y-%m-%d %H:%M:%S%.3f").to_string()))
+        }
+        _ => Err(filter_type_error(field)),
+    }
 }
 
 /// An Id written as text: 15 or 18 characters, any case for 18.

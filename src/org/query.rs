@@ -124,7 +124,7 @@ fn value_binds(v: &SoqlValue) -> bool {
         SoqlValue::Bind(_) => true,
         SoqlValue::List(items, _) => items.iter().any(value_binds),
         SoqlValue::SemiJoin(q) => q.filter.iter().any(cond_binds),
-        SoqlValue::Literal(..) | SoqlValue::Date(..) => false,
+        SoqlValue::Literal(..) | SoqlValue::Date(..) | SoqlValue::Written(..) => false,
     }
 }
 

@@ -185,7 +185,10 @@ fn node_span(node: &Node<'_>) -> Span {
         Node::Type(t) => t.span.clone(),
         Node::Cond(SoqlCond::Compare { span, .. }) => span.clone(),
         Node::Value(
-            SoqlValue::Literal(_, span) | SoqlValue::List(_, span) | SoqlValue::Date(_, span),
+            SoqlValue::Literal(_, span)
+            | SoqlValue::List(_, span)
+            | SoqlValue::Date(_, span)
+            | SoqlValue::Written(_, span),
         ) => span.clone(),
         Node::Value(SoqlValue::Bind(e)) => e.span.clone(),
         Node::Value(SoqlValue::SemiJoin(q)) => q.span.clone(),
@@ -203,7 +206,7 @@ fn node_children<'a>(node: Node<'a>, out: &mut Vec<Node<'a>>) {
             SoqlCond::Compare { value, .. } => out.push(Node::Value(value)),
         },
         Node::Value(v) => match v {
-            SoqlValue::Literal(..) | SoqlValue::Date(..) => {}
+            SoqlValue::Literal(..) | SoqlValue::Date(..) | SoqlValue::Written(..) => {}
             SoqlValue::List(items, _) => out.extend(items.iter().map(Node::Value)),
             SoqlValue::Bind(e) => out.push(Node::Expr(e)),
             SoqlValue::SemiJoin(q) => query_children(q, out),
@@ -592,7 +595,7 @@ fn take_cond(cond: SoqlCond, out: &mut Vec<Owned>) {
 
 fn take_value(value: SoqlValue, out: &mut Vec<Owned>) {
     match value {
-        SoqlValue::Literal(..) | SoqlValue::Date(..) => {}
+        SoqlValue::Literal(..) | SoqlValue::Date(..) | SoqlValue::Written(..) => {}
         SoqlValue::List(items, _) => out.extend(items.into_iter().map(Owned::Value)),
         SoqlValue::Bind(e) => out.push(Owned::Expr(*e)),
         SoqlValue::SemiJoin(q) => take_query(*q, out),

@@ -1,9 +1,8 @@
 //! SOQL queries, inline (`[SELECT ...]`) and dynamic (`Database.query`).
 //!
 //! SOQL words are matched in any case and are not reserved in Apex. Not yet
-//! accepted: fiscal and quarter date literals, `TYPEOF`,
-//! `WITH`, `USING SCOPE`. `AND` binds tighter than `OR`, where SOQL itself
-//! would ask for parentheses when they are mixed.
+//! accepted: `TYPEOF`, `WITH`, `USING SCOPE`. `AND` binds tighter than `OR`,
+//! where SOQL itself would ask for parentheses when they are mixed.
 
 use chumsky::prelude::*;
 
@@ -11,8 +10,9 @@ use super::base::{Extra, TokenInput, custom, ident, member_name, span, word};
 use super::expr::{literal, min_literal};
 use crate::syntax::ast::{
     DateLiteral, DateUnit, Expr, Ident, Literal, SoqlAggregate, SoqlCond, SoqlFunc, SoqlOp,
-    SoqlOrder, SoqlQuery, SoqlSelect, SoqlValue,
+    SoqlOrder, SoqlQuery, SoqlSelect, SoqlValue, WrittenDate,
 };
+use crate::syntax::source::Span;
 use crate::syntax::token::Token;
 
 type BoxedExpr<'t, 's, I> = Boxed<'t, 't, I, Expr, Extra<'t, 's>>;
@@ -256,13 +256,14 @@ fn soql_op<'t, 's: 't, I: TokenInput<'t, 's>>() -> impl Parser<'t, I, SoqlOp, Ex
     .labelled("comparison operator")
 }
 
-/// `soql_value = bind | date_literal | soql_literal | semi_join
-/// | "(" soql_literal ("," soql_literal)* ")"`
+/// `soql_value = bind | written_date | date_literal | soql_literal | semi_join
+/// | "(" list_item ("," list_item)* ")"` where `list_item = written_date | soql_literal`
 fn soql_value<'t, 's: 't, I: TokenInput<'t, 's>>(
     bind: BoxedExpr<'t, 's, I>,
 ) -> impl Parser<'t, I, SoqlValue, Extra<'t, 's>> + Clone {
     recursive(|value| {
-        let list = soql_literal()
+        let list = written_date()
+            .or(soql_literal())
             .separated_by(just(Token::Comma))
             .at_least(1)
             .collect::<Vec<_>>()
@@ -271,6 +272,7 @@ fn soql_value<'t, 's: 't, I: TokenInput<'t, 's>>(
         let semi_join = semi_join(value).map(|q| SoqlValue::SemiJoin(Box::new(q)));
         choice((
             bind_expr(bind),
+            written_date(),
             date_literal(),
             soql_literal(),
             semi_join,
@@ -328,6 +330,126 @@ fn date_literal<'t, 's: 't, I: TokenInput<'t, 's>>()
         .map_with(|lit, e| SoqlValue::Date(lit, span(e.span())))
 }
 
+/// `written_date = date ("T" time zone)?`, as adjacent tokens: the lexer
+/// reads `2024-01-31T10:00:00Z` as `2024 - 01 - 01 T10 : 00 : 00 Z`, so the
+/// pieces are put back together here, checked for gaps and digit counts.
+fn written_date<'t, 's: 't, I: TokenInput<'t, 's>>()
+-> impl Parser<'t, I, SoqlValue, Extra<'t, 's>> + Clone {
+    let int = select! { Token::Integer(n) => Piece::Number(n.to_string()) };
+    let tagged = |p: Piece, e: SimpleSpan| (p, span(e));
+    let int = int.map_with(move |p, e| tagged(p, e.span()));
+    let dash = just(Token::Minus).map_with(move |_, e| tagged(Piece::Minus, e.span()));
+    let date = int
+        .then(dash.clone())
+        .then(int)
+        .then(dash)
+        .then(int)
+        .map(|((((y, a), m), b), d)| vec![y, a, m, b, d]);
+    let hour = select! { Token::Ident(s) if is_hour(s) => Piece::Hour(s[1..].to_owned()) }
+        .map_with(move |p, e| tagged(p, e.span()));
+    let colon = just(Token::Colon).map_with(move |_, e| tagged(Piece::Colon, e.span()));
+    let seconds = select! {
+        Token::Integer(n) => Piece::Number(n.to_string()),
+        Token::Decimal(s) => Piece::Seconds(s.to_owned()),
+    }
+    .map_with(move |p, e| tagged(p, e.span()));
+    let utc = select! { Token::Ident(s) if s.eq_ignore_ascii_case("z") => Piece::Utc }
+        .map_with(move |p, e| vec![tagged(p, e.span())]);
+    let sign = just(Token::Plus)
+        .to(Piece::Plus)
+        .or(just(Token::Minus).to(Piece::Minus))
+        .map_with(move |p, e| tagged(p, e.span()));
+    let offset = sign
+        .then(int)
+        .then(colon.clone())
+        .then(int)
+        .map(|(((s, h), c), m)| vec![s, h, c, m]);
+    let time = hour
+        .then(colon.clone())
+        .then(int)
+        .then(colon)
+        .then(seconds)
+        .then(utc.or(offset))
+        .map(|(((((h, a), m), b), s), mut zone)| {
+            let mut pieces = vec![h, a, m, b, s];
+            pieces.append(&mut zone);
+            pieces
+        });
+    date.then(time.or_not())
+        .validate(|(date, time), e, emitter| {
+            let whole = span(e.span());
+            let pieces: Vec<(Piece, Span)> =
+                date.into_iter().chain(time.into_iter().flatten()).collect();
+            let value = written_value(&pieces).unwrap_or_else(|| {
+                emitter.emit(custom(
+                    e.span(),
+                    "Invalid date or datetime: write 2024-01-31 or 2024-01-31T10:00:00Z",
+                    "not a date",
+                ));
+                WrittenDate::Date(chrono::NaiveDate::default())
+            });
+            SoqlValue::Written(value, whole)
+        })
+}
+
+/// One token of a written-out date, as text.
+#[derive(Clone, Debug)]
+enum Piece {
+    /// Digits (leading zeros lost: the span keeps the count).
+    Number(String),
+    /// `T10`: the hour after the `T`.
+    Hour(String),
+    /// `00.000`: seconds with a fraction.
+    Seconds(String),
+    Minus,
+    Plus,
+    Colon,
+    Utc,
+}
+
+fn is_hour(word: &str) -> bool {
+    let b = word.as_bytes();
+    b.len() == 3 && (b[0] == b'T' || b[0] == b't') && b[1..].iter().all(u8::is_ascii_digit)
+}
+
+/// The date or datetime the pieces spell, if they are adjacent, have the
+/// right number of digits and name a real day and time.
+fn written_value(pieces: &[(Piece, Span)]) -> Option<WrittenDate> {
+    let adjacent = pieces.windows(2).all(|w| w[0].1.end == w[1].1.start);
+    if !adjacent {
+        return None;
+    }
+    let mut text = String::new();
+    for (piece, span) in pieces {
+        let width = span.end - span.start;
+        match piece {
+            Piece::Number(n) => text.push_str(&format!("{n:0>width$}")),
+            Piece::Hour(h) => {
+                text.push('T');
+                text.push_str(h);
+            }
+            Piece::Seconds(s) => text.push_str(s),
+            Piece::Minus => text.push('-'),
+            Piece::Plus => text.push('+'),
+            Piece::Colon => text.push(':'),
+            Piece::Utc => text.push('Z'),
+        }
+    }
+    if pieces.len() == 5 {
+        let widths: Vec<usize> = pieces.iter().map(|(_, s)| s.end - s.start).collect();
+        if widths != [4, 1, 2, 1, 2] {
+            return None;
+        }
+        return chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+            .ok()
+            .map(WrittenDate::Date);
+    }
+    chrono::DateTime::parse_from_rfc3339(&text)
+        .ok()
+        .filter(|_| text.len() >= 20 && text.as_bytes()[4] == b'-' && text.as_bytes()[7] == b'-')
+        .map(|d| WrittenDate::DateTime(d.naive_utc()))
+}
+
 /// `TODAY`: the fallback of the date tables (never reached after a guard).
 const DAY_ZERO: DateLiteral = DateLiteral {
     unit: DateUnit::Day,
@@ -335,7 +457,8 @@ const DAY_ZERO: DateLiteral = DateLiteral {
     to: 0,
 };
 
-/// The date literals without a count.
+/// The date literals without a count. The fiscal ones are the calendar
+/// ones: the seeded org's fiscal year starts in January.
 fn fixed_date(word: &str) -> Option<DateLiteral> {
     use DateUnit::*;
     let (unit, from, to) = match word.to_ascii_uppercase().as_str() {
@@ -350,9 +473,12 @@ fn fixed_date(word: &str) -> Option<DateLiteral> {
         "NEXT_MONTH" => (Month, 1, 1),
         "LAST_90_DAYS" => (Day, -90, 0),
         "NEXT_90_DAYS" => (Day, 1, 90),
-        "LAST_YEAR" => (Year, -1, -1),
-        "THIS_YEAR" => (Year, 0, 0),
-        "NEXT_YEAR" => (Year, 1, 1),
+        "LAST_YEAR" | "LAST_FISCAL_YEAR" => (Year, -1, -1),
+        "THIS_YEAR" | "THIS_FISCAL_YEAR" => (Year, 0, 0),
+        "NEXT_YEAR" | "NEXT_FISCAL_YEAR" => (Year, 1, 1),
+        "LAST_QUARTER" | "LAST_FISCAL_QUARTER" => (Quarter, -1, -1),
+        "THIS_QUARTER" | "THIS_FISCAL_QUARTER" => (Quarter, 0, 0),
+        "NEXT_QUARTER" | "NEXT_FISCAL_QUARTER" => (Quarter, 1, 1),
         _ => return None,
     };
     Some(DateLiteral { unit, from, to })
@@ -373,9 +499,12 @@ fn counted_date(word: &str, n: i32) -> Option<DateLiteral> {
         "LAST_N_MONTHS" => (Month, -n, -1),
         "NEXT_N_MONTHS" => (Month, 1, n),
         "N_MONTHS_AGO" => (Month, -n, -n),
-        "LAST_N_YEARS" => (Year, -n, -1),
-        "NEXT_N_YEARS" => (Year, 1, n),
-        "N_YEARS_AGO" => (Year, -n, -n),
+        "LAST_N_YEARS" | "LAST_N_FISCAL_YEARS" => (Year, -n, -1),
+        "NEXT_N_YEARS" | "NEXT_N_FISCAL_YEARS" => (Year, 1, n),
+        "N_YEARS_AGO" | "N_FISCAL_YEARS_AGO" => (Year, -n, -n),
+        "LAST_N_QUARTERS" | "LAST_N_FISCAL_QUARTERS" => (Quarter, -n, -1),
+        "NEXT_N_QUARTERS" | "NEXT_N_FISCAL_QUARTERS" => (Quarter, 1, n),
+        "N_QUARTERS_AGO" | "N_FISCAL_QUARTERS_AGO" => (Quarter, -n, -n),
         _ => return None,
     };
     Some(DateLiteral { unit, from, to })
