@@ -8,8 +8,10 @@ use std::rc::Rc;
 use super::ir::{Expr, ExprKind};
 use super::types::{Native, Type};
 use super::{Checked, Checker};
+use crate::data::schema::FieldType;
 use crate::data::schema::{ObjectDef, child_relationship, schema};
-use crate::syntax::ast::{self, SoqlCond, SoqlQuery, SoqlSelect, SoqlValue};
+use crate::data::soql::semi;
+use crate::syntax::ast::{self, SoqlCond, SoqlOp, SoqlQuery, SoqlSelect, SoqlValue};
 use crate::syntax::source::Span;
 
 impl Checker {
@@ -42,12 +44,20 @@ impl Checker {
             let msg = "Aggregate functions are not allowed in WHERE; use HAVING";
             return Err(self.error(msg, span, "aggregate in WHERE"));
         }
+        if let Some(msg) = q.filter.as_ref().and_then(semi::or_error) {
+            return Err(self.error(msg, &q.span, "OR with a semi-join"));
+        }
         let mut binds = Vec::new();
         for cond in q.filter.iter().chain(&q.having) {
             self.soql_cond(object, cond, &mut binds)?;
         }
         for item in &q.order_by {
             self.soql_field(object, &item.field)?;
+            if item.func.is_some() && !aggregated {
+                // A guess at the wording: the platform refuses it.
+                let msg = "An aggregate in ORDER BY needs an aggregate query (GROUP BY)";
+                return Err(self.error(msg, &q.span, "aggregate in ORDER BY"));
+            }
         }
         for value in q.limit.iter().chain(q.offset.iter()) {
             self.soql_value(value, &mut binds)?;
@@ -117,16 +127,61 @@ impl Checker {
                 self.soql_cond(object, b, binds)
             }
             SoqlCond::Not(a) => self.soql_cond(object, a, binds),
-            SoqlCond::Compare { field, value, .. } => {
+            SoqlCond::Compare {
+                field,
+                value: SoqlValue::SemiJoin(sub),
+                ..
+            } => {
                 self.soql_field(object, field)?;
+                self.semi_join(object, field, sub, binds)
+            }
+            SoqlCond::Compare {
+                field,
+                op,
+                value,
+                span,
+                ..
+            } => {
+                self.soql_field(object, field)?;
+                if matches!(op, SoqlOp::Includes | SoqlOp::Excludes) {
+                    let def = crate::data::soql::path_def(object, field);
+                    if def.is_ok_and(|d| d.ty != FieldType::MultiPicklist) {
+                        let msg = crate::data::soql::INCLUDES_ON_OTHER;
+                        return Err(self.error(msg, span, "not a multi-select picklist"));
+                    }
+                }
                 self.soql_value(value, binds)
             }
         }
     }
 
+    /// `field IN (SELECT ...)`: the platform's restrictions, then the
+    /// subquery's own condition on its object.
+    fn semi_join(
+        &mut self,
+        object: &'static ObjectDef,
+        path: &[ast::Ident],
+        sub: &SoqlQuery,
+        binds: &mut Vec<Expr>,
+    ) -> Checked<()> {
+        let checked =
+            crate::data::soql::path_def(object, path).and_then(|left| semi::check(left, sub));
+        let inner = match checked {
+            Ok((inner, _)) => inner,
+            Err(msg) => return Err(self.error(msg, &sub.span, "semi-join")),
+        };
+        match &sub.filter {
+            Some(cond) => self.soql_cond(inner, cond, binds),
+            None => Ok(()),
+        }
+    }
+
     fn soql_value(&mut self, value: &SoqlValue, binds: &mut Vec<Expr>) -> Checked<()> {
         match value {
-            SoqlValue::Literal(..) | SoqlValue::Date(..) => Ok(()),
+            SoqlValue::Literal(..)
+            | SoqlValue::Date(..)
+            | SoqlValue::Written(..)
+            | SoqlValue::SemiJoin(_) => Ok(()),
             SoqlValue::List(items, _) => items.iter().try_for_each(|v| self.soql_value(v, binds)),
             SoqlValue::Bind(e) => {
                 binds.push(self.expr(e)?);

@@ -157,7 +157,8 @@ impl Type {
             | FieldType::Email
             | FieldType::Phone
             | FieldType::Url
-            | FieldType::Picklist => Type::String,
+            | FieldType::Picklist
+            | FieldType::MultiPicklist => Type::String,
         }
     }
 }

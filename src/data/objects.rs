@@ -72,6 +72,7 @@ pub fn standard_objects() -> Vec<ObjectDef> {
         contact(),
         delegate_group(),
         delegate_group_member(),
+        account_contact_relation(),
     ]
 }
 
@@ -328,6 +329,43 @@ fn contact() -> ObjectDef {
         reference("OwnerId", "Owner ID", &["User"]).required(),
     ];
     ObjectDef::new("Contact", "003", false, audit(fields))
+}
+
+/// The values of the standard `AccountContactMultiRoles` value set, which
+/// admins may extend (so the field is not restricted).
+const CONTACT_ROLES: &[&str] = &[
+    "Business User",
+    "Decision Maker",
+    "Economic Buyer",
+    "Economic Decision Maker",
+    "Evaluator",
+    "Executive Sponsor",
+    "Influencer",
+    "Technical Buyer",
+    "Other",
+];
+
+/// A contact's relationship with an account (Contacts to Multiple
+/// Accounts), with the standard multi-select picklist `Roles`. The platform
+/// creates the direct relationship when a contact gets an account; apexlite
+/// does not: records exist only when inserted.
+fn account_contact_relation() -> ObjectDef {
+    let fields = vec![
+        id("Account Contact Relationship ID"),
+        boolean("IsDeleted", "Deleted").read_only(),
+        reference("AccountId", "Account ID", &["Account"])
+            .required()
+            .create_only(),
+        reference("ContactId", "Contact ID", &["Contact"])
+            .required()
+            .create_only(),
+        FieldDef::new("Roles", "Roles", T::MultiPicklist, 4099).values(CONTACT_ROLES, false),
+        boolean("IsActive", "Active"),
+        boolean("IsDirect", "Direct").read_only(),
+        FieldDef::new("StartDate", "Start Date", T::Date, 0),
+        FieldDef::new("EndDate", "End Date", T::Date, 0),
+    ];
+    ObjectDef::new("AccountContactRelation", "07k", false, audit(fields))
 }
 
 #[cfg(test)]

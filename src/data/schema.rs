@@ -25,6 +25,9 @@ pub enum FieldType {
     Url,
     /// A picklist; restricted when `restricted` is set on the field.
     Picklist,
+    /// A multi-select picklist: values joined by `;`, each one checked
+    /// against the picklist when the field is restricted.
+    MultiPicklist,
     /// A checkbox.
     Boolean,
     /// An Integer.
@@ -166,6 +169,7 @@ impl FieldDef {
                 | FieldType::Phone
                 | FieldType::Url
                 | FieldType::Picklist
+                | FieldType::MultiPicklist
         )
     }
 

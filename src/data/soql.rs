@@ -7,7 +7,8 @@
 //! Relationship paths (`Profile.Name`) work in `SELECT` and `ORDER BY` (as
 //! `LEFT JOIN`s, parents nested in the returned records) and in `WHERE` (as
 //! `IN` subqueries). Date literals become ranges (see `dates`), aggregate
-//! queries are built in `aggregate`, child subqueries in `children`.
+//! queries are built in `aggregate`, child subqueries in `children`,
+//! semi-joins and anti-joins in `semi`.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -23,6 +24,7 @@ use crate::data::schema::{FieldDef, FieldType, ObjectDef, schema};
 use crate::data::store::{OrgError, Store, to_sql};
 use crate::syntax::ast::{
     DateLiteral, Expr, Ident, Literal, SoqlCond, SoqlOp, SoqlQuery, SoqlSelect, SoqlValue,
+    WrittenDate,
 };
 
 /// `IN` lists longer than this are bound as one JSON array.
@@ -46,6 +48,7 @@ mod aggregate;
 mod children;
 mod dates;
 mod plan;
+pub mod semi;
 
 /// The value of one `:bind`, evaluated by the interpreter.
 #[derive(Clone, Debug, PartialEq)]
@@ -63,9 +66,14 @@ pub enum QueryOutput {
     Rows(Vec<Record>),
     /// The result of `SELECT COUNT() ...`.
     Count(i64),
-    /// The rows of an aggregate query, each its aliases and values in
-    /// `SELECT` order.
-    Aggregates(Vec<Vec<(String, FieldValue)>>),
+    /// The rows of an aggregate query.
+    Aggregates {
+        /// Each row's aliases and values in `SELECT` order.
+        rows: Vec<Vec<(String, FieldValue)>>,
+        /// The records the aggregates read: what the query charges against
+        /// the row limit, as the platform counts it.
+        aggregated: usize,
+    },
 }
 
 /// Why a query failed.
@@ -84,6 +92,11 @@ impl From<rusqlite::Error> for QueryError {
         QueryError::Org(OrgError::Sqlite(e))
     }
 }
+
+/// The error for `INCLUDES`/`EXCLUDES` on any other field than a
+/// multi-select picklist (the platform's text as commonly reported).
+pub const INCLUDES_ON_OTHER: &str =
+    "includes or excludes operator only valid on multipicklist field";
 
 /// The most rows `OFFSET` may skip.
 const MAX_OFFSET: i64 = 2000;
@@ -163,6 +176,11 @@ fn resolve_field(object: &ObjectDef, name: &Ident) -> Result<usize, QueryError> 
         .ok_or_else(|| no_such_column(name.name.as_str(), object))
 }
 
+/// The field a path from `object` ends at, or the `QueryException` text.
+pub fn path_def(object: &'static ObjectDef, path: &[Ident]) -> Result<&'static FieldDef, String> {
+    path_field(object, path).map_err(|e| e.to_string())
+}
+
 /// The field a relationship path ends at (`Account.Owner.Alias` → `Alias`).
 fn path_field(object: &'static ObjectDef, path: &[Ident]) -> Result<&'static FieldDef, QueryError> {
     match path {
@@ -188,6 +206,8 @@ struct Sql<'b> {
     bind_order: HashMap<usize, usize>,
     /// True while translating `HAVING`, where aggregate functions may appear.
     having: bool,
+    /// Semi-joins translated so far, numbering their table aliases.
+    semi_joins: usize,
 }
 
 impl<'b> Sql<'b> {
@@ -218,6 +238,7 @@ impl<'b> Sql<'b> {
             binds,
             bind_order,
             having: false,
+            semi_joins: 0,
         })
     }
 
@@ -226,6 +247,9 @@ impl<'b> Sql<'b> {
     fn filter(&mut self, object: &'static ObjectDef, q: &SoqlQuery) -> Result<(), QueryError> {
         if object.has_recycle_bin() && !q.all_rows {
             self.text.push_str("t0.\"IsDeleted\" = 0 AND ");
+        }
+        if let Some(msg) = q.filter.as_ref().and_then(semi::or_error) {
+            return Err(QueryError::Invalid(msg.into()));
         }
         match &q.filter {
             Some(cond) => self.cond(object, cond, "t0."),
@@ -337,6 +361,17 @@ impl<'b> Sql<'b> {
         if let SoqlValue::Date(literal, _) = value {
             return self.date_range(field, column, op, *literal);
         }
+        if let SoqlValue::SemiJoin(sub) = value {
+            return match op {
+                SoqlOp::In => self.semi_join(field, column, true, sub),
+                SoqlOp::NotIn => self.semi_join(field, column, false, sub),
+                _ => Err(QueryError::Invalid(format!(
+                    "invalid operator {} with a subquery on field {}",
+                    op_word(op),
+                    field.name
+                ))),
+            };
+        }
         let values = self.values(field, value)?;
         let column = column.to_owned();
         match (op, values) {
@@ -347,6 +382,9 @@ impl<'b> Sql<'b> {
             (SoqlOp::In, Operand::One(v)) => self.in_list(&column, vec![v], true),
             (SoqlOp::NotIn, Operand::One(v)) => self.in_list(&column, vec![v], false),
             (SoqlOp::Like, Operand::One(v)) => self.like(field, &column, v),
+            (SoqlOp::Includes | SoqlOp::Excludes, values) => {
+                self.includes(field, &column, op == SoqlOp::Includes, values)
+            }
             (SoqlOp::Lt | SoqlOp::Le | SoqlOp::Gt | SoqlOp::Ge, Operand::One(v)) => {
                 self.order_compare(&column, op, v);
                 Ok(())
@@ -408,6 +446,43 @@ impl<'b> Sql<'b> {
         }
         self.text.push_str(&null_test);
         self.text.push(')');
+        Ok(())
+    }
+
+    /// `INCLUDES ('a;b', 'c')`: the field holds both a and b, or c. Each
+    /// string is a set of values that must all be selected; the list is
+    /// any of those sets. `EXCLUDES` is its negation, true for a null field
+    /// (a guess, in line with `!=` and `NOT IN`).
+    fn includes(
+        &mut self,
+        field: &FieldDef,
+        column: &str,
+        inside: bool,
+        values: Operand,
+    ) -> Result<(), QueryError> {
+        if field.ty != FieldType::MultiPicklist {
+            return Err(QueryError::Invalid(INCLUDES_ON_OTHER.into()));
+        }
+        let sets = match values {
+            Operand::One(v) => vec![v],
+            Operand::Many(vs) => vs,
+        };
+        let not = if inside { "" } else { "NOT " };
+        let _ = write!(self.text, "{not}IFNULL((0");
+        for set in sets {
+            let Value::Text(set) = set else { continue };
+            self.text.push_str(" OR (1");
+            for value in set.split(';').map(str::trim).filter(|v| !v.is_empty()) {
+                let _ = write!(
+                    self.text,
+                    " AND instr(';' || lower({column}) || ';', ';' || lower("
+                );
+                self.param(Value::Text(value.to_owned()));
+                self.text.push_str(") || ';') > 0");
+            }
+            self.text.push(')');
+        }
+        self.text.push_str("), 0)");
         Ok(())
     }
 
@@ -489,7 +564,8 @@ impl<'b> Sql<'b> {
     fn values(&self, field: &FieldDef, value: &SoqlValue) -> Result<Operand, QueryError> {
         match value {
             SoqlValue::Literal(literal, _) => literal_value(field, literal).map(Operand::One),
-            SoqlValue::Date(..) => Err(filter_type_error(field)),
+            SoqlValue::Written(written, _) => written_value(field, *written).map(Operand::One),
+            SoqlValue::Date(..) | SoqlValue::SemiJoin(_) => Err(filter_type_error(field)),
             SoqlValue::List(items, _) => {
                 let mut out = Vec::with_capacity(items.len());
                 for item in items {
@@ -595,6 +671,8 @@ fn op_word(op: SoqlOp) -> &'static str {
         SoqlOp::Like => "LIKE",
         SoqlOp::In => "IN",
         SoqlOp::NotIn => "NOT IN",
+        SoqlOp::Includes => "INCLUDES",
+        SoqlOp::Excludes => "EXCLUDES",
     }
 }
 
@@ -610,7 +688,8 @@ pub fn bind_exprs(q: &SoqlQuery) -> Vec<&Expr> {
         match v {
             SoqlValue::Bind(e) => out.push(e),
             SoqlValue::List(items, _) => items.iter().for_each(|i| value(i, out)),
-            SoqlValue::Literal(..) | SoqlValue::Date(..) => {}
+            SoqlValue::SemiJoin(q) => q.filter.iter().for_each(|c| cond(c, out)),
+            SoqlValue::Literal(..) | SoqlValue::Date(..) | SoqlValue::Written(..) => {}
         }
     }
     fn cond<'q>(c: &'q SoqlCond, out: &mut Vec<&'q Expr>) {
@@ -651,7 +730,8 @@ fn collect_value_binds(value: &SoqlValue, out: &mut Vec<usize>) {
     match value {
         SoqlValue::Bind(expr) => out.push(expr.span.start),
         SoqlValue::List(items, _) => items.iter().for_each(|v| collect_value_binds(v, out)),
-        SoqlValue::Literal(..) | SoqlValue::Date(..) => {}
+        SoqlValue::SemiJoin(q) => q.filter.iter().for_each(|c| collect_binds(c, out)),
+        SoqlValue::Literal(..) | SoqlValue::Date(..) | SoqlValue::Written(..) => {}
     }
 }
 
@@ -723,6 +803,20 @@ fn literal_value(field: &FieldDef, literal: &Literal) -> Result<Value, QueryErro
         _ => return Err(filter_type_error(field)),
     };
     Ok(value)
+}
+
+/// A written-out date for a Date field, a datetime for a Datetime field,
+/// as the stored text; anything else is the platform's type error.
+fn written_value(field: &FieldDef, written: WrittenDate) -> Result<Value, QueryError> {
+    match (written, field.ty) {
+        (WrittenDate::Date(d), FieldType::Date) => {
+            Ok(Value::Text(d.format("%Y-%m-%d").to_string()))
+        }
+        (WrittenDate::DateTime(d), FieldType::DateTime) => {
+            Ok(Value::Text(d.format("%Y-%m-%d %H:%M:%S%.3f").to_string()))
+        }
+        _ => Err(filter_type_error(field)),
+    }
 }
 
 /// An Id written as text: 15 or 18 characters, any case for 18.

@@ -27,7 +27,7 @@ use crate::data::schema::{FieldDef, FieldType, ObjectDef, schema};
 /// What the meta table's `format` key holds in every apexlite org file.
 const FORMAT: &str = "apexlite-org";
 /// The layout version of the tables; bumped when they change incompatibly.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 const DATE_FORMAT: &str = "%Y-%m-%d";
 const DATETIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S%.3f";

@@ -306,9 +306,9 @@ fn check_text(field: &FieldDef, text: &str) -> Option<DmlError> {
             &[field.name],
         ));
     }
-    if field.ty == FieldType::Picklist && field.restricted && !in_picklist(field.picklist, text) {
+    if let Some(bad) = restricted_miss(field, text) {
         let message = format!(
-            "{}: bad value for restricted picklist field: {text}",
+            "{}: bad value for restricted picklist field: {bad}",
             field.label
         );
         let code = StatusCode::InvalidOrNullForRestrictedPicklist;
@@ -323,6 +323,21 @@ fn check_text(field: &FieldDef, text: &str) -> Option<DmlError> {
         ));
     }
     None
+}
+
+/// The value a restricted picklist refuses: the text itself for a picklist,
+/// the first `;`-separated value not in the set for a multi-select one.
+fn restricted_miss<'t>(field: &FieldDef, text: &'t str) -> Option<&'t str> {
+    if !field.restricted {
+        return None;
+    }
+    match field.ty {
+        FieldType::Picklist => Some(text).filter(|t| !in_picklist(field.picklist, t)),
+        FieldType::MultiPicklist => text
+            .split(';')
+            .find(|value| !in_picklist(field.picklist, value)),
+        _ => None,
+    }
 }
 
 /// Whether `text` is one of `values` (exactly). The time-zone and locale
@@ -460,6 +475,18 @@ pub fn display(value: &FieldValue) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn restricted_multi_select_values_are_checked_one_by_one() {
+        static FIELD: FieldDef =
+            FieldDef::new("Tags", "Tags", FieldType::MultiPicklist, 255).values(&["a", "b"], true);
+        assert_eq!(restricted_miss(&FIELD, "a;b"), None);
+        assert_eq!(restricted_miss(&FIELD, "b"), None);
+        assert_eq!(restricted_miss(&FIELD, "a;c;d"), Some("c"));
+        static OPEN: FieldDef =
+            FieldDef::new("Tags", "Tags", FieldType::MultiPicklist, 255).values(&["a"], false);
+        assert_eq!(restricted_miss(&OPEN, "z"), None);
+    }
 
     #[test]
     fn email_shapes() {

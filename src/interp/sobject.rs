@@ -174,7 +174,7 @@ impl Interpreter<'_> {
             QueryOutput::Count(n) if count => Value::Int(i32::try_from(n).unwrap_or(i32::MAX)),
             QueryOutput::Count(n) => Value::Long(n),
             QueryOutput::Rows(rows) => Value::list(rows.into_iter().map(Value::sobject).collect()),
-            QueryOutput::Aggregates(rows) => aggregate_rows(rows),
+            QueryOutput::Aggregates { rows, .. } => aggregate_rows(rows),
         })
     }
 

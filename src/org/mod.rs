@@ -384,7 +384,7 @@ impl Org {
         let output = soql::run(&self.store, q, binds)?;
         let rows = match &output {
             QueryOutput::Rows(rows) => rows.iter().map(|r| 1 + r.child_count()).sum(),
-            QueryOutput::Aggregates(rows) => rows.len(),
+            QueryOutput::Aggregates { aggregated, .. } => *aggregated,
             QueryOutput::Count(_) => 1,
         };
         self.limits

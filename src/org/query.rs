@@ -50,7 +50,7 @@ pub fn run(org: &mut Org, text: &str) -> Result<Rows, QueryFailure> {
             let count = Some(FieldValue::Long(n));
             return Ok((vec!["COUNT()".into()], vec![vec![count]]));
         }
-        QueryOutput::Aggregates(rows) => return Ok(aggregate_rows(&query, rows)),
+        QueryOutput::Aggregates { rows, .. } => return Ok(aggregate_rows(&query, rows)),
         QueryOutput::Rows(records) => records,
     };
     let paths: Vec<Vec<String>> = query
@@ -123,7 +123,8 @@ fn value_binds(v: &SoqlValue) -> bool {
     match v {
         SoqlValue::Bind(_) => true,
         SoqlValue::List(items, _) => items.iter().any(value_binds),
-        SoqlValue::Literal(..) | SoqlValue::Date(..) => false,
+        SoqlValue::SemiJoin(q) => q.filter.iter().any(cond_binds),
+        SoqlValue::Literal(..) | SoqlValue::Date(..) | SoqlValue::Written(..) => false,
     }
 }
 

@@ -175,6 +175,7 @@ pub fn bind(at: usize) -> SoqlValue {
 /// An `ORDER BY` item.
 pub fn order(field: &str, descending: bool, nulls_first: Option<bool>) -> SoqlOrder {
     SoqlOrder {
+        func: None,
         field: path(field),
         descending,
         nulls_first,

@@ -127,7 +127,11 @@ fn type_label(f: &FieldDef) -> String {
         FieldType::DateTime => "Datetime".to_string(),
         other => format!("{other:?}"),
     };
-    if f.length > 0 && f.is_text() && !f.is_id() && f.ty != FieldType::Picklist {
+    if f.length > 0
+        && f.is_text()
+        && !f.is_id()
+        && !matches!(f.ty, FieldType::Picklist | FieldType::MultiPicklist)
+    {
         format!("{base}({})", f.length)
     } else {
         base

@@ -716,6 +716,16 @@ pub struct DateLiteral {
     pub to: i32,
 }
 
+/// A date or datetime written out in SOQL: `2024-01-31`,
+/// `2024-01-31T10:00:00Z`, `2024-01-31T10:00:00.000+02:00`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WrittenDate {
+    /// A date, for Date fields.
+    Date(chrono::NaiveDate),
+    /// A date and time in UTC (an offset already applied), for Datetime fields.
+    DateTime(chrono::NaiveDateTime),
+}
+
 /// The unit a date literal counts in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DateUnit {
@@ -725,6 +735,9 @@ pub enum DateUnit {
     Week,
     /// Calendar months.
     Month,
+    /// Calendar quarters (January, April, July, October); fiscal quarters
+    /// too, as the seeded org's fiscal year is the calendar year.
+    Quarter,
     /// Calendar years.
     Year,
 }
@@ -787,6 +800,10 @@ pub enum SoqlOp {
     In,
     /// `NOT IN`
     NotIn,
+    /// `INCLUDES`, on a multi-select picklist
+    Includes,
+    /// `EXCLUDES`, on a multi-select picklist
+    Excludes,
 }
 
 /// A value on the right of a SOQL comparison, or a `LIMIT`/`OFFSET` count.
@@ -800,11 +817,18 @@ pub enum SoqlValue {
     Bind(Box<Expr>),
     /// `TODAY`, `LAST_N_DAYS:7`, ...
     Date(DateLiteral, Span),
+    /// `2024-01-31`, `2024-01-31T10:00:00Z`: a date or datetime written out.
+    Written(WrittenDate, Span),
+    /// `(SELECT ContactId FROM User WHERE ...)` after `IN` or `NOT IN`: a
+    /// semi-join or anti-join on one Id or reference field.
+    SemiJoin(Box<SoqlQuery>),
 }
 
 /// One `ORDER BY` item.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SoqlOrder {
+    /// The aggregate around the field (`ORDER BY COUNT(Id)`), if any.
+    pub func: Option<SoqlFunc>,
     /// The field path.
     pub field: Vec<Ident>,
     /// True for `DESC`.

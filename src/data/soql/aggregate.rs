@@ -12,6 +12,7 @@ use std::fmt::Write as _;
 
 use super::plan::Plan;
 use super::{BindValue, QueryError, QueryOutput, Sql, path_text};
+use crate::data::record::FieldValue;
 use crate::data::schema::{FieldDef, FieldType, ObjectDef};
 use crate::data::store::{Store, from_sql};
 use crate::syntax::ast::{Ident, SoqlFunc, SoqlOp, SoqlQuery, SoqlSelect, SoqlValue};
@@ -40,6 +41,7 @@ pub(super) fn run(
 ) -> Result<QueryOutput, QueryError> {
     let mut sql = Sql::new(q, binds)?;
     let mut plan = Plan::new(object);
+    plan.aggregated = true;
     let mut groups = Vec::with_capacity(q.group_by.len());
     for path in &q.group_by {
         groups.push(column(&mut plan, path)?.0);
@@ -55,6 +57,12 @@ pub(super) fn run(
         plan.tables()
     );
     sql.filter(object, q)?;
+    // The same FROM and WHERE, counted: the rows the aggregates read.
+    let from = sql.text.find(" FROM ").unwrap_or(0);
+    let counting = (
+        format!("SELECT COUNT(*){}", &sql.text[from..]),
+        sql.params.clone(),
+    );
     if !groups.is_empty() {
         let _ = write!(sql.text, " GROUP BY {}", groups.join(", "));
     }
@@ -66,7 +74,16 @@ pub(super) fn run(
     }
     sql.text.push_str(&order_by);
     sql.limit_offset(q)?;
-    read(sql, store, &items)
+    let rows = read(sql, store, &items)?;
+    let mut stmt = store.conn().prepare_cached(&counting.0)?;
+    for (i, value) in counting.1.iter().enumerate() {
+        stmt.raw_bind_parameter(i + 1, value)?;
+    }
+    let aggregated: i64 = stmt.raw_query().next()?.map_or(Ok(0), |r| r.get(0))?;
+    Ok(QueryOutput::Aggregates {
+        rows,
+        aggregated: usize::try_from(aggregated).unwrap_or(0),
+    })
 }
 
 /// The SQL column of a field path (joining parents) and its field.
@@ -146,7 +163,11 @@ fn function(
 }
 
 /// `func(column)` and the field its values are read as.
-fn apply(func: SoqlFunc, column: &str, def: &'static FieldDef) -> (String, &'static FieldDef) {
+pub(super) fn apply(
+    func: SoqlFunc,
+    column: &str,
+    def: &'static FieldDef,
+) -> (String, &'static FieldDef) {
     match func {
         SoqlFunc::Count => (format!("COUNT({column})"), &COUNT_RESULT),
         SoqlFunc::CountDistinct => (format!("COUNT(DISTINCT {column})"), &COUNT_RESULT),
@@ -169,7 +190,10 @@ fn func_word(func: SoqlFunc) -> &'static str {
     }
 }
 
-fn read(sql: Sql<'_>, store: &Store, items: &[Item]) -> Result<QueryOutput, QueryError> {
+/// The result rows, each its aliases and values.
+type Rows = Vec<Vec<(String, FieldValue)>>;
+
+fn read(sql: Sql<'_>, store: &Store, items: &[Item]) -> Result<Rows, QueryError> {
     let mut stmt = sql.statement(store)?;
     let mut rows = stmt.raw_query();
     let mut out = Vec::new();
@@ -181,7 +205,7 @@ fn read(sql: Sql<'_>, store: &Store, items: &[Item]) -> Result<QueryOutput, Quer
         }
         out.push(values);
     }
-    Ok(QueryOutput::Aggregates(out))
+    Ok(out)
 }
 
 impl Sql<'_> {

@@ -1,7 +1,9 @@
 //! Date literals (`TODAY`, `LAST_N_DAYS:7`, `THIS_MONTH`) as ranges of days.
 //!
 //! A literal covers whole days, weeks (Sunday to Saturday, the en_US
-//! locale's weeks), months or years around today. The platform reads "today"
+//! locale's weeks), months, quarters or years around today. Fiscal quarters
+//! and years are calendar ones: the seeded org's fiscal year starts in
+//! January, the platform's default. The platform reads "today"
 //! in the running user's time zone; apexlite uses UTC, as `System.today()`
 //! does here (a guess at what matters least for local scripts).
 
@@ -38,6 +40,12 @@ pub(super) fn range(literal: DateLiteral, today: NaiveDate) -> (NaiveDate, Naive
         DateUnit::Month => {
             let first = today.with_day(1).unwrap_or(today);
             (add_months(first, from), add_months(first, to))
+        }
+        DateUnit::Quarter => {
+            let month0 = today.month0() / 3 * 3;
+            let first = NaiveDate::from_ymd_opt(today.year(), month0 + 1, 1).unwrap_or(today);
+            let quarters = |n: i32| add_months(first, n.saturating_mul(3));
+            (quarters(from), quarters(to))
         }
         DateUnit::Year => {
             let year = |n: i32| {
@@ -152,6 +160,23 @@ mod tests {
         assert_eq!(
             on(DateUnit::Year, -1, -1, today),
             pair("2023-01-01", "2024-01-01")
+        );
+    }
+
+    #[test]
+    fn quarters_are_calendar_quarters() {
+        // THIS_QUARTER, LAST_QUARTER across a year, NEXT_N_QUARTERS:2.
+        assert_eq!(
+            on(DateUnit::Quarter, 0, 0, "2024-05-15"),
+            pair("2024-04-01", "2024-07-01")
+        );
+        assert_eq!(
+            on(DateUnit::Quarter, -1, -1, "2024-02-29"),
+            pair("2023-10-01", "2024-01-01")
+        );
+        assert_eq!(
+            on(DateUnit::Quarter, 1, 2, "2024-12-31"),
+            pair("2025-01-01", "2025-07-01")
         );
     }
 

@@ -43,6 +43,8 @@ pub(super) struct Plan {
     joins: Vec<Join>,
     columns: Vec<Column>,
     selected: HashSet<String>,
+    /// True for an aggregate query, whose `ORDER BY` may name aggregates.
+    pub(super) aggregated: bool,
 }
 
 impl Plan {
@@ -59,6 +61,7 @@ impl Plan {
             joins: Vec::new(),
             columns: vec![id],
             selected: HashSet::new(),
+            aggregated: false,
         }
     }
 
@@ -182,8 +185,18 @@ impl Plan {
             let nulls_first = item.nulls_first.unwrap_or(!item.descending);
             let nulls = if nulls_first { "FIRST" } else { "LAST" };
             let sep = if n == 0 { " ORDER BY " } else { ", " };
-            let name = object.fields[field].name;
-            let _ = write!(out, "{sep}t{alias}.\"{name}\" {direction} NULLS {nulls}");
+            let def = &object.fields[field];
+            let column = format!("t{alias}.\"{}\"", def.name);
+            let target = match item.func {
+                Some(func) if self.aggregated => super::aggregate::apply(func, &column, def).0,
+                Some(_) => {
+                    // A guess at the wording: the platform refuses it.
+                    let msg = "An aggregate in ORDER BY needs an aggregate query (GROUP BY)";
+                    return Err(QueryError::Invalid(msg.into()));
+                }
+                None => column,
+            };
+            let _ = write!(out, "{sep}{target} {direction} NULLS {nulls}");
         }
         Ok(out)
     }

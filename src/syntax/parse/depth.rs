@@ -185,9 +185,13 @@ fn node_span(node: &Node<'_>) -> Span {
         Node::Type(t) => t.span.clone(),
         Node::Cond(SoqlCond::Compare { span, .. }) => span.clone(),
         Node::Value(
-            SoqlValue::Literal(_, span) | SoqlValue::List(_, span) | SoqlValue::Date(_, span),
+            SoqlValue::Literal(_, span)
+            | SoqlValue::List(_, span)
+            | SoqlValue::Date(_, span)
+            | SoqlValue::Written(_, span),
         ) => span.clone(),
         Node::Value(SoqlValue::Bind(e)) => e.span.clone(),
+        Node::Value(SoqlValue::SemiJoin(q)) => q.span.clone(),
         Node::Cond(_) => 0..0,
     }
 }
@@ -202,9 +206,10 @@ fn node_children<'a>(node: Node<'a>, out: &mut Vec<Node<'a>>) {
             SoqlCond::Compare { value, .. } => out.push(Node::Value(value)),
         },
         Node::Value(v) => match v {
-            SoqlValue::Literal(..) | SoqlValue::Date(..) => {}
+            SoqlValue::Literal(..) | SoqlValue::Date(..) | SoqlValue::Written(..) => {}
             SoqlValue::List(items, _) => out.extend(items.iter().map(Node::Value)),
             SoqlValue::Bind(e) => out.push(Node::Expr(e)),
+            SoqlValue::SemiJoin(q) => query_children(q, out),
         },
         Node::Type(t) => out.extend(t.args.iter().map(Node::Type)),
     }
@@ -324,7 +329,8 @@ fn new_init_children<'a>(init: &'a NewInit, out: &mut Vec<Node<'a>>) {
 fn query_children<'a>(query: &'a SoqlQuery, out: &mut Vec<Node<'a>>) {
     out.extend(query.filter.iter().chain(&query.having).map(Node::Cond));
     out.extend(query.limit.iter().chain(&query.offset).map(Node::Value));
-    // Subqueries do not nest, so this recursion is one level deep.
+    // Child subqueries do not nest, so this recursion is one level deep;
+    // semi-joins nest only through conditions, which are nodes of their own.
     for item in &query.select {
         if let SoqlSelect::Subquery(sub) = item {
             query_children(sub, out);
@@ -589,8 +595,9 @@ fn take_cond(cond: SoqlCond, out: &mut Vec<Owned>) {
 
 fn take_value(value: SoqlValue, out: &mut Vec<Owned>) {
     match value {
-        SoqlValue::Literal(..) | SoqlValue::Date(..) => {}
+        SoqlValue::Literal(..) | SoqlValue::Date(..) | SoqlValue::Written(..) => {}
         SoqlValue::List(items, _) => out.extend(items.into_iter().map(Owned::Value)),
         SoqlValue::Bind(e) => out.push(Owned::Expr(*e)),
+        SoqlValue::SemiJoin(q) => take_query(*q, out),
     }
 }

@@ -1,9 +1,8 @@
 //! SOQL queries, inline (`[SELECT ...]`) and dynamic (`Database.query`).
 //!
 //! SOQL words are matched in any case and are not reserved in Apex. Not yet
-//! accepted: fiscal and quarter date literals, `TYPEOF`,
-//! `WITH`, `USING SCOPE`. `AND` binds tighter than `OR`, where SOQL itself
-//! would ask for parentheses when they are mixed.
+//! accepted: `TYPEOF`, `WITH`, `USING SCOPE`. `AND` binds tighter than `OR`,
+//! where SOQL itself would ask for parentheses when they are mixed.
 
 use chumsky::prelude::*;
 
@@ -11,8 +10,9 @@ use super::base::{Extra, TokenInput, custom, ident, member_name, span, word};
 use super::expr::{literal, min_literal};
 use crate::syntax::ast::{
     DateLiteral, DateUnit, Expr, Ident, Literal, SoqlAggregate, SoqlCond, SoqlFunc, SoqlOp,
-    SoqlOrder, SoqlQuery, SoqlSelect, SoqlValue,
+    SoqlOrder, SoqlQuery, SoqlSelect, SoqlValue, WrittenDate,
 };
+use crate::syntax::source::Span;
 use crate::syntax::token::Token;
 
 type BoxedExpr<'t, 's, I> = Boxed<'t, 't, I, Expr, Extra<'t, 's>>;
@@ -210,11 +210,15 @@ fn comparison<'t, 's: 't, I: TokenInput<'t, 's>>(
     left.then(soql_op())
         .then(value)
         .validate(|(((func, field), op), value), e, emitter| {
-            let is_list = matches!(value, SoqlValue::List(..));
-            if is_list && !matches!(op, SoqlOp::In | SoqlOp::NotIn) {
+            let is_list = matches!(value, SoqlValue::List(..) | SoqlValue::SemiJoin(_));
+            let takes_list = matches!(
+                op,
+                SoqlOp::In | SoqlOp::NotIn | SoqlOp::Includes | SoqlOp::Excludes
+            );
+            if is_list && !takes_list {
                 emitter.emit(custom(
                     e.span(),
-                    "A value list needs IN or NOT IN",
+                    "A value list or a subquery needs IN or NOT IN",
                     "value list",
                 ));
             }
@@ -228,7 +232,8 @@ fn comparison<'t, 's: 't, I: TokenInput<'t, 's>>(
         })
 }
 
-/// `soql_op = "=" | "!=" | "<>" | "<" | "<=" | ">" | ">=" | "LIKE" | "IN" | "NOT" "IN"`
+/// `soql_op = "=" | "!=" | "<>" | "<" | "<=" | ">" | ">=" | "LIKE" | "IN" | "NOT" "IN"
+/// | "INCLUDES" | "EXCLUDES"`
 fn soql_op<'t, 's: 't, I: TokenInput<'t, 's>>() -> impl Parser<'t, I, SoqlOp, Extra<'t, 's>> + Clone
 {
     let symbol = select! {
@@ -245,21 +250,70 @@ fn soql_op<'t, 's: 't, I: TokenInput<'t, 's>>() -> impl Parser<'t, I, SoqlOp, Ex
         word("LIKE").to(SoqlOp::Like),
         word("IN").to(SoqlOp::In),
         word("NOT").then(word("IN")).to(SoqlOp::NotIn),
+        word("INCLUDES").to(SoqlOp::Includes),
+        word("EXCLUDES").to(SoqlOp::Excludes),
     ))
     .labelled("comparison operator")
 }
 
-/// `soql_value = bind | date_literal | soql_literal | "(" soql_literal ("," soql_literal)* ")"`
+/// `soql_value = bind | written_date | date_literal | soql_literal | semi_join
+/// | "(" list_item ("," list_item)* ")"` where `list_item = written_date | soql_literal`
 fn soql_value<'t, 's: 't, I: TokenInput<'t, 's>>(
     bind: BoxedExpr<'t, 's, I>,
 ) -> impl Parser<'t, I, SoqlValue, Extra<'t, 's>> + Clone {
-    let list = soql_literal()
+    recursive(|value| {
+        let list = written_date()
+            .or(soql_literal())
+            .separated_by(just(Token::Comma))
+            .at_least(1)
+            .collect::<Vec<_>>()
+            .delimited_by(just(Token::LParen), just(Token::RParen))
+            .map_with(|items, e| SoqlValue::List(items, span(e.span())));
+        let semi_join = semi_join(value).map(|q| SoqlValue::SemiJoin(Box::new(q)));
+        choice((
+            bind_expr(bind),
+            written_date(),
+            date_literal(),
+            soql_literal(),
+            semi_join,
+            list,
+        ))
+        .labelled("value")
+    })
+    .boxed()
+}
+
+/// `semi_join = "(" "SELECT" field_path ("," field_path)* "FROM" identifier
+/// ("WHERE" condition)? ")"`
+///
+/// The field count and types are checked later, so the errors can name them.
+fn semi_join<'t, 's: 't, I: TokenInput<'t, 's>>(
+    value: impl Parser<'t, I, SoqlValue, Extra<'t, 's>> + Clone + 't,
+) -> impl Parser<'t, I, SoqlQuery, Extra<'t, 's>> + Clone {
+    let fields = field_path()
+        .map(SoqlSelect::Field)
         .separated_by(just(Token::Comma))
         .at_least(1)
-        .collect::<Vec<_>>()
+        .collect();
+    word("SELECT")
+        .ignore_then(fields)
+        .then_ignore(word("FROM"))
+        .then(ident())
+        .then(word("WHERE").ignore_then(condition(value)).or_not())
         .delimited_by(just(Token::LParen), just(Token::RParen))
-        .map_with(|items, e| SoqlValue::List(items, span(e.span())));
-    choice((bind_expr(bind), date_literal(), soql_literal(), list)).labelled("value")
+        .map_with(|((select, from), filter), e| SoqlQuery {
+            select,
+            from,
+            filter,
+            order_by: Vec::new(),
+            limit: None,
+            offset: None,
+            group_by: Vec::new(),
+            having: None,
+            for_update: false,
+            all_rows: false,
+            span: span(e.span()),
+        })
 }
 
 /// `date_literal = date_word | date_n_word ":" integer` (`TODAY`, `LAST_N_DAYS:7`)
@@ -276,6 +330,126 @@ fn date_literal<'t, 's: 't, I: TokenInput<'t, 's>>()
         .map_with(|lit, e| SoqlValue::Date(lit, span(e.span())))
 }
 
+/// `written_date = date ("T" time zone)?`, as adjacent tokens: the lexer
+/// reads `2024-01-31T10:00:00Z` as `2024 - 01 - 01 T10 : 00 : 00 Z`, so the
+/// pieces are put back together here, checked for gaps and digit counts.
+fn written_date<'t, 's: 't, I: TokenInput<'t, 's>>()
+-> impl Parser<'t, I, SoqlValue, Extra<'t, 's>> + Clone {
+    let int = select! { Token::Integer(n) => Piece::Number(n.to_string()) };
+    let tagged = |p: Piece, e: SimpleSpan| (p, span(e));
+    let int = int.map_with(move |p, e| tagged(p, e.span()));
+    let dash = just(Token::Minus).map_with(move |_, e| tagged(Piece::Minus, e.span()));
+    let date = int
+        .then(dash.clone())
+        .then(int)
+        .then(dash)
+        .then(int)
+        .map(|((((y, a), m), b), d)| vec![y, a, m, b, d]);
+    let hour = select! { Token::Ident(s) if is_hour(s) => Piece::Hour(s[1..].to_owned()) }
+        .map_with(move |p, e| tagged(p, e.span()));
+    let colon = just(Token::Colon).map_with(move |_, e| tagged(Piece::Colon, e.span()));
+    let seconds = select! {
+        Token::Integer(n) => Piece::Number(n.to_string()),
+        Token::Decimal(s) => Piece::Seconds(s.to_owned()),
+    }
+    .map_with(move |p, e| tagged(p, e.span()));
+    let utc = select! { Token::Ident(s) if s.eq_ignore_ascii_case("z") => Piece::Utc }
+        .map_with(move |p, e| vec![tagged(p, e.span())]);
+    let sign = just(Token::Plus)
+        .to(Piece::Plus)
+        .or(just(Token::Minus).to(Piece::Minus))
+        .map_with(move |p, e| tagged(p, e.span()));
+    let offset = sign
+        .then(int)
+        .then(colon.clone())
+        .then(int)
+        .map(|(((s, h), c), m)| vec![s, h, c, m]);
+    let time = hour
+        .then(colon.clone())
+        .then(int)
+        .then(colon)
+        .then(seconds)
+        .then(utc.or(offset))
+        .map(|(((((h, a), m), b), s), mut zone)| {
+            let mut pieces = vec![h, a, m, b, s];
+            pieces.append(&mut zone);
+            pieces
+        });
+    date.then(time.or_not())
+        .validate(|(date, time), e, emitter| {
+            let whole = span(e.span());
+            let pieces: Vec<(Piece, Span)> =
+                date.into_iter().chain(time.into_iter().flatten()).collect();
+            let value = written_value(&pieces).unwrap_or_else(|| {
+                emitter.emit(custom(
+                    e.span(),
+                    "Invalid date or datetime: write 2024-01-31 or 2024-01-31T10:00:00Z",
+                    "not a date",
+                ));
+                WrittenDate::Date(chrono::NaiveDate::default())
+            });
+            SoqlValue::Written(value, whole)
+        })
+}
+
+/// One token of a written-out date, as text.
+#[derive(Clone, Debug)]
+enum Piece {
+    /// Digits (leading zeros lost: the span keeps the count).
+    Number(String),
+    /// `T10`: the hour after the `T`.
+    Hour(String),
+    /// `00.000`: seconds with a fraction.
+    Seconds(String),
+    Minus,
+    Plus,
+    Colon,
+    Utc,
+}
+
+fn is_hour(word: &str) -> bool {
+    let b = word.as_bytes();
+    b.len() == 3 && (b[0] == b'T' || b[0] == b't') && b[1..].iter().all(u8::is_ascii_digit)
+}
+
+/// The date or datetime the pieces spell, if they are adjacent, have the
+/// right number of digits and name a real day and time.
+fn written_value(pieces: &[(Piece, Span)]) -> Option<WrittenDate> {
+    let adjacent = pieces.windows(2).all(|w| w[0].1.end == w[1].1.start);
+    if !adjacent {
+        return None;
+    }
+    let mut text = String::new();
+    for (piece, span) in pieces {
+        let width = span.end - span.start;
+        match piece {
+            Piece::Number(n) => text.push_str(&format!("{n:0>width$}")),
+            Piece::Hour(h) => {
+                text.push('T');
+                text.push_str(h);
+            }
+            Piece::Seconds(s) => text.push_str(s),
+            Piece::Minus => text.push('-'),
+            Piece::Plus => text.push('+'),
+            Piece::Colon => text.push(':'),
+            Piece::Utc => text.push('Z'),
+        }
+    }
+    if pieces.len() == 5 {
+        let widths: Vec<usize> = pieces.iter().map(|(_, s)| s.end - s.start).collect();
+        if widths != [4, 1, 2, 1, 2] {
+            return None;
+        }
+        return chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+            .ok()
+            .map(WrittenDate::Date);
+    }
+    chrono::DateTime::parse_from_rfc3339(&text)
+        .ok()
+        .filter(|_| text.len() >= 20 && text.as_bytes()[4] == b'-' && text.as_bytes()[7] == b'-')
+        .map(|d| WrittenDate::DateTime(d.naive_utc()))
+}
+
 /// `TODAY`: the fallback of the date tables (never reached after a guard).
 const DAY_ZERO: DateLiteral = DateLiteral {
     unit: DateUnit::Day,
@@ -283,7 +457,8 @@ const DAY_ZERO: DateLiteral = DateLiteral {
     to: 0,
 };
 
-/// The date literals without a count.
+/// The date literals without a count. The fiscal ones are the calendar
+/// ones: the seeded org's fiscal year starts in January.
 fn fixed_date(word: &str) -> Option<DateLiteral> {
     use DateUnit::*;
     let (unit, from, to) = match word.to_ascii_uppercase().as_str() {
@@ -298,9 +473,12 @@ fn fixed_date(word: &str) -> Option<DateLiteral> {
         "NEXT_MONTH" => (Month, 1, 1),
         "LAST_90_DAYS" => (Day, -90, 0),
         "NEXT_90_DAYS" => (Day, 1, 90),
-        "LAST_YEAR" => (Year, -1, -1),
-        "THIS_YEAR" => (Year, 0, 0),
-        "NEXT_YEAR" => (Year, 1, 1),
+        "LAST_YEAR" | "LAST_FISCAL_YEAR" => (Year, -1, -1),
+        "THIS_YEAR" | "THIS_FISCAL_YEAR" => (Year, 0, 0),
+        "NEXT_YEAR" | "NEXT_FISCAL_YEAR" => (Year, 1, 1),
+        "LAST_QUARTER" | "LAST_FISCAL_QUARTER" => (Quarter, -1, -1),
+        "THIS_QUARTER" | "THIS_FISCAL_QUARTER" => (Quarter, 0, 0),
+        "NEXT_QUARTER" | "NEXT_FISCAL_QUARTER" => (Quarter, 1, 1),
         _ => return None,
     };
     Some(DateLiteral { unit, from, to })
@@ -321,9 +499,12 @@ fn counted_date(word: &str, n: i32) -> Option<DateLiteral> {
         "LAST_N_MONTHS" => (Month, -n, -1),
         "NEXT_N_MONTHS" => (Month, 1, n),
         "N_MONTHS_AGO" => (Month, -n, -n),
-        "LAST_N_YEARS" => (Year, -n, -1),
-        "NEXT_N_YEARS" => (Year, 1, n),
-        "N_YEARS_AGO" => (Year, -n, -n),
+        "LAST_N_YEARS" | "LAST_N_FISCAL_YEARS" => (Year, -n, -1),
+        "NEXT_N_YEARS" | "NEXT_N_FISCAL_YEARS" => (Year, 1, n),
+        "N_YEARS_AGO" | "N_FISCAL_YEARS_AGO" => (Year, -n, -n),
+        "LAST_N_QUARTERS" | "LAST_N_FISCAL_QUARTERS" => (Quarter, -n, -1),
+        "NEXT_N_QUARTERS" | "NEXT_N_FISCAL_QUARTERS" => (Quarter, 1, n),
+        "N_QUARTERS_AGO" | "N_FISCAL_QUARTERS_AGO" => (Quarter, -n, -n),
         _ => return None,
     };
     Some(DateLiteral { unit, from, to })
@@ -375,19 +556,22 @@ fn count_value<'t, 's: 't, I: TokenInput<'t, 's>>(
 }
 
 /// `order_by = "ORDER" "BY" order_item ("," order_item)*`
-/// `order_item = field_path ("ASC" | "DESC")? ("NULLS" ("FIRST" | "LAST"))?`
+/// `order_item = (aggregate | field_path) ("ASC" | "DESC")? ("NULLS" ("FIRST" | "LAST"))?`
 fn order_by<'t, 's: 't, I: TokenInput<'t, 's>>()
 -> impl Parser<'t, I, Vec<SoqlOrder>, Extra<'t, 's>> + Clone {
     let direction = word("ASC").to(false).or(word("DESC").to(true));
     let nulls = word("NULLS").ignore_then(word("FIRST").to(true).or(word("LAST").to(false)));
-    let item = field_path()
-        .then(direction.or_not())
-        .then(nulls.or_not())
-        .map(|((field, descending), nulls_first)| SoqlOrder {
+    let target = aggregate()
+        .map(|(func, field)| (Some(func), field))
+        .or(field_path().map(|field| (None, field)));
+    let item = target.then(direction.or_not()).then(nulls.or_not()).map(
+        |(((func, field), descending), nulls_first)| SoqlOrder {
+            func,
             field,
             descending: descending.unwrap_or(false),
             nulls_first,
-        });
+        },
+    );
     word("ORDER")
         .then(word("BY"))
         .ignore_then(item.separated_by(just(Token::Comma)).at_least(1).collect())
