@@ -235,8 +235,8 @@ impl Checker {
         Ok(typed(kind, ty, span))
     }
 
-    /// `StatusCode.REQUIRED_FIELD_MISSING` (also `System.StatusCode.X`), unless
-    /// a local hides the class name.
+    /// `StatusCode.REQUIRED_FIELD_MISSING` and `RoundingMode.HALF_UP` (also
+    /// with `System.`), unless a local hides the class name.
     fn static_constant(&mut self, target: &ast::Expr, field: &ast::Ident) -> Checked<Option<Expr>> {
         let class = match &target.kind {
             E::Name(class) => class,
@@ -247,7 +247,24 @@ impl Checker {
             } if matches!(&inner.kind, E::Name(ns) if ns.name.is("system")) => class,
             _ => return Ok(None),
         };
-        if !class.name.is("statuscode") || self.lookup(&class.name).is_some() {
+        if self.lookup(&class.name).is_some() {
+            return Ok(None);
+        }
+        if class.name.is("roundingmode") {
+            let name = field.name.as_str().to_ascii_uppercase();
+            let Some(mode) = crate::stdlib::ROUNDING_MODES.iter().find(|m| **m == name) else {
+                let msg = format!("Variable does not exist: {}", field.name);
+                return Err(self.error(msg, &field.span, "not a rounding mode"));
+            };
+            let span = target.span.start..field.span.end;
+            let ty = Type::Native(crate::check::types::Native::RoundingMode);
+            return Ok(Some(typed(
+                ExprKind::Const(Const::StatusCode(mode)),
+                ty,
+                &span,
+            )));
+        }
+        if !class.name.is("statuscode") {
             return Ok(None);
         }
         let Some(code) = crate::org::StatusCode::parse(field.name.as_str()) else {

@@ -79,6 +79,8 @@ pub enum Native {
     Savepoint,
     /// `System.StatusCode`
     StatusCode,
+    /// `System.RoundingMode`
+    RoundingMode,
     /// `AggregateResult`, a row of an aggregate query.
     AggregateResult,
 }
@@ -93,6 +95,7 @@ impl Native {
             Native::DatabaseError => "Database.Error",
             Native::Savepoint => "System.Savepoint",
             Native::StatusCode => "System.StatusCode",
+            Native::RoundingMode => "System.RoundingMode",
             Native::AggregateResult => "AggregateResult",
         }
     }
@@ -286,6 +289,7 @@ fn resolve_named(r: &TypeRef) -> Result<Type, Diagnostic> {
         "sobject" => Type::SObject(None),
         "savepoint" => Type::Native(Native::Savepoint),
         "statuscode" => Type::Native(Native::StatusCode),
+        "roundingmode" => Type::Native(Native::RoundingMode),
         "aggregateresult" => Type::Native(Native::AggregateResult),
         other => Type::SObject(Some(schema().object(other).ok_or_else(invalid)?)),
     };

@@ -180,6 +180,9 @@ impl Interpreter<'_> {
             Value::Exception(e) => return e.type_name.to_string(),
             Value::Result(_) => "Database.SaveResult",
             Value::DbError(_) => "Database.Error",
+            Value::StatusCode(name) if crate::stdlib::ROUNDING_MODES.contains(name) => {
+                "System.RoundingMode"
+            }
             Value::StatusCode(_) => "System.StatusCode",
             Value::Savepoint(_) => "System.Savepoint",
             Value::Aggregate(_) => "AggregateResult",

@@ -66,7 +66,8 @@ pub enum Value {
     Result(Rc<DbResult>),
     /// A `Database.Error`.
     DbError(Rc<DmlError>),
-    /// A `System.StatusCode` value, by name.
+    /// A constant of `System.StatusCode` or `System.RoundingMode`, by name
+    /// (the names of the two do not overlap).
     StatusCode(&'static str),
     /// A `System.Savepoint`.
     Savepoint(u32),

@@ -10,6 +10,7 @@ mod datetime;
 mod exception;
 mod json;
 mod math;
+mod numbers;
 mod org_info;
 mod string;
 mod string_utils;
@@ -17,6 +18,7 @@ mod system;
 mod test;
 
 pub use datetime::add_days;
+pub use numbers::ROUNDING_MODES;
 pub use test::TestMethod;
 
 use std::io::Write;
@@ -64,6 +66,10 @@ pub enum Builtin {
     Str(string::Method),
     /// One of the less common `String` static methods.
     StrStatic(string::Static),
+    /// A `Math` function or a numeric class's `valueOf`.
+    NumStatic(numbers::Static),
+    /// A Decimal, Double, Integer or Long instance method.
+    NumMethod(numbers::Method),
     /// A `JSON` method.
     Json(json::Method),
     /// A `Date` or `Datetime` static method.
@@ -143,7 +149,10 @@ pub fn static_method(class: &str, method: &str, args: &[Type]) -> Option<Signatu
         "string" => string::resolve_static(method, args),
         "date" | "datetime" => datetime::resolve_static(class, method, args),
         "json" => json::resolve(method, args),
-        "math" => math::resolve(method, args),
+        "math" => {
+            math::resolve(method, args).or_else(|| numbers::resolve_static(class, method, args))
+        }
+        "long" | "decimal" | "double" => numbers::resolve_static(class, method, args),
         "database" => database::resolve(method, args),
         "test" => test::resolve_test(method, args),
         "assert" => test::resolve_assert(method, args),
@@ -164,7 +173,8 @@ pub fn instance_method(receiver: &Type, method: &str, args: &[Type]) -> Option<S
         Type::Map(k, v) => collections::resolve_map(receiver, k, v, method, args),
         Type::Exception(name) => exception::resolve(name, method, args),
         Type::Native(n) => database::resolve_instance(*n, method, args),
-        t if t.is_numeric() => math::resolve_instance(t, method, args),
+        t if t.is_numeric() => math::resolve_instance(t, method, args)
+            .or_else(|| numbers::resolve_instance(t, method, args)),
         _ => None,
     }
 }
@@ -196,6 +206,8 @@ pub fn call(method: Builtin, args: &[Value], cx: &mut Context<'_>, span: &Span) 
         Builtin::Str(m) => string::call(m, args, span),
         Builtin::StrStatic(m) => string::call_static(m, args, span),
         Builtin::Json(m) => json::call(m, args, span),
+        Builtin::NumStatic(m) => numbers::call_static(m, args, span),
+        Builtin::NumMethod(m) => numbers::call(m, args, span),
         Builtin::DateStatic(m) => datetime::call_static(m, args, cx, span),
         Builtin::DateMethod(m) => datetime::call(m, args, cx, span),
         Builtin::List(m) => collections::call(m, args, span),
