@@ -21,6 +21,8 @@ impl Checker {
             return Err(self.error(msg, &q.from.span, "unknown object"));
         };
         let mut count = false;
+        // Binds in source order: child subqueries come first.
+        let mut binds = Vec::new();
         let mut aggregated = !q.group_by.is_empty();
         for item in &q.select {
             match item {
@@ -30,7 +32,7 @@ impl Checker {
                     aggregated = true;
                     self.soql_field(object, &a.field)?;
                 }
-                SoqlSelect::Subquery(sub) => self.subquery(object, sub)?,
+                SoqlSelect::Subquery(sub) => self.subquery(object, sub, &mut binds)?,
             }
         }
         for path in &q.group_by {
@@ -47,7 +49,6 @@ impl Checker {
         if let Some(msg) = q.filter.as_ref().and_then(semi::or_error) {
             return Err(self.error(msg, &q.span, "OR with a semi-join"));
         }
-        let mut binds = Vec::new();
         for cond in q.filter.iter().chain(&q.having) {
             self.soql_cond(object, cond, &mut binds)?;
         }
@@ -206,9 +207,15 @@ fn aggregate_in(cond: &SoqlCond) -> Option<&Span> {
 }
 
 impl Checker {
-    /// `(SELECT LastName FROM Contacts)`: the relationship and the child
-    /// object's fields exist; binds are not supported inside.
-    fn subquery(&mut self, parent: &'static ObjectDef, sub: &SoqlQuery) -> Checked<()> {
+    /// `(SELECT LastName FROM Contacts WHERE LastName = :n)`: the
+    /// relationship and the child object's fields exist; binds join the
+    /// query's own, in source order.
+    fn subquery(
+        &mut self,
+        parent: &'static ObjectDef,
+        sub: &SoqlQuery,
+        binds: &mut Vec<Expr>,
+    ) -> Checked<()> {
         let Some(relationship) = child_relationship(parent, sub.from.name.folded()) else {
             let msg = format!(
                 "Didn't understand relationship '{}' in FROM part of query call",
@@ -229,12 +236,11 @@ impl Checker {
         for item in &sub.order_by {
             self.soql_field(child, &item.field)?;
         }
-        let mut binds = Vec::new();
         if let Some(cond) = &sub.filter {
-            self.soql_cond(child, cond, &mut binds)?;
+            self.soql_cond(child, cond, binds)?;
         }
-        if !binds.is_empty() || matches!(sub.limit, Some(SoqlValue::Bind(_))) {
-            return Err(self.unsupported("bind variables in a child subquery", &sub.span));
+        if let Some(limit) = &sub.limit {
+            self.soql_value(limit, binds)?;
         }
         Ok(())
     }

@@ -145,7 +145,7 @@ pub fn run(store: &Store, q: &SoqlQuery, binds: &[BindValue]) -> Result<QueryOut
     sql.limit_offset(q)?;
     let mut output = sql.execute(store, &plan)?;
     if let QueryOutput::Rows(records) = &mut output {
-        children::load(store, object, q, records)?;
+        children::load(store, object, (q, binds), records)?;
     }
     Ok(output)
 }
@@ -212,14 +212,7 @@ struct Sql<'b> {
 
 impl<'b> Sql<'b> {
     fn new(q: &SoqlQuery, binds: &'b [BindValue]) -> Result<Sql<'b>, QueryError> {
-        let mut starts = Vec::new();
-        for cond in q.filter.iter().chain(&q.having) {
-            collect_binds(cond, &mut starts);
-        }
-        for value in [&q.limit, &q.offset].into_iter().flatten() {
-            collect_value_binds(value, &mut starts);
-        }
-        starts.sort_unstable();
+        let starts: Vec<usize> = bind_exprs(q).iter().map(|e| e.span.start).collect();
         if starts.len() != binds.len() {
             return Err(QueryError::Invalid(format!(
                 "the query has {} bind variables but {} values were supplied",
@@ -682,7 +675,8 @@ enum Operand {
     Many(Vec<Value>),
 }
 
-/// The bind expressions of a query in the order [`run`] takes their values.
+/// The bind expressions of a query in the order [`run`] takes their values:
+/// source order, child subqueries and semi-joins included.
 pub fn bind_exprs(q: &SoqlQuery) -> Vec<&Expr> {
     fn value<'q>(v: &'q SoqlValue, out: &mut Vec<&'q Expr>) {
         match v {
@@ -703,6 +697,12 @@ pub fn bind_exprs(q: &SoqlQuery) -> Vec<&Expr> {
         }
     }
     let mut out = Vec::new();
+    for item in &q.select {
+        if let SoqlSelect::Subquery(sub) = item {
+            sub.filter.iter().for_each(|c| cond(c, &mut out));
+            sub.limit.iter().for_each(|v| value(v, &mut out));
+        }
+    }
     q.filter
         .iter()
         .chain(&q.having)
@@ -713,26 +713,6 @@ pub fn bind_exprs(q: &SoqlQuery) -> Vec<&Expr> {
         .for_each(|v| value(v, &mut out));
     out.sort_by_key(|e| e.span.start);
     out
-}
-
-fn collect_binds(cond: &SoqlCond, out: &mut Vec<usize>) {
-    match cond {
-        SoqlCond::And(a, b) | SoqlCond::Or(a, b) => {
-            collect_binds(a, out);
-            collect_binds(b, out);
-        }
-        SoqlCond::Not(inner) => collect_binds(inner, out),
-        SoqlCond::Compare { value, .. } => collect_value_binds(value, out),
-    }
-}
-
-fn collect_value_binds(value: &SoqlValue, out: &mut Vec<usize>) {
-    match value {
-        SoqlValue::Bind(expr) => out.push(expr.span.start),
-        SoqlValue::List(items, _) => items.iter().for_each(|v| collect_value_binds(v, out)),
-        SoqlValue::SemiJoin(q) => q.filter.iter().for_each(|c| collect_binds(c, out)),
-        SoqlValue::Literal(..) | SoqlValue::Date(..) | SoqlValue::Written(..) => {}
-    }
 }
 
 /// The reference field named by a relationship (`Profile` → `ProfileId`)
