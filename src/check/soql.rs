@@ -8,7 +8,7 @@ use std::rc::Rc;
 use super::ir::{Expr, ExprKind};
 use super::types::{Native, Type};
 use super::{Checked, Checker};
-use crate::data::schema::FieldType;
+use crate::data::schema::{FieldDef, FieldType};
 use crate::data::schema::{ObjectDef, child_relationship, schema};
 use crate::data::soql::semi;
 use crate::syntax::ast::{self, SoqlCond, SoqlOp, SoqlQuery, SoqlSelect, SoqlValue};
@@ -137,21 +137,26 @@ impl Checker {
                 self.semi_join(object, field, sub, binds)
             }
             SoqlCond::Compare {
+                func,
                 field,
                 op,
                 value,
                 span,
-                ..
             } => {
                 self.soql_field(object, field)?;
-                if matches!(op, SoqlOp::Includes | SoqlOp::Excludes) {
-                    let def = crate::data::soql::path_def(object, field);
-                    if def.is_ok_and(|d| d.ty != FieldType::MultiPicklist) {
-                        let msg = crate::data::soql::INCLUDES_ON_OTHER;
-                        return Err(self.error(msg, span, "not a multi-select picklist"));
-                    }
+                let def = crate::data::soql::path_def(object, field).ok();
+                if matches!(op, SoqlOp::Includes | SoqlOp::Excludes)
+                    && def.is_some_and(|d| d.ty != FieldType::MultiPicklist)
+                {
+                    let msg = crate::data::soql::INCLUDES_ON_OTHER;
+                    return Err(self.error(msg, span, "not a multi-select picklist"));
                 }
-                self.soql_value(value, binds)
+                let first = binds.len();
+                self.soql_value(value, binds)?;
+                match (def, func, binds.get(first)) {
+                    (Some(def), None, Some(bind)) => self.bind_fits(def, bind),
+                    _ => Ok(()),
+                }
             }
         }
     }
@@ -189,6 +194,42 @@ impl Checker {
                 Ok(())
             }
         }
+    }
+}
+
+impl Checker {
+    /// A bind's type must suit the field it is compared with, as the
+    /// platform checks when the code compiles: `CreatedDate > :someString`
+    /// is refused. A list or set binds its elements; `Object` is checked
+    /// when the query runs.
+    fn bind_fits(&mut self, def: &FieldDef, bind: &Expr) -> Checked<()> {
+        let ty = match &bind.ty {
+            Type::List(inner) | Type::Set(inner) => inner.as_ref(),
+            other => other,
+        };
+        let fits = match (def.ty, ty) {
+            (_, Type::Object | Type::Null) => true,
+            (FieldType::Id | FieldType::Reference, t) => {
+                matches!(t, Type::Id | Type::String | Type::SObject(_))
+            }
+            (FieldType::Boolean, t) => *t == Type::Boolean,
+            (FieldType::Int | FieldType::Double | FieldType::Decimal | FieldType::Currency, t) => {
+                matches!(t, Type::Integer | Type::Long | Type::Double | Type::Decimal)
+            }
+            (FieldType::Date, t) => *t == Type::Date,
+            // A Date bind compares with a Datetime field from midnight UTC.
+            (FieldType::DateTime, t) => matches!(t, Type::Datetime | Type::Date),
+            (_, t) => matches!(t, Type::String | Type::Id),
+        };
+        if fits {
+            return Ok(());
+        }
+        let msg = format!(
+            "Invalid bind expression type of {} for column of type {}",
+            bind.ty,
+            Type::of_field(def.ty)
+        );
+        Err(self.error(msg, &bind.span, "bind type"))
     }
 }
 
