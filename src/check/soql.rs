@@ -8,7 +8,7 @@ use std::rc::Rc;
 use super::ir::{Expr, ExprKind};
 use super::types::{Native, Type};
 use super::{Checked, Checker};
-use crate::data::schema::FieldType;
+use crate::data::schema::{FieldDef, FieldType};
 use crate::data::schema::{ObjectDef, child_relationship, schema};
 use crate::data::soql::semi;
 use crate::syntax::ast::{self, SoqlCond, SoqlOp, SoqlQuery, SoqlSelect, SoqlValue};
@@ -21,6 +21,8 @@ impl Checker {
             return Err(self.error(msg, &q.from.span, "unknown object"));
         };
         let mut count = false;
+        // Binds in source order: child subqueries come first.
+        let mut binds = Vec::new();
         let mut aggregated = !q.group_by.is_empty();
         for item in &q.select {
             match item {
@@ -30,7 +32,7 @@ impl Checker {
                     aggregated = true;
                     self.soql_field(object, &a.field)?;
                 }
-                SoqlSelect::Subquery(sub) => self.subquery(object, sub)?,
+                SoqlSelect::Subquery(sub) => self.subquery(object, sub, &mut binds)?,
             }
         }
         for path in &q.group_by {
@@ -47,7 +49,6 @@ impl Checker {
         if let Some(msg) = q.filter.as_ref().and_then(semi::or_error) {
             return Err(self.error(msg, &q.span, "OR with a semi-join"));
         }
-        let mut binds = Vec::new();
         for cond in q.filter.iter().chain(&q.having) {
             self.soql_cond(object, cond, &mut binds)?;
         }
@@ -136,21 +137,26 @@ impl Checker {
                 self.semi_join(object, field, sub, binds)
             }
             SoqlCond::Compare {
+                func,
                 field,
                 op,
                 value,
                 span,
-                ..
             } => {
                 self.soql_field(object, field)?;
-                if matches!(op, SoqlOp::Includes | SoqlOp::Excludes) {
-                    let def = crate::data::soql::path_def(object, field);
-                    if def.is_ok_and(|d| d.ty != FieldType::MultiPicklist) {
-                        let msg = crate::data::soql::INCLUDES_ON_OTHER;
-                        return Err(self.error(msg, span, "not a multi-select picklist"));
-                    }
+                let def = crate::data::soql::path_def(object, field).ok();
+                if matches!(op, SoqlOp::Includes | SoqlOp::Excludes)
+                    && def.is_some_and(|d| d.ty != FieldType::MultiPicklist)
+                {
+                    let msg = crate::data::soql::INCLUDES_ON_OTHER;
+                    return Err(self.error(msg, span, "not a multi-select picklist"));
                 }
-                self.soql_value(value, binds)
+                let first = binds.len();
+                self.soql_value(value, binds)?;
+                match (def, func, binds.get(first)) {
+                    (Some(def), None, Some(bind)) => self.bind_fits(def, bind),
+                    _ => Ok(()),
+                }
             }
         }
     }
@@ -191,6 +197,42 @@ impl Checker {
     }
 }
 
+impl Checker {
+    /// A bind's type must suit the field it is compared with, as the
+    /// platform checks when the code compiles: `CreatedDate > :someString`
+    /// is refused. A list or set binds its elements; `Object` is checked
+    /// when the query runs.
+    fn bind_fits(&mut self, def: &FieldDef, bind: &Expr) -> Checked<()> {
+        let ty = match &bind.ty {
+            Type::List(inner) | Type::Set(inner) => inner.as_ref(),
+            other => other,
+        };
+        let fits = match (def.ty, ty) {
+            (_, Type::Object | Type::Null) => true,
+            (FieldType::Id | FieldType::Reference, t) => {
+                matches!(t, Type::Id | Type::String | Type::SObject(_))
+            }
+            (FieldType::Boolean, t) => *t == Type::Boolean,
+            (FieldType::Int | FieldType::Double | FieldType::Decimal | FieldType::Currency, t) => {
+                matches!(t, Type::Integer | Type::Long | Type::Double | Type::Decimal)
+            }
+            (FieldType::Date, t) => *t == Type::Date,
+            // A Date bind compares with a Datetime field from midnight UTC.
+            (FieldType::DateTime, t) => matches!(t, Type::Datetime | Type::Date),
+            (_, t) => matches!(t, Type::String | Type::Id),
+        };
+        if fits {
+            return Ok(());
+        }
+        let msg = format!(
+            "Invalid bind expression type of {} for column of type {}",
+            bind.ty,
+            Type::of_field(def.ty)
+        );
+        Err(self.error(msg, &bind.span, "bind type"))
+    }
+}
+
 /// The first comparison of a condition with an aggregate on its left.
 fn aggregate_in(cond: &SoqlCond) -> Option<&Span> {
     match cond {
@@ -206,9 +248,15 @@ fn aggregate_in(cond: &SoqlCond) -> Option<&Span> {
 }
 
 impl Checker {
-    /// `(SELECT LastName FROM Contacts)`: the relationship and the child
-    /// object's fields exist; binds are not supported inside.
-    fn subquery(&mut self, parent: &'static ObjectDef, sub: &SoqlQuery) -> Checked<()> {
+    /// `(SELECT LastName FROM Contacts WHERE LastName = :n)`: the
+    /// relationship and the child object's fields exist; binds join the
+    /// query's own, in source order.
+    fn subquery(
+        &mut self,
+        parent: &'static ObjectDef,
+        sub: &SoqlQuery,
+        binds: &mut Vec<Expr>,
+    ) -> Checked<()> {
         let Some(relationship) = child_relationship(parent, sub.from.name.folded()) else {
             let msg = format!(
                 "Didn't understand relationship '{}' in FROM part of query call",
@@ -229,12 +277,11 @@ impl Checker {
         for item in &sub.order_by {
             self.soql_field(child, &item.field)?;
         }
-        let mut binds = Vec::new();
         if let Some(cond) = &sub.filter {
-            self.soql_cond(child, cond, &mut binds)?;
+            self.soql_cond(child, cond, binds)?;
         }
-        if !binds.is_empty() || matches!(sub.limit, Some(SoqlValue::Bind(_))) {
-            return Err(self.unsupported("bind variables in a child subquery", &sub.span));
+        if let Some(limit) = &sub.limit {
+            self.soql_value(limit, binds)?;
         }
         Ok(())
     }

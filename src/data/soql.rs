@@ -1,7 +1,8 @@
 //! SOQL → parameterised SQL → records.
 //!
 //! Values never enter the SQL text: literals and binds become parameters.
-//! String comparisons ignore case (the columns use `NOCASE`), `!=` and
+//! String comparisons ignore case (the columns use `NOCASE`; non-ASCII
+//! values compare through `soql_fold`, Unicode lower case), `!=` and
 //! `NOT IN` match nulls as SOQL does, Ids compare in 15 or 18 characters,
 //! deleted records are left out unless the query says `ALL ROWS`.
 //! Relationship paths (`Profile.Name`) work in `SELECT` and `ORDER BY` (as
@@ -145,7 +146,7 @@ pub fn run(store: &Store, q: &SoqlQuery, binds: &[BindValue]) -> Result<QueryOut
     sql.limit_offset(q)?;
     let mut output = sql.execute(store, &plan)?;
     if let QueryOutput::Rows(records) = &mut output {
-        children::load(store, object, q, records)?;
+        children::load(store, object, (q, binds), records)?;
     }
     Ok(output)
 }
@@ -212,14 +213,7 @@ struct Sql<'b> {
 
 impl<'b> Sql<'b> {
     fn new(q: &SoqlQuery, binds: &'b [BindValue]) -> Result<Sql<'b>, QueryError> {
-        let mut starts = Vec::new();
-        for cond in q.filter.iter().chain(&q.having) {
-            collect_binds(cond, &mut starts);
-        }
-        for value in [&q.limit, &q.offset].into_iter().flatten() {
-            collect_value_binds(value, &mut starts);
-        }
-        starts.sort_unstable();
+        let starts: Vec<usize> = bind_exprs(q).iter().map(|e| e.span.start).collect();
         if starts.len() != binds.len() {
             return Err(QueryError::Invalid(format!(
                 "the query has {} bind variables but {} values were supplied",
@@ -404,6 +398,12 @@ impl<'b> Sql<'b> {
             return Ok(());
         }
         let op = if equal { "=" } else { "IS NOT" };
+        if needs_fold(std::slice::from_ref(&value)) {
+            let _ = write!(self.text, "soql_fold({column}) {op} soql_fold(");
+            self.param(value);
+            self.text.push(')');
+            return Ok(());
+        }
         let _ = write!(self.text, "{column} {op} ");
         self.param(value);
         Ok(())
@@ -424,23 +424,29 @@ impl<'b> Sql<'b> {
             (true, false) => String::new(),
         };
         self.text.push('(');
+        let fold = needs_fold(&values);
+        let (open, close) = if fold { ("soql_fold(", ")") } else { ("", "") };
+        let not = if inside { "" } else { "NOT " };
         if values.is_empty() {
             self.text.push_str(if inside { "0" } else { "1" });
         } else if values.len() > LONG_IN_LIST {
             // SQLite takes at most 32,766 parameters per statement: a long
             // list travels as one JSON array parameter instead.
-            let not = if inside { "" } else { "NOT " };
-            let _ = write!(self.text, "{column} {not}IN (SELECT value FROM json_each(");
+            let _ = write!(
+                self.text,
+                "{open}{column}{close} {not}IN (SELECT {open}value{close} FROM json_each("
+            );
             self.param(Value::Text(json_array(&values)));
             self.text.push_str("))");
         } else {
-            let not = if inside { "" } else { "NOT " };
-            let _ = write!(self.text, "{column} {not}IN (");
+            let _ = write!(self.text, "{open}{column}{close} {not}IN (");
             for (n, value) in values.into_iter().enumerate() {
                 if n > 0 {
                     self.text.push_str(", ");
                 }
+                self.text.push_str(open);
                 self.param(value);
+                self.text.push_str(close);
             }
             self.text.push(')');
         }
@@ -493,6 +499,12 @@ impl<'b> Sql<'b> {
                 type_word(field),
                 field.name
             )));
+        }
+        if needs_fold(std::slice::from_ref(&value)) {
+            let _ = write!(self.text, "soql_fold({column}) LIKE soql_fold(");
+            self.param(value);
+            self.text.push_str(") ESCAPE '\\'");
+            return Ok(());
         }
         let _ = write!(self.text, "{column} LIKE ");
         self.param(value);
@@ -659,6 +671,30 @@ impl<'b> Sql<'b> {
     }
 }
 
+/// True when some value is text beyond ASCII. SQLite's `NOCASE` and `LIKE`
+/// ignore the case of ASCII letters only, so such comparisons go through
+/// `soql_fold` on both sides instead (Unicode lower case); ASCII ones keep
+/// the plain column, and with it the indexes on Id, Username and lookups.
+fn needs_fold(values: &[Value]) -> bool {
+    values
+        .iter()
+        .any(|v| matches!(v, Value::Text(t) if !t.is_ascii()))
+}
+
+/// Registers the SQL functions queries use: `soql_fold(text)`, the text in
+/// Unicode lower case (null stays null).
+pub fn register_functions(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    use rusqlite::types::ValueRef;
+    let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
+    conn.create_scalar_function("soql_fold", 1, flags, |ctx| {
+        Ok(match ctx.get_raw(0) {
+            ValueRef::Text(t) => Some(String::from_utf8_lossy(t).to_lowercase()),
+            _ => None,
+        })
+    })
+}
+
 /// An operator as written in SOQL, for messages.
 fn op_word(op: SoqlOp) -> &'static str {
     match op {
@@ -682,7 +718,8 @@ enum Operand {
     Many(Vec<Value>),
 }
 
-/// The bind expressions of a query in the order [`run`] takes their values.
+/// The bind expressions of a query in the order [`run`] takes their values:
+/// source order, child subqueries and semi-joins included.
 pub fn bind_exprs(q: &SoqlQuery) -> Vec<&Expr> {
     fn value<'q>(v: &'q SoqlValue, out: &mut Vec<&'q Expr>) {
         match v {
@@ -703,6 +740,12 @@ pub fn bind_exprs(q: &SoqlQuery) -> Vec<&Expr> {
         }
     }
     let mut out = Vec::new();
+    for item in &q.select {
+        if let SoqlSelect::Subquery(sub) = item {
+            sub.filter.iter().for_each(|c| cond(c, &mut out));
+            sub.limit.iter().for_each(|v| value(v, &mut out));
+        }
+    }
     q.filter
         .iter()
         .chain(&q.having)
@@ -713,26 +756,6 @@ pub fn bind_exprs(q: &SoqlQuery) -> Vec<&Expr> {
         .for_each(|v| value(v, &mut out));
     out.sort_by_key(|e| e.span.start);
     out
-}
-
-fn collect_binds(cond: &SoqlCond, out: &mut Vec<usize>) {
-    match cond {
-        SoqlCond::And(a, b) | SoqlCond::Or(a, b) => {
-            collect_binds(a, out);
-            collect_binds(b, out);
-        }
-        SoqlCond::Not(inner) => collect_binds(inner, out),
-        SoqlCond::Compare { value, .. } => collect_value_binds(value, out),
-    }
-}
-
-fn collect_value_binds(value: &SoqlValue, out: &mut Vec<usize>) {
-    match value {
-        SoqlValue::Bind(expr) => out.push(expr.span.start),
-        SoqlValue::List(items, _) => items.iter().for_each(|v| collect_value_binds(v, out)),
-        SoqlValue::SemiJoin(q) => q.filter.iter().for_each(|c| collect_binds(c, out)),
-        SoqlValue::Literal(..) | SoqlValue::Date(..) | SoqlValue::Written(..) => {}
-    }
 }
 
 /// The reference field named by a relationship (`Profile` → `ProfileId`)

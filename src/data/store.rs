@@ -4,8 +4,8 @@
 //! The file uses SQLite's rollback journal (never WAL), so a transaction that
 //! is rolled back leaves the file byte-for-byte as it was. Text columns use
 //! `NOCASE` collation because SOQL compares strings without case; Id columns
-//! hold the 18-character form and compare exactly. `NOCASE` folds ASCII only,
-//! so non-ASCII letters compare with case: a known shortcoming.
+//! hold the 18-character form and compare exactly. `NOCASE` folds ASCII only;
+//! SOQL compares non-ASCII text through its own `soql_fold` function.
 
 use std::cell::RefCell;
 use std::fmt::Write as _;
@@ -149,6 +149,10 @@ impl Store {
         // A bulk insert touches many index pages; a larger page cache keeps
         // them in memory for the whole transaction (the default is 2 MB).
         let _ = conn.execute_batch("PRAGMA cache_size = -65536");
+        // SOQL's case-insensitive comparisons of non-ASCII text. Registering
+        // a function on an open connection does not fail in practice; if it
+        // did, such queries would report the missing function.
+        let _ = crate::data::soql::register_functions(&conn);
         Store {
             conn,
             issued: RefCell::default(),

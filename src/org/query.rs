@@ -4,7 +4,7 @@
 
 use crate::data::record::{FieldValue, Record};
 use crate::org::{Org, OrgError, QueryError, QueryOutput};
-use crate::syntax::ast::{SoqlCond, SoqlQuery, SoqlSelect, SoqlValue};
+use crate::syntax::ast::{SoqlQuery, SoqlSelect};
 use crate::syntax::source::Diagnostic;
 
 /// How query results are printed.
@@ -37,7 +37,7 @@ pub type Rows = (Vec<String>, Vec<Vec<Option<FieldValue>>>);
 /// Parses and runs one query against the org.
 pub fn run(org: &mut Org, text: &str) -> Result<Rows, QueryFailure> {
     let query = crate::syntax::parse_soql(text).map_err(QueryFailure::Syntax)?;
-    if has_bind(&query) {
+    if !crate::data::soql::bind_exprs(&query).is_empty() {
         let msg = "Bind variables are not available in a query from the shell";
         return Err(QueryFailure::Invalid(msg.into()));
     }
@@ -103,28 +103,6 @@ fn value_at(record: &Record, path: &[String]) -> Option<FieldValue> {
         [field] => record.get_by_name(field).filter(|v| !v.is_null()).cloned(),
         [relationship, rest @ ..] => value_at(record.parent_by_relationship(relationship)?, rest),
         [] => None,
-    }
-}
-
-fn has_bind(q: &SoqlQuery) -> bool {
-    let value = |v: &Option<SoqlValue>| v.as_ref().is_some_and(value_binds);
-    q.filter.iter().chain(&q.having).any(cond_binds) || value(&q.limit) || value(&q.offset)
-}
-
-fn cond_binds(c: &SoqlCond) -> bool {
-    match c {
-        SoqlCond::And(a, b) | SoqlCond::Or(a, b) => cond_binds(a) || cond_binds(b),
-        SoqlCond::Not(a) => cond_binds(a),
-        SoqlCond::Compare { value, .. } => value_binds(value),
-    }
-}
-
-fn value_binds(v: &SoqlValue) -> bool {
-    match v {
-        SoqlValue::Bind(_) => true,
-        SoqlValue::List(items, _) => items.iter().any(value_binds),
-        SoqlValue::SemiJoin(q) => q.filter.iter().any(cond_binds),
-        SoqlValue::Literal(..) | SoqlValue::Date(..) | SoqlValue::Written(..) => false,
     }
 }
 

@@ -448,7 +448,8 @@ fn lex_multiline_string<'s>(lex: &mut Lexer<'s, Token<'s>>) -> Result<String, Le
     }
 }
 
-/// Applies Apex escapes: `\n \t \r \b \f \' \" \\ \uXXXX`.
+/// Applies Apex escapes: `\n \t \r \b \f \' \" \\ \uXXXX`, and keeps SOQL's
+/// `\_` and `\%` as written.
 fn unescape(raw: &str) -> Result<String, LexError> {
     let mut out = String::with_capacity(raw.len());
     let mut chars = raw.chars();
@@ -464,6 +465,13 @@ fn unescape(raw: &str) -> Result<String, LexError> {
             Some('b') => '\u{8}',
             Some('f') => '\u{c}',
             Some(q @ ('\'' | '"' | '\\')) => q,
+            // SOQL's LIKE escapes stay escaped for the LIKE pattern. The lexer
+            // cannot tell SOQL strings from others, so outside SOQL apexlite
+            // keeps `\_` where the platform refuses it (a known difference).
+            Some(w @ ('_' | '%')) => {
+                out.push('\\');
+                w
+            }
             Some('u') => unicode_escape(&mut chars)?,
             _ => return Err(LexError::BadEscape),
         };

@@ -5,11 +5,12 @@
 //! `SELECT ... FROM Contact WHERE AccountId IN (...)`, so the subquery's own
 //! `WHERE` and `ORDER BY` apply and its `LIMIT` counts per parent. The
 //! reference field (`AccountId`) is read even when not selected. Binds inside
-//! a subquery are not supported yet and are refused with a `QueryException`.
+//! a subquery take their values from the parent query's, matched by position
+//! in the text.
 
 use std::collections::HashMap;
 
-use super::{QueryError, QueryOutput, bind_exprs, run};
+use super::{BindValue, QueryError, QueryOutput, bind_exprs, run};
 use crate::data::record::{FieldValue, Record};
 use crate::data::schema::{ChildRelationship, ObjectDef, child_relationship};
 use crate::data::store::Store;
@@ -23,16 +24,34 @@ const CHUNK: usize = 500;
 pub(super) fn load(
     store: &Store,
     parent: &'static ObjectDef,
-    q: &SoqlQuery,
+    (q, binds): (&SoqlQuery, &[BindValue]),
     records: &mut [Record],
 ) -> Result<(), QueryError> {
+    // The query's binds by where they start, to hand each subquery its own.
+    let by_start: HashMap<usize, &BindValue> = bind_exprs(q)
+        .iter()
+        .map(|e| e.span.start)
+        .zip(binds)
+        .collect();
     for item in &q.select {
         if let SoqlSelect::Subquery(sub) = item {
             let relationship = resolve(parent, sub)?;
-            load_one(store, sub, relationship, records)?;
+            load_one(store, sub, (relationship, &by_start), records)?;
         }
     }
     Ok(())
+}
+
+/// The values of `exprs`, taken from the parent query's binds.
+fn values_of(
+    exprs: &[&crate::syntax::ast::Expr],
+    by_start: &HashMap<usize, &BindValue>,
+) -> Result<Vec<BindValue>, QueryError> {
+    exprs
+        .iter()
+        .map(|e| by_start.get(&e.span.start).map(|v| (*v).clone()))
+        .collect::<Option<_>>()
+        .ok_or_else(|| QueryError::Invalid("a bind variable has no value".into()))
 }
 
 /// The child relationship a subquery names, refusing what is not supported.
@@ -50,17 +69,13 @@ pub(super) fn resolve(
             sub.from.name
         ))
     })?;
-    if !bind_exprs(sub).is_empty() {
-        let msg = "apexlite does not support bind variables in a child subquery yet";
-        return Err(QueryError::Invalid(msg.into()));
-    }
     Ok(relationship)
 }
 
 fn load_one(
     store: &Store,
     sub: &SoqlQuery,
-    relationship: ChildRelationship,
+    (relationship, by_start): (ChildRelationship, &HashMap<usize, &BindValue>),
     records: &mut [Record],
 ) -> Result<(), QueryError> {
     let ids: Vec<String> = records
@@ -70,7 +85,8 @@ fn load_one(
     let mut by_parent: HashMap<String, Vec<Record>> = HashMap::new();
     for chunk in ids.chunks(CHUNK) {
         let query = child_query(sub, relationship, chunk);
-        let QueryOutput::Rows(rows) = run(store, &query, &[])? else {
+        let values = values_of(&bind_exprs(&query), by_start)?;
+        let QueryOutput::Rows(rows) = run(store, &query, &values)? else {
             continue;
         };
         for row in rows {
@@ -84,6 +100,14 @@ fn load_one(
     }
     let limit = match &sub.limit {
         Some(SoqlValue::Literal(Literal::Integer(n), _)) => usize::try_from(*n).ok(),
+        Some(SoqlValue::Bind(e)) => match values_of(&[e], by_start)?.pop() {
+            Some(BindValue::One(FieldValue::Int(n))) => usize::try_from(n).ok(),
+            Some(BindValue::One(FieldValue::Long(n))) => usize::try_from(n).ok(),
+            _ => {
+                let msg = "LIMIT must be a non-negative integer";
+                return Err(QueryError::Invalid(msg.into()));
+            }
+        },
         _ => None,
     };
     for record in records.iter_mut() {

@@ -1,8 +1,10 @@
 //! SOQL queries, inline (`[SELECT ...]`) and dynamic (`Database.query`).
 //!
-//! SOQL words are matched in any case and are not reserved in Apex. Not yet
-//! accepted: `TYPEOF`, `WITH`, `USING SCOPE`. `AND` binds tighter than `OR`,
-//! where SOQL itself would ask for parentheses when they are mixed.
+//! SOQL words are matched in any case and are not reserved in Apex. `AND`
+//! and `OR` cannot be mixed without parentheses, as in SOQL. `WITH
+//! SECURITY_ENFORCED`, `WITH USER_MODE` and `WITH SYSTEM_MODE` are accepted
+//! and change nothing: apexlite enforces no field or sharing access. Not
+//! accepted: `TYPEOF` (an error naming it), `USING SCOPE`.
 
 use chumsky::prelude::*;
 
@@ -68,6 +70,7 @@ pub(crate) fn soql_query<'t, 's: 't, I: TokenInput<'t, 's>>(
         .then_ignore(word("FROM"))
         .then(ident())
         .then(word("WHERE").ignore_then(condition(value)).or_not())
+        .then_ignore(with_mode().or_not())
         .then(tail)
         .map_with(|(((select, from), filter), tail): (_, Tail), e| {
             let (((group_by, having), order_by), ((limit, offset), (all_rows, for_update))) = tail;
@@ -86,6 +89,34 @@ pub(crate) fn soql_query<'t, 's: 't, I: TokenInput<'t, 's>>(
             }
         })
         .boxed()
+}
+
+/// `with_mode = "WITH" ("SECURITY_ENFORCED" | "USER_MODE" | "SYSTEM_MODE")`
+///
+/// Accepted and ignored: the running user's field and sharing access is not
+/// enforced by apexlite, so all three read what system mode reads.
+fn with_mode<'t, 's: 't, I: TokenInput<'t, 's>>() -> impl Parser<'t, I, (), Extra<'t, 's>> + Clone {
+    word("WITH").ignore_then(choice((
+        word("SECURITY_ENFORCED"),
+        word("USER_MODE"),
+        word("SYSTEM_MODE"),
+    )))
+}
+
+/// `typeof = "TYPEOF" ... "END"`: parsed only to be refused by name.
+fn type_of<'t, 's: 't, I: TokenInput<'t, 's>>()
+-> impl Parser<'t, I, SoqlSelect, Extra<'t, 's>> + Clone {
+    word("TYPEOF")
+        .then(any().and_is(word("END").not()).repeated())
+        .then(word("END"))
+        .validate(|_, e, emitter| {
+            emitter.emit(custom(
+                e.span(),
+                "TYPEOF is not supported by apexlite; query each type's fields instead",
+                "TYPEOF",
+            ));
+            SoqlSelect::Field(Vec::new())
+        })
 }
 
 /// `subquery = "(" "SELECT" select_item ("," select_item)* "FROM" identifier
@@ -146,7 +177,12 @@ fn select_item<'t, 's: 't, I: TokenInput<'t, 's>>()
                 span: span(e.span()),
             })
         });
-    choice((count, aggregate, field_path().map(SoqlSelect::Field)))
+    choice((
+        type_of(),
+        count,
+        aggregate,
+        field_path().map(SoqlSelect::Field),
+    ))
 }
 
 /// `aggregate = ("COUNT" | "COUNT_DISTINCT" | "SUM" | "AVG" | "MIN" | "MAX")
@@ -174,8 +210,7 @@ fn field_path<'t, 's: 't, I: TokenInput<'t, 's>>()
         .labelled("field")
 }
 
-/// `condition = and_condition ("OR" and_condition)*`
-/// `and_condition = not_condition ("AND" not_condition)*`
+/// `condition = not_condition (("AND" not_condition)* | ("OR" not_condition)*)`
 /// `not_condition = "NOT"* ("(" condition ")" | comparison)`
 fn condition<'t, 's: 't, I: TokenInput<'t, 's>>(
     value: impl Parser<'t, I, SoqlValue, Extra<'t, 's>> + Clone + 't,
@@ -186,15 +221,30 @@ fn condition<'t, 's: 't, I: TokenInput<'t, 's>>(
         let not_condition = word("NOT")
             .repeated()
             .foldr(atom, |_, c| SoqlCond::Not(Box::new(c)));
-        let and_condition = not_condition
+        let joiner = select! {
+            Token::Ident(w) if w.eq_ignore_ascii_case("and") || w.eq_ignore_ascii_case("or") => w
+        }
+        .map_with(|w, e| (w, e.span()));
+        not_condition
             .clone()
-            .foldl(word("AND").ignore_then(not_condition).repeated(), |a, b| {
-                SoqlCond::And(Box::new(a), Box::new(b))
-            });
-        and_condition
-            .clone()
-            .foldl(word("OR").ignore_then(and_condition).repeated(), |a, b| {
-                SoqlCond::Or(Box::new(a), Box::new(b))
+            .then(joiner.then(not_condition).repeated().collect::<Vec<_>>())
+            .validate(|(first, rest), _, emitter| {
+                let is_or = |w: &str| w.eq_ignore_ascii_case("or");
+                let first_or = rest.first().map(|((w, _), _)| is_or(w));
+                rest.into_iter().fold(first, |a, ((w, at), b)| {
+                    if Some(is_or(w)) != first_or {
+                        // SOQL has no precedence between AND and OR: mixing
+                        // them needs parentheses, and the platform reports
+                        // the second kind of joiner as unexpected.
+                        let msg = format!("unexpected token: '{w}'");
+                        emitter.emit(custom(at, &msg, "AND and OR mixed without parentheses"));
+                    }
+                    if is_or(w) {
+                        SoqlCond::Or(Box::new(a), Box::new(b))
+                    } else {
+                        SoqlCond::And(Box::new(a), Box::new(b))
+                    }
+                })
             })
     })
     .boxed()
