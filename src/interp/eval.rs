@@ -923,6 +923,10 @@ impl Interpreter<'_> {
             org: &mut *self.org,
             sources: self.sources,
             iterating: &self.iterating,
+            cpu_used: self
+                .cpu_limit
+                .saturating_sub(self.deadline.saturating_duration_since(Instant::now())),
+            cpu_limit: self.cpu_limit,
         };
         let result = crate::stdlib::call(method, &values, &mut cx, span)?;
         if let crate::stdlib::Builtin::Test(m) = method {

@@ -100,6 +100,10 @@ pub struct Context<'a> {
     pub sources: &'a [SourceFile],
     /// Lists and sets being walked by a for-each loop, by identity.
     pub iterating: &'a [usize],
+    /// The CPU time the transaction has used (`Limits.getCpuTime()`).
+    pub cpu_used: std::time::Duration,
+    /// The transaction's CPU time limit (`Limits.getLimitCpuTime()`).
+    pub cpu_limit: std::time::Duration,
 }
 
 /// What a built-in takes and returns.
