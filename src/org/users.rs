@@ -535,9 +535,21 @@ pub fn check_insert(
         .map(|p| p.user_type.clone())
         .unwrap_or_default();
     row.set_by_name("UserType", FieldValue::Text(user_type.into()));
+    set_portal_enabled(row);
     fill_nickname(store, rules, row, now)?;
     reserve(rules, row);
     Ok(())
+}
+
+/// `IsPortalEnabled`: true for a user with a contact (a portal user), false
+/// for internal and contactless users. Whether the platform counts a
+/// contactless External Identity user as portal-enabled is not documented;
+/// false is a guess. Known shortcoming: setting it to false on update is
+/// stored as given, without the platform's deactivation and username
+/// rename of the disabled portal user.
+fn set_portal_enabled(row: &mut Record) {
+    let portal = id_field(row, "ContactId").is_some();
+    row.set_by_name("IsPortalEnabled", FieldValue::Bool(portal));
 }
 
 /// The rules for a changed User: permission, username, nickname, profile and
@@ -620,6 +632,9 @@ pub fn check_update(
         .map(|p| p.user_type.clone())
         .unwrap_or_default();
     row.set_by_name("UserType", FieldValue::Text(user_type.into()));
+    if contact_changed {
+        set_portal_enabled(row);
+    }
     reserve(rules, row);
     Ok(())
 }
