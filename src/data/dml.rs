@@ -13,6 +13,7 @@
 use std::collections::HashSet;
 
 use chrono::NaiveDateTime;
+use rusqlite::OptionalExtension;
 
 use crate::data::id::Id;
 use crate::data::record::{FieldValue, Record};
@@ -575,6 +576,8 @@ fn delete(
         if !deleting && !deleted {
             let code = StatusCode::UndeleteFailed;
             slot.fail(DmlError::new(code, "Entity is not in the recycle bin", &[]));
+        } else if !deleting && old.object.name == "Contact" {
+            check_contact_undelete(ctx, &old, slot)?;
         } else if deleting && old.object.name == "Contact" {
             check_contact_delete(ctx, &old, slot)?;
         } else if deleting && old.object.name == "Account" {
@@ -612,6 +615,38 @@ fn check_account_delete(
         let message = "Your attempt to delete this account could not be completed because one \
                        of its contacts is associated with a portal user.";
         slot.fail(DmlError::new(StatusCode::DeleteFailed, message, &[]));
+    }
+    Ok(())
+}
+
+/// A contact whose account is in the recycle bin cannot come back on its
+/// own: the account must be undeleted first (which brings back the contacts
+/// its deletion took along). The code is the platform's for a refused
+/// undelete; the text is a guess. Rows are saved object by object in order
+/// of first appearance, so in one call an account listed before its contact
+/// is back in time, one listed after it is not.
+fn check_contact_undelete(
+    ctx: &mut SaveContext<'_>,
+    contact: &Record,
+    slot: &mut Slot,
+) -> Result<(), OrgError> {
+    let Some(account) = contact.get_by_name("AccountId").and_then(FieldValue::as_id) else {
+        return Ok(());
+    };
+    let deleted: bool = ctx
+        .store
+        .conn()
+        .query_row(
+            "SELECT \"IsDeleted\" FROM \"Account\" WHERE \"Id\" = ?1",
+            [account.as_str()],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or(false);
+    if deleted {
+        let message = "Cannot undelete this contact because its account is in the recycle bin. \
+                       Undelete the account first.";
+        slot.fail(DmlError::new(StatusCode::UndeleteFailed, message, &[]));
     }
     Ok(())
 }

@@ -235,7 +235,8 @@ fn user() -> ObjectDef {
         reference("AccountId", "Account ID", &["Account"]).read_only(),
         text("FederationIdentifier", "SAML Federation ID", 512).id_lookup(),
         FieldDef::new("AboutMe", "About Me", T::TextArea, 1000),
-        boolean("IsPortalEnabled", "Is Portal Enabled"),
+        // Set by the system on insert: true for a user with a contact.
+        boolean("IsPortalEnabled", "Is Portal Enabled").update_only(),
         boolean("ForecastEnabled", "Allow Forecasting"),
         picklist(
             "DigestFrequency",

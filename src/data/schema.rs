@@ -125,6 +125,12 @@ impl FieldDef {
         self
     }
 
+    /// Marks the field set by the system on insert and changeable on update.
+    pub const fn update_only(mut self) -> FieldDef {
+        self.createable = false;
+        self
+    }
+
     /// Marks the field settable on insert only.
     pub const fn create_only(mut self) -> FieldDef {
         self.updateable = false;

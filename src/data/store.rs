@@ -244,7 +244,8 @@ impl Store {
         self.insert_all(std::iter::once(record))
     }
 
-    /// Writes new rows of one object through one prepared statement.
+    /// Writes new rows of one object, [`ROWS_PER_INSERT`] rows per
+    /// multi-row `INSERT`.
     pub fn insert_all<'r>(
         &self,
         records: impl IntoIterator<Item = &'r Record>,
@@ -254,38 +255,35 @@ impl Store {
             return Ok(());
         };
         // Only the columns a row gives a value are named and bound (the
-        // others are NULL anyway); the rows of a batch mostly share them, so
-        // the statement changes only when the set of columns does.
+        // others are NULL anyway). Consecutive rows that give the same
+        // columns (most rows of a batch) share one statement of up to
+        // ROWS_PER_INSERT rows.
+        let mut writer = InsertWriter {
+            store: self,
+            object,
+            stmt: None,
+            key: (Vec::new(), 0),
+            previous: Vec::new(),
+            stamp: None,
+        };
         let mut columns: Vec<usize> = Vec::new();
         let mut row_columns: Vec<usize> = Vec::with_capacity(object.fields.len());
-        let mut stmt = None;
-        // The audit fields of a batch share one time: written out once.
-        let mut stamp: Option<(NaiveDateTime, String)> = None;
+        let mut chunk: Vec<&Record> = Vec::with_capacity(ROWS_PER_INSERT);
         for record in records {
             row_columns.clear();
             let given = record.set_fields().filter(|(_, v)| !v.is_null());
             row_columns.extend(given.map(|(i, _)| i));
-            if stmt.is_none() || row_columns != columns {
+            if !chunk.is_empty() && (row_columns != columns || chunk.len() == ROWS_PER_INSERT) {
+                writer.write(&columns, &chunk)?;
+                chunk.clear();
+            }
+            if chunk.is_empty() {
                 std::mem::swap(&mut columns, &mut row_columns);
-                stmt = Some(self.conn.prepare_cached(&insert_sql(object, &columns))?);
             }
-            let Some(stmt) = stmt.as_mut() else {
-                continue;
-            };
-            for (n, &i) in columns.iter().enumerate() {
-                match record.get(i) {
-                    Some(FieldValue::DateTime(t)) => {
-                        let text = match &stamp {
-                            Some((at, text)) if at == t => text,
-                            _ => &stamp.insert((*t, datetime_text(t))).1,
-                        };
-                        stmt.raw_bind_parameter(n + 1, text.as_str())?
-                    }
-                    Some(value) => stmt.raw_bind_parameter(n + 1, Bound(value))?,
-                    None => stmt.raw_bind_parameter(n + 1, Value::Null)?,
-                }
-            }
-            stmt.raw_execute()?;
+            chunk.push(record);
+        }
+        if !chunk.is_empty() {
+            writer.write(&columns, &chunk)?;
         }
         Ok(())
     }
@@ -365,6 +363,69 @@ impl Store {
     }
 }
 
+/// Rows per multi-row `INSERT`: one statement per row costs SQLite a
+/// statement start and halt each; a few dozen rows share them.
+const ROWS_PER_INSERT: usize = 32;
+
+/// Writes chunks of rows that give the same columns, keeping the statement
+/// prepared while consecutive chunks have the same shape.
+struct InsertWriter<'s, 'r> {
+    store: &'s Store,
+    object: &'static ObjectDef,
+    stmt: Option<rusqlite::CachedStatement<'s>>,
+    /// The columns and row count of `stmt`.
+    key: (Vec<usize>, usize),
+    /// The chunk last written through `stmt`.
+    previous: Vec<&'r Record>,
+    /// The audit fields of a batch share one time: written out once.
+    stamp: Option<(NaiveDateTime, String)>,
+}
+
+impl<'r> InsertWriter<'_, 'r> {
+    fn write(&mut self, columns: &[usize], chunk: &[&'r Record]) -> Result<(), OrgError> {
+        if self.stmt.is_none() || self.key.0 != columns || self.key.1 != chunk.len() {
+            // A statement taken back into the cache loses its parameters.
+            self.stmt = None;
+            let sql = insert_sql(self.object, columns, chunk.len());
+            self.stmt = Some(self.store.conn.prepare_cached(&sql)?);
+            self.key = (columns.to_vec(), chunk.len());
+            self.previous.clear();
+        }
+        let Some(stmt) = self.stmt.as_mut() else {
+            return Ok(());
+        };
+        // SQLite keeps a statement's parameters from one execution to the
+        // next, and the rows of a batch share most values (profile, locale
+        // keys, audit fields): only the values that differ from the same
+        // row of the previous chunk are bound again.
+        let width = columns.len();
+        for (r, record) in chunk.iter().enumerate() {
+            let previous = self.previous.get(r);
+            for (n, &i) in columns.iter().enumerate() {
+                if previous.is_some_and(|p| p.get(i) == record.get(i)) {
+                    continue;
+                }
+                let param = r * width + n + 1;
+                match record.get(i) {
+                    Some(FieldValue::DateTime(t)) => {
+                        let text = match &self.stamp {
+                            Some((at, text)) if at == t => text,
+                            _ => &self.stamp.insert((*t, datetime_text(t))).1,
+                        };
+                        stmt.raw_bind_parameter(param, text.as_str())?
+                    }
+                    Some(value) => stmt.raw_bind_parameter(param, Bound(value))?,
+                    None => stmt.raw_bind_parameter(param, Value::Null)?,
+                }
+            }
+        }
+        stmt.raw_execute()?;
+        self.previous.clear();
+        self.previous.extend_from_slice(chunk);
+        Ok(())
+    }
+}
+
 fn create_parent(path: &Path) -> Result<(), OrgError> {
     match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => {
@@ -389,14 +450,18 @@ fn table_sql(object: &ObjectDef) -> String {
     }
     sql.push_str(");\n");
     for field in &object.fields[1..] {
-        let audit = matches!(field.name, "CreatedById" | "LastModifiedById");
+        // Audit lookups and a user's profile hold a handful of distinct
+        // values across many rows: an index would cost every insert and
+        // narrow a query by little, so they have none.
+        let unindexed = matches!(field.name, "CreatedById" | "LastModifiedById")
+            || (object.name == "User" && field.name == "ProfileId");
         if field.unique {
             let _ = writeln!(
                 sql,
                 "CREATE UNIQUE INDEX \"{0}_{1}\" ON \"{0}\" (\"{1}\");",
                 object.name, field.name
             );
-        } else if field.ty == FieldType::Reference && !audit {
+        } else if field.ty == FieldType::Reference && !unindexed {
             // Lookups are mostly empty (a contactless user has no contact,
             // role, manager or account): a partial index skips those rows on
             // every insert and still serves `field = value`, which implies
@@ -421,19 +486,27 @@ fn column_type(field: &FieldDef) -> &'static str {
     }
 }
 
-/// `INSERT` of the fields at `columns` (schema indexes, in order).
-fn insert_sql(object: &ObjectDef, columns: &[usize]) -> String {
+/// `INSERT` of `rows` rows giving the fields at `columns` (schema indexes,
+/// in order).
+fn insert_sql(object: &ObjectDef, columns: &[usize], rows: usize) -> String {
     let names: Vec<String> = columns
         .iter()
         .map(|&i| format!("\"{}\"", object.fields[i].name))
         .collect();
-    let marks: Vec<String> = (1..=columns.len()).map(|n| format!("?{n}")).collect();
-    format!(
-        "INSERT INTO \"{}\" ({}) VALUES ({})",
+    let mut sql = format!(
+        "INSERT INTO \"{}\" ({}) VALUES ",
         object.name,
-        names.join(", "),
-        marks.join(", ")
-    )
+        names.join(", ")
+    );
+    for r in 0..rows {
+        sql.push_str(if r == 0 { "(" } else { ", (" });
+        for n in 0..columns.len() {
+            let sep = if n == 0 { "" } else { ", " };
+            let _ = write!(sql, "{sep}?{}", r * columns.len() + n + 1);
+        }
+        sql.push(')');
+    }
+    sql
 }
 
 /// The SQL value stored for a field value. Decimals are stored as REAL so

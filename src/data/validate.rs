@@ -6,7 +6,6 @@
 //! platform byte for byte, with the field label the schema gives.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use rusqlite::OptionalExtension;
@@ -24,12 +23,12 @@ use crate::data::store::{OrgError, Store};
 /// points many rows at the same profile asks SQLite once.
 #[derive(Default)]
 pub struct RefMemo {
-    known: HashMap<Id, bool>,
+    known: FxHashMap<Id, bool>,
     /// Whether users named as owners are active.
-    active: HashMap<Id, bool>,
+    active: FxHashMap<Id, bool>,
     /// Values of unique fields taken by earlier rows of the call: object,
     /// field and the value in lower case.
-    unique: HashSet<(&'static str, &'static str, String)>,
+    unique: FxHashSet<(&'static str, &'static str, String)>,
 }
 
 impl RefMemo {
@@ -71,6 +70,16 @@ pub fn check_fields(
     for &i in indexes {
         let field = &row.object.fields[i];
         let Some(value) = row.get(i) else { continue };
+        // Non-empty text in a text field is kept as given: only its length,
+        // picklist and shape are checked.
+        if let FieldValue::Text(text) = value
+            && field.is_text()
+            && !matches!(field.ty, FieldType::Id | FieldType::Reference)
+            && !text.is_empty()
+        {
+            errors.extend(check_text(field, text));
+            continue;
+        }
         match coerce(field, value).and_then(|v| fit_number(field, v)) {
             Ok(value) => {
                 let error = match check_value(store, memo, field, &value)? {
@@ -91,6 +100,10 @@ pub fn check_fields(
 /// The required fields of `row` that are null or blank, as one
 /// `REQUIRED_FIELD_MISSING` error listing them in schema order.
 pub fn check_required(row: &Record) -> Option<DmlError> {
+    let fields = &row.object.fields;
+    if !(0..fields.len()).any(|i| fields[i].required && is_blank(row.get(i))) {
+        return None;
+    }
     let missing: Vec<&str> = row
         .object
         .fields
@@ -295,7 +308,9 @@ fn check_value(
 }
 
 fn check_text(field: &FieldDef, text: &str) -> Option<DmlError> {
-    if field.length > 0 && text.chars().count() > field.length as usize {
+    let limit = field.length as usize;
+    // A text of no more bytes than the limit has no more characters either.
+    if field.length > 0 && text.len() > limit && text.chars().count() > limit {
         let message = format!(
             "{}: data value too large: {text} (max length={})",
             field.label, field.length
@@ -443,17 +458,17 @@ pub fn is_email(text: &str) -> bool {
         && !local.ends_with('.')
         && !local.contains("..")
         && local
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c));
-    let labels: Vec<&str> = domain.split('.').collect();
-    let domain_ok = labels.len() >= 2
-        && labels.iter().all(|l| {
-            !l.is_empty()
-                && !l.starts_with('-')
-                && !l.ends_with('-')
-                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-        });
-    local_ok && domain_ok
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || b"!#$%&'*+/=?^_`{|}~.-".contains(&c));
+    let mut labels = 0;
+    let domain_ok = domain.split('.').all(|l| {
+        labels += 1;
+        !l.is_empty()
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-')
+    });
+    local_ok && domain_ok && labels >= 2
 }
 
 /// A field value as the platform prints it inside messages.

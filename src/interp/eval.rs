@@ -1053,6 +1053,8 @@ impl Interpreter<'_> {
             org: &mut *self.org,
             sources: self.sources,
             iterating: &self.iterating,
+            cpu_deadline: self.deadline,
+            cpu_limit: self.cpu_limit,
         };
         let result = crate::stdlib::call(method, &values, &mut cx, span)?;
         if let crate::stdlib::Builtin::Test(m) = method {

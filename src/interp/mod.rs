@@ -5,7 +5,7 @@
 //! in `query`; exceptions in [`exception`].
 
 mod class;
-mod clock;
+pub(crate) mod clock;
 pub(crate) mod collections;
 pub mod eval;
 pub mod exception;

@@ -5,7 +5,10 @@
 //! The save pipeline (`data::dml`) calls [`check_insert`] and [`check_update`]
 //! for every User row that passed field validation and required fields.
 
-use std::collections::{HashMap, HashSet};
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use chrono::NaiveDateTime;
 use rusqlite::types::Value;
@@ -175,6 +178,8 @@ pub struct UserRules {
     stored_usernames: StoredValues,
     stored_nicknames: StoredValues,
     nickname_seq: u64,
+    /// The time (milliseconds) and prefix of the nicknames generated last.
+    nickname_prefix: Option<(u64, String)>,
     /// Whether the org's edition offers contactless users.
     contactless: bool,
 }
@@ -196,13 +201,14 @@ impl UserRules {
             running,
             delegated,
             admins: None,
-            seats: HashMap::new(),
-            usernames: HashSet::new(),
-            nicknames: HashSet::new(),
-            contacts: HashSet::new(),
+            seats: HashMap::default(),
+            usernames: HashSet::default(),
+            nicknames: HashSet::default(),
+            contacts: HashSet::default(),
             stored_usernames: StoredValues::default(),
             stored_nicknames: StoredValues::default(),
             nickname_seq: 0,
+            nickname_prefix: None,
             contactless,
         })
     }
@@ -252,49 +258,94 @@ impl UserRules {
 }
 
 /// Which values of one unique User field stored users hold, read in bulk for
-/// a call so that its rows need no lookup each: the values asked about, and
-/// every value inside a range read whole. Values are folded as SQLite's
-/// `NOCASE` folds them (ASCII only), so an answer here is the one the
-/// column's own comparison would give.
+/// a call so that its rows need no lookup each: the values asked about, every
+/// value inside a range read whole, or the whole column. Values are folded as
+/// SQLite's `NOCASE` folds them (ASCII only), so an answer here is the one
+/// the column's own comparison would give.
 #[derive(Default)]
 struct StoredValues {
     asked: HashSet<String>,
     held: HashSet<String>,
     range: Option<(String, String)>,
+    /// The whole column was read: every value is answered.
+    all: bool,
 }
 
 /// Values per `IN (...)` query when reading stored values in bulk.
 const IN_CHUNK: usize = 500;
 
+/// `value` folded as `NOCASE` folds it, copied only when it has capitals.
+fn fold(value: &str) -> Cow<'_, str> {
+    if value.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(value.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(value)
+    }
+}
+
 impl StoredValues {
-    /// Whether a stored user holds `value`; `None` when it was not read.
-    fn holds(&self, value: &str) -> Option<bool> {
-        let folded = value.to_ascii_lowercase();
-        let in_range = self
-            .range
-            .as_ref()
-            .is_some_and(|(low, high)| folded >= *low && folded < *high);
-        (in_range || self.asked.contains(&folded)).then(|| self.held.contains(&folded))
+    /// Whether a stored user holds the value folded to `folded`; `None` when
+    /// it was not read.
+    fn holds(&self, folded: &str) -> Option<bool> {
+        let in_range = self.all
+            || self
+                .range
+                .as_ref()
+                .is_some_and(|(low, high)| folded >= low.as_str() && folded < high.as_str());
+        (in_range || self.asked.contains(folded)).then(|| self.held.contains(folded))
     }
 
-    /// Reads which of `values` stored users hold in `field`.
+    /// Reads which of `values` stored users hold in `field`: the whole
+    /// column when the batch is not much smaller than the table (one scan
+    /// of the column's index beats a lookup per value), else the values
+    /// themselves, a few hundred per query.
     fn read<'v>(
         &mut self,
         store: &Store,
         field: &str,
         values: impl Iterator<Item = &'v str>,
     ) -> Result<(), OrgError> {
+        if self.all {
+            return Ok(());
+        }
         let fresh: Vec<&str> = values
-            .filter(|v| self.asked.insert(v.to_ascii_lowercase()))
+            .filter(|v| self.asked.insert(fold(v).into_owned()))
             .collect();
+        if fresh.is_empty() {
+            return Ok(());
+        }
+        // The highest rowid bounds the number of stored users.
+        let stored: i64 = store
+            .conn()
+            .prepare_cached("SELECT ifnull(max(rowid), 0) FROM \"User\"")?
+            .query_row([], |r| r.get(0))?;
+        if stored <= 4 * fresh.len() as i64 {
+            let sql = format!("SELECT \"{field}\" FROM \"User\" WHERE \"{field}\" IS NOT NULL");
+            self.insert_rows(store, &sql, [])?;
+            self.all = true;
+            return Ok(());
+        }
         for chunk in fresh.chunks(IN_CHUNK) {
             let marks = vec!["?"; chunk.len()].join(", ");
             let sql = format!("SELECT \"{field}\" FROM \"User\" WHERE \"{field}\" IN ({marks})");
-            let mut stmt = store.conn().prepare_cached(&sql)?;
-            let mut rows = stmt.query(rusqlite::params_from_iter(chunk))?;
-            while let Some(row) = rows.next()? {
-                let held: String = row.get(0)?;
-                self.held.insert(held.to_ascii_lowercase());
+            self.insert_rows(store, &sql, rusqlite::params_from_iter(chunk))?;
+        }
+        Ok(())
+    }
+
+    /// Adds the text values `sql` selects to the held ones.
+    fn insert_rows(
+        &mut self,
+        store: &Store,
+        sql: &str,
+        params: impl rusqlite::Params,
+    ) -> Result<(), OrgError> {
+        let mut stmt = store.conn().prepare_cached(sql)?;
+        let mut rows = stmt.query(params)?;
+        while let Some(row) = rows.next()? {
+            if let rusqlite::types::ValueRef::Text(bytes) = row.get_ref(0)? {
+                let held = String::from_utf8_lossy(bytes);
+                self.held.insert(fold(&held).into_owned());
             }
         }
         Ok(())
@@ -309,14 +360,11 @@ impl StoredValues {
         low: &str,
         high: &str,
     ) -> Result<(), OrgError> {
-        let sql = format!(
-            "SELECT \"{field}\" FROM \"User\" WHERE \"{field}\" >= ?1 AND \"{field}\" < ?2"
-        );
-        let mut stmt = store.conn().prepare_cached(&sql)?;
-        let mut rows = stmt.query([low, high])?;
-        while let Some(row) = rows.next()? {
-            let held: String = row.get(0)?;
-            self.held.insert(held.to_ascii_lowercase());
+        if !self.all {
+            let sql = format!(
+                "SELECT \"{field}\" FROM \"User\" WHERE \"{field}\" >= ?1 AND \"{field}\" < ?2"
+            );
+            self.insert_rows(store, &sql, [low, high])?;
         }
         self.range = Some((low.to_ascii_lowercase(), high.to_ascii_lowercase()));
         Ok(())
@@ -360,7 +408,7 @@ fn load_profiles(store: &Store) -> Result<HashMap<Id, ProfileInfo>, OrgError> {
         let user_type: Option<String> = r.get(2)?;
         Ok((id, license, user_type.unwrap_or_default(), perms))
     })?;
-    let mut profiles = HashMap::new();
+    let mut profiles = HashMap::default();
     for row in rows {
         let (id, license, user_type, perms) = row?;
         let (Some(id), Some(license)) = (Id::parse(&id), license.as_deref().and_then(Id::parse))
@@ -401,7 +449,7 @@ fn load_licenses(store: &Store) -> Result<HashMap<Id, LicenseInfo>, OrgError> {
             r.get::<_, i64>(4)?,
         ))
     })?;
-    let mut licenses = HashMap::new();
+    let mut licenses = HashMap::default();
     for row in rows {
         let (id, name, key, total, used) = row?;
         let id = Id::parse(&id).ok_or_else(|| OrgError::Corrupt(format!("license Id {id}")))?;
@@ -487,9 +535,21 @@ pub fn check_insert(
         .map(|p| p.user_type.clone())
         .unwrap_or_default();
     row.set_by_name("UserType", FieldValue::Text(user_type.into()));
+    set_portal_enabled(row);
     fill_nickname(store, rules, row, now)?;
     reserve(rules, row);
     Ok(())
+}
+
+/// `IsPortalEnabled`: true for a user with a contact (a portal user), false
+/// for internal and contactless users. Whether the platform counts a
+/// contactless External Identity user as portal-enabled is not documented;
+/// false is a guess. Known shortcoming: setting it to false on update is
+/// stored as given, without the platform's deactivation and username
+/// rename of the disabled portal user.
+fn set_portal_enabled(row: &mut Record) {
+    let portal = id_field(row, "ContactId").is_some();
+    row.set_by_name("IsPortalEnabled", FieldValue::Bool(portal));
 }
 
 /// The rules for a changed User: permission, username, nickname, profile and
@@ -572,6 +632,9 @@ pub fn check_update(
         .map(|p| p.user_type.clone())
         .unwrap_or_default();
     row.set_by_name("UserType", FieldValue::Text(user_type.into()));
+    if contact_changed {
+        set_portal_enabled(row);
+    }
     reserve(rules, row);
     Ok(())
 }
@@ -871,11 +934,11 @@ fn taken(
     value: &str,
     self_id: Option<&Id>,
 ) -> Result<bool, OrgError> {
-    if pending.contains(&value.to_lowercase()) {
+    if pending.contains(pending_key(value).as_ref()) {
         return Ok(true);
     }
     if self_id.is_none()
-        && let Some(held) = stored.holds(value)
+        && let Some(held) = stored.holds(&fold(value))
     {
         return Ok(held);
     }
@@ -883,6 +946,16 @@ fn taken(
     Ok(store
         .find_other(user_object()?, field, &value, self_id)?
         .is_some())
+}
+
+/// The key under which a value taken earlier in the call is remembered: the
+/// value in lower case (full Unicode folding, copied only when needed).
+fn pending_key(value: &str) -> Cow<'_, str> {
+    if value.is_ascii() {
+        fold(value)
+    } else {
+        Cow::Owned(value.to_lowercase())
+    }
 }
 
 /// The current platform text, trailing space included.
@@ -1019,18 +1092,25 @@ fn fill_nickname(
     let millis = now.and_utc().timestamp_millis().unsigned_abs() % 10_000_000_000_000;
     // Every nickname generated in this call starts so: one read of the
     // stored ones that do answers for all of them.
-    let low = format!("User{millis:013}");
-    let folded = low.to_ascii_lowercase();
-    if rules.stored_nicknames.range.as_ref().map(|r| &r.0) != Some(&folded) {
+    if rules.nickname_prefix.as_ref().map(|(m, _)| *m) != Some(millis) {
+        let low = format!("User{millis:013}");
         let high = format!("{low}:");
         let field = "CommunityNickname";
         rules
             .stored_nicknames
             .read_range(store, field, &low, &high)?;
+        rules.nickname_prefix = Some((millis, low));
     }
+    let prefix = rules
+        .nickname_prefix
+        .as_ref()
+        .map_or("", |(_, p)| p.as_str());
+    let mut nickname = String::with_capacity(prefix.len() + 6);
     loop {
         rules.nickname_seq += 1;
-        let nickname = format!("User{millis:013}{:06}", rules.nickname_seq % 1_000_000);
+        nickname.clear();
+        nickname.push_str(prefix);
+        let _ = write!(nickname, "{:06}", rules.nickname_seq % 1_000_000);
         if !nickname_taken(store, rules, &nickname, None)? {
             row.set_by_name("CommunityNickname", FieldValue::Text(nickname.into()));
             return Ok(());
@@ -1041,10 +1121,10 @@ fn fill_nickname(
 /// Marks the row's username, nickname and contact as taken for later rows.
 fn reserve(rules: &mut UserRules, row: &Record) {
     if let Some(username) = text_field(row, "Username") {
-        rules.usernames.insert(username.to_lowercase());
+        rules.usernames.insert(pending_key(username).into_owned());
     }
     if let Some(nickname) = text_field(row, "CommunityNickname") {
-        rules.nicknames.insert(nickname.to_lowercase());
+        rules.nicknames.insert(pending_key(nickname).into_owned());
     }
     if let Some(contact) = id_field(row, "ContactId") {
         rules.contacts.insert(contact);

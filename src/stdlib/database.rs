@@ -4,8 +4,10 @@ use std::rc::Rc;
 
 use super::{Builtin, Signature, sig};
 use crate::check::types::{Native, Type};
+use crate::data::record::{FieldValue, Record};
+use crate::data::schema::schema;
 use crate::interp::eval::Eval;
-use crate::interp::exception::{ApexException, SOBJECT};
+use crate::interp::exception::{ApexException, SOBJECT, TYPE};
 use crate::interp::sobject::{DmlOptions, org_failure, run_dml};
 use crate::interp::value::{DbResult, Value};
 use crate::org::Org;
@@ -75,9 +77,14 @@ pub(super) fn resolve(method: &str, args: &[Type]) -> Option<Signature> {
         _ => return None,
     };
     let (records, rest) = args.split_first()?;
+    // Delete and undelete also take Ids: `Database.delete(id)`,
+    // `Database.undelete(ids)`.
+    let by_id = matches!(op, DmlOp::Delete | DmlOp::Undelete);
     let list = match records {
         Type::SObject(_) | Type::Null => false,
+        Type::Id if by_id => false,
         Type::List(e) if matches!(**e, Type::SObject(_)) => true,
+        Type::List(e) if by_id && **e == Type::Id => true,
         _ => return None,
     };
     let mut params = vec![records.clone()];
@@ -140,7 +147,8 @@ pub(super) fn dml(call: DmlCall, args: &[Value], org: &mut Org, span: &Span) -> 
         all_or_none,
         key: None,
     };
-    let results = run_dml(org, call.op, &args[0], options, span)?;
+    let records = records_of_ids(&args[0], span)?;
+    let results = run_dml(org, call.op, &records, options, span)?;
     let op = call.op;
     let mut values = results
         .into_iter()
@@ -149,6 +157,38 @@ pub(super) fn dml(call: DmlCall, args: &[Value], org: &mut Org, span: &Span) -> 
         Ok(Value::list(values.collect()))
     } else {
         Ok(values.next().unwrap_or(Value::Null))
+    }
+}
+
+/// For `Database.delete(ids)` and `Database.undelete(ids)`: each Id as a
+/// record of its object with only the Id set. Records pass through as they
+/// are. An Id whose key prefix names no object apexlite knows fails the call
+/// with `System.TypeException: Invalid id: <id>` (the platform's reaction to
+/// such an Id is not documented; the text is a guess).
+fn records_of_ids(value: &Value, span: &Span) -> Eval<Value> {
+    let record = |v: &Value| -> Eval<Value> {
+        match v {
+            Value::Id(id) => match schema().object_by_prefix(id.prefix()) {
+                Some(object) => {
+                    let mut record = Record::new(object);
+                    record.set(0, FieldValue::Id(*id));
+                    Ok(Value::sobject(record))
+                }
+                None => {
+                    let message = format!("Invalid id: {id}");
+                    Err(ApexException::new(TYPE, message, span).into())
+                }
+            },
+            other => Ok(other.clone()),
+        }
+    };
+    match value {
+        Value::Id(_) => record(value),
+        Value::List(items) if items.borrow().iter().any(|v| matches!(v, Value::Id(_))) => {
+            let items = items.borrow();
+            Ok(Value::list(items.iter().map(record).collect::<Eval<_>>()?))
+        }
+        other => Ok(other.clone()),
     }
 }
 

@@ -53,7 +53,12 @@ pub(super) fn resolve(name: &'static str, method: &str, args: &[Type]) -> Option
         ("getdmlmessage", 1) => (M::DmlMessage, Type::String),
         ("getdmltype", 1) => (M::DmlType, Type::Native(Native::StatusCode)),
         ("getdmlstatuscode", 1) => (M::DmlStatusCode, Type::String),
-        ("getdmlfieldnames", 1) => (M::DmlFieldNames, strings),
+        ("getdmlfieldnames", 1) => (M::DmlFieldNames, strings.clone()),
+        // The platform returns `List<Schema.SObjectField>`; apexlite has no
+        // field tokens yet, so the fields come as their API names, which
+        // print the same (`(LastName)`). A known shortcoming: assigning the
+        // result to `List<Schema.SObjectField>` does not compile.
+        ("getdmlfields", 1) => (M::DmlFieldNames, strings),
         ("getdmlindex", 1) => (M::DmlIndex, Type::Integer),
         ("getdmlid", 1) => (M::DmlId, Type::Id),
         _ => return None,

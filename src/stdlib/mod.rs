@@ -118,6 +118,11 @@ pub struct Context<'a> {
     pub sources: &'a [SourceFile],
     /// Lists and sets being walked by a for-each loop, by identity.
     pub iterating: &'a [usize],
+    /// When the transaction's CPU time runs out, on the running thread's
+    /// CPU clock (`Limits.getCpuTime()` is the limit less what is left).
+    pub cpu_deadline: crate::interp::clock::CpuInstant,
+    /// The transaction's CPU time limit (`Limits.getLimitCpuTime()`).
+    pub cpu_limit: std::time::Duration,
 }
 
 /// What a built-in takes and returns.

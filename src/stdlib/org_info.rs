@@ -32,6 +32,13 @@ pub enum Info {
     QueryRows,
     /// `Limits.getLimitQueryRows()`
     LimitQueryRows,
+    /// `Limits.getCpuTime()`: milliseconds of CPU time the running thread
+    /// has used since the transaction (or `Test.startTest()`) began, as
+    /// the CPU limit counts it.
+    CpuTime,
+    /// `Limits.getLimitCpuTime()`: the CPU limit in milliseconds
+    /// (`--cpu-limit-ms`, 10,000 by default as on the platform).
+    LimitCpuTime,
     /// `System.now()` / `Datetime.now()`
     Now,
     /// `System.today()` / `Date.today()`
@@ -54,6 +61,8 @@ pub(super) fn resolve(class: &str, method: &str, args: &[Type]) -> Option<Signat
         ("limits", "getlimitqueries") => (Info::LimitQueries, Type::Integer),
         ("limits", "getqueryrows") => (Info::QueryRows, Type::Integer),
         ("limits", "getlimitqueryrows") => (Info::LimitQueryRows, Type::Integer),
+        ("limits", "getcputime") => (Info::CpuTime, Type::Integer),
+        ("limits", "getlimitcputime") => (Info::LimitCpuTime, Type::Integer),
         ("system" | "datetime", "now") => (Info::Now, Type::Datetime),
         ("system" | "date", "today") => (Info::Today, Type::Date),
         _ => return None,
@@ -76,7 +85,16 @@ pub(super) fn call(info: Info, cx: &Context<'_>) -> Value {
         Info::LimitQueries => count(limits::SOQL_QUERIES),
         Info::QueryRows => count(used.query_rows),
         Info::LimitQueryRows => count(limits::QUERY_ROWS),
+        Info::CpuTime => {
+            let left = cx.cpu_deadline - crate::interp::clock::CpuInstant::now();
+            millis(cx.cpu_limit.saturating_sub(left))
+        }
+        Info::LimitCpuTime => millis(cx.cpu_limit),
         Info::Now => Value::Datetime(Utc::now().naive_utc()),
         Info::Today => Value::Date(super::datetime::today(cx)),
     }
+}
+
+fn millis(d: std::time::Duration) -> Value {
+    Value::Int(i32::try_from(d.as_millis()).unwrap_or(i32::MAX))
 }
