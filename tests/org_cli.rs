@@ -471,3 +471,29 @@ fn a_standard_user_cannot_create_a_contactless_user() {
     let rows = licenses_json(dir.path(), &org);
     assert_eq!(license(&rows, "External Identity")["used"], 0);
 }
+
+/// Org files made before `User.ProfileId` lost its index still have it;
+/// they open and save users as before, and queries by profile still work.
+#[test]
+fn an_org_with_the_former_profile_index_still_saves_users() {
+    let (dir, org) = org_dir();
+    assert_exit(
+        &apexlite(dir.path(), &["org", "init", "--org", s(&org)]),
+        0,
+        "init",
+    );
+    let conn = rusqlite::Connection::open(&org).expect("the org opens in SQLite");
+    conn.execute_batch(
+        "CREATE INDEX \"User_ProfileId\" ON \"User\" (\"ProfileId\") \
+         WHERE \"ProfileId\" IS NOT NULL",
+    )
+    .expect("the former index is made");
+    drop(conn);
+    let code = format!(
+        "{} System.debug([SELECT COUNT() FROM User WHERE ProfileId = :p.Id]);",
+        create_user("External Identity User", "old", true)
+    );
+    let out = run_code(dir.path(), &org, &code);
+    assert_exit(&out, 0, "insert into the former layout");
+    assert_eq!(stdout(&out), "1\n");
+}

@@ -395,12 +395,13 @@ fn finish_row(row: &mut Record) {
             .and_then(FieldValue::as_text)
             .unwrap_or("")
     };
-    let name = [text("FirstName"), text("LastName")]
-        .iter()
-        .filter(|s| !s.is_empty())
-        .copied()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let (first, last) = (text("FirstName"), text("LastName"));
+    let mut name = String::with_capacity(first.len() + last.len() + 1);
+    name.push_str(first);
+    if !first.is_empty() && !last.is_empty() {
+        name.push(' ');
+    }
+    name.push_str(last);
     let value = if name.is_empty() {
         FieldValue::Null
     } else {

@@ -381,6 +381,9 @@ pub fn read_unique_values<'r>(
 ) -> Result<(), OrgError> {
     let store = ctx.store;
     let rules = ctx.user_rules()?;
+    let rows_count = rows.clone().count();
+    rules.usernames.reserve(rows_count);
+    rules.nicknames.reserve(rows_count);
     let texts = |name: &'static str| rows.clone().filter_map(move |r| text_field(r, name));
     rules
         .stored_usernames
@@ -934,11 +937,18 @@ fn taken(
     value: &str,
     self_id: Option<&Id>,
 ) -> Result<bool, OrgError> {
-    if pending.contains(pending_key(value).as_ref()) {
+    let key = pending_key(value);
+    if pending.contains(key.as_ref()) {
         return Ok(true);
     }
+    // For ASCII text the pending key is the NOCASE folding too.
+    let folded = if value.is_ascii() {
+        Cow::Borrowed(key.as_ref())
+    } else {
+        fold(value)
+    };
     if self_id.is_none()
-        && let Some(held) = stored.holds(&fold(value))
+        && let Some(held) = stored.holds(&folded)
     {
         return Ok(held);
     }
