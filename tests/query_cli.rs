@@ -177,3 +177,52 @@ fn a_query_past_the_row_limit_is_an_apex_exception() {
         "System.LimitException: Too many query rows: 50001\n"
     );
 }
+
+#[test]
+fn child_records_print_as_a_count_column_or_nested_json() {
+    let (dir, org) = org_dir();
+    let fill = "Account a = new Account(Name = 'Acme, Inc'); \
+                Account b = new Account(Name = 'Beta'); \
+                insert new List<Account>{ a, b }; \
+                insert new List<Contact>{ \
+                    new Contact(LastName = 'Ann', Email = 'ann@x.com', AccountId = a.Id), \
+                    new Contact(LastName = 'Bob', AccountId = a.Id) };";
+    let out = apexlite(dir.path(), &["run", "-e", fill, "--org", s(&org)]);
+    assert_exit(&out, 0, "fill the org");
+    let soql = "SELECT Name, (SELECT LastName, Email FROM contacts ORDER BY LastName) \
+                FROM Account ORDER BY Name";
+    let run = |format: &str| {
+        let out = apexlite(
+            dir.path(),
+            &["query", soql, "--org", s(&org), "--format", format],
+        );
+        assert_exit(&out, 0, format);
+        stdout(&out)
+    };
+    assert_eq!(
+        run("table"),
+        "Name       Contacts\n\
+         Acme, Inc  2\n\
+         Beta       0\n\
+         Total number of records retrieved: 2.\n"
+    );
+    assert_eq!(run("csv"), "Name,Contacts\n\"Acme, Inc\",2\nBeta,0\n");
+    let rows: serde_json::Value = serde_json::from_str(&run("json")).expect("JSON output");
+    assert_eq!(
+        rows,
+        serde_json::json!([
+            {
+                "Name": "Acme, Inc",
+                "Contacts": {
+                    "totalSize": 2,
+                    "done": true,
+                    "records": [
+                        { "LastName": "Ann", "Email": "ann@x.com" },
+                        { "LastName": "Bob", "Email": null }
+                    ]
+                }
+            },
+            { "Name": "Beta", "Contacts": null }
+        ])
+    );
+}

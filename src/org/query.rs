@@ -1,8 +1,12 @@
 //! `apexlite query`: a SOQL query run from the shell, its rows printed as a
-//! table, CSV or JSON. Parent fields (`Profile.Name`) become dotted columns;
-//! child subqueries run but their records are not printed.
+//! table, CSV or JSON. Parent fields (`Profile.Name`) become dotted columns.
+//! A child subquery becomes a column named after its relationship: the
+//! number of child records in a table or CSV, the records themselves in
+//! JSON (`{"totalSize": n, "done": true, "records": [...]}`, or null when
+//! there are none, as the platform's REST API and CLI print them).
 
 use crate::data::record::{FieldValue, Record};
+use crate::data::schema::{ObjectDef, child_relationship};
 use crate::org::{Org, OrgError, QueryError, QueryOutput};
 use crate::syntax::ast::{SoqlQuery, SoqlSelect};
 use crate::syntax::source::Diagnostic;
@@ -31,8 +35,25 @@ pub enum QueryFailure {
     Org(OrgError),
 }
 
-/// The selected columns and each record's values (`None` for null).
-pub type Rows = (Vec<String>, Vec<Vec<Option<FieldValue>>>);
+/// The selected columns and each record's cells.
+pub type Rows = (Vec<String>, Vec<Vec<Cell>>);
+
+/// One value of a printed record.
+#[derive(Clone, Debug)]
+pub enum Cell {
+    /// A field's value (`None` for null).
+    Value(Option<FieldValue>),
+    /// The records of a child subquery, with the subquery's own columns.
+    Children(Rows),
+}
+
+/// What one selected item prints.
+enum Column {
+    /// A field path (`Profile.Name`).
+    Path(Vec<String>),
+    /// A child subquery: its relationship as written and its field paths.
+    Children(String, Vec<Vec<String>>),
+}
 
 /// Parses and runs one query against the org.
 pub fn run(org: &mut Org, text: &str) -> Result<Rows, QueryFailure> {
@@ -47,25 +68,71 @@ pub fn run(org: &mut Org, text: &str) -> Result<Rows, QueryFailure> {
     })?;
     let records = match output {
         QueryOutput::Count(n) => {
-            let count = Some(FieldValue::Long(n));
+            let count = Cell::Value(Some(FieldValue::Long(n)));
             return Ok((vec!["COUNT()".into()], vec![vec![count]]));
         }
         QueryOutput::Aggregates { rows, .. } => return Ok(aggregate_rows(&query, rows)),
         QueryOutput::Rows(records) => records,
     };
-    let paths: Vec<Vec<String>> = query
+    let parent = crate::data::schema::schema().object(query.from.name.as_str());
+    let columns: Vec<Column> = query
         .select
         .iter()
-        .filter_map(|s| match s {
-            SoqlSelect::Field(path) => Some(path.iter().map(|p| p.name.to_string()).collect()),
-            SoqlSelect::Count(_) | SoqlSelect::Aggregate(_) | SoqlSelect::Subquery(_) => None,
+        .filter_map(|item| column(item, parent))
+        .collect();
+    Ok(record_rows(&columns, &records))
+}
+
+/// The column a selected item prints, if any; a child relationship is
+/// named as the platform spells it.
+fn column(item: &SoqlSelect, parent: Option<&ObjectDef>) -> Option<Column> {
+    let path = |p: &[crate::syntax::ast::Ident]| p.iter().map(|i| i.name.to_string()).collect();
+    match item {
+        SoqlSelect::Field(p) => Some(Column::Path(path(p))),
+        SoqlSelect::Subquery(sub) => {
+            let fields = sub
+                .select
+                .iter()
+                .filter_map(|s| match s {
+                    SoqlSelect::Field(p) => Some(path(p)),
+                    _ => None,
+                })
+                .collect();
+            let written = sub.from.name.as_str();
+            let name = parent
+                .and_then(|p| child_relationship(p, written))
+                .map_or(written, |r| r.name);
+            Some(Column::Children(name.to_owned(), fields))
+        }
+        SoqlSelect::Count(_) | SoqlSelect::Aggregate(_) => None,
+    }
+}
+
+/// The records' cells under `columns`, child records nested.
+fn record_rows(columns: &[Column], records: &[Record]) -> Rows {
+    let names = columns
+        .iter()
+        .map(|c| match c {
+            Column::Path(p) => p.join("."),
+            Column::Children(name, _) => name.clone(),
         })
         .collect();
     let rows = records
         .iter()
-        .map(|r| paths.iter().map(|p| value_at(r, p)).collect())
+        .map(|r| {
+            columns
+                .iter()
+                .map(|c| match c {
+                    Column::Path(p) => Cell::Value(value_at(r, p)),
+                    Column::Children(name, fields) => {
+                        let inner: Vec<Column> = fields.iter().cloned().map(Column::Path).collect();
+                        Cell::Children(record_rows(&inner, r.children(name).unwrap_or(&[])))
+                    }
+                })
+                .collect()
+        })
         .collect();
-    Ok((paths.iter().map(|p| p.join(".")).collect(), rows))
+    (names, rows)
 }
 
 /// An aggregate query's rows, its aliases as the columns.
@@ -90,7 +157,7 @@ fn aggregate_rows(query: &SoqlQuery, rows: Vec<Vec<(String, FieldValue)>>) -> Ro
         .into_iter()
         .map(|row| {
             row.into_iter()
-                .map(|(_, v)| Some(v).filter(|v| !v.is_null()))
+                .map(|(_, v)| Cell::Value(Some(v).filter(|v| !v.is_null())))
                 .collect()
         })
         .collect();
@@ -116,6 +183,14 @@ pub fn render(rows: &Rows, format: QueryFormat) -> String {
     }
 }
 
+/// A cell as text: the value, or the number of child records.
+fn cell_text(cell: &Cell) -> String {
+    match cell {
+        Cell::Value(v) => text(v),
+        Cell::Children((_, records)) => records.len().to_string(),
+    }
+}
+
 fn text(v: &Option<FieldValue>) -> String {
     match v {
         None => String::new(),
@@ -132,10 +207,10 @@ fn text(v: &Option<FieldValue>) -> String {
     }
 }
 
-fn table(columns: &[String], records: &[Vec<Option<FieldValue>>]) -> String {
+fn table(columns: &[String], records: &[Vec<Cell>]) -> String {
     let cells: Vec<Vec<String>> = records
         .iter()
-        .map(|r| r.iter().map(text).collect())
+        .map(|r| r.iter().map(cell_text).collect())
         .collect();
     let widths: Vec<usize> = (0..columns.len())
         .map(|i| {
@@ -175,7 +250,7 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-fn csv(columns: &[String], records: &[Vec<Option<FieldValue>>]) -> String {
+fn csv(columns: &[String], records: &[Vec<Cell>]) -> String {
     let mut out = String::new();
     let line = |cells: Vec<String>| {
         cells
@@ -187,33 +262,48 @@ fn csv(columns: &[String], records: &[Vec<Option<FieldValue>>]) -> String {
     out.push_str(&line(columns.to_vec()));
     out.push('\n');
     for r in records {
-        out.push_str(&line(r.iter().map(text).collect()));
+        out.push_str(&line(r.iter().map(cell_text).collect()));
         out.push('\n');
     }
     out
 }
 
-fn json(columns: &[String], records: &[Vec<Option<FieldValue>>]) -> String {
-    use serde_json::{Map, Value};
-    let rows: Vec<Value> = records
-        .iter()
-        .map(|r| {
-            let mut object = Map::new();
-            for (column, v) in columns.iter().zip(r) {
-                let value = match v {
-                    None | Some(FieldValue::Null) => Value::Null,
-                    Some(FieldValue::Bool(b)) => Value::Bool(*b),
-                    Some(FieldValue::Int(i)) => Value::from(*i),
-                    Some(FieldValue::Long(i)) => Value::from(*i),
-                    Some(FieldValue::Double(d)) => Value::from(*d),
-                    other => Value::String(text(other)),
-                };
-                object.insert(column.clone(), value);
-            }
-            Value::Object(object)
-        })
-        .collect();
+fn json(columns: &[String], records: &[Vec<Cell>]) -> String {
+    let rows = serde_json::Value::Array(json_records(columns, records));
     let mut out = serde_json::to_string_pretty(&rows).unwrap_or_else(|_| "[]".into());
     out.push('\n');
     out
+}
+
+/// Each record as a JSON object, keys in column order.
+fn json_records(columns: &[String], records: &[Vec<Cell>]) -> Vec<serde_json::Value> {
+    use serde_json::{Map, Value};
+    records
+        .iter()
+        .map(|r| {
+            let mut object = Map::new();
+            for (column, cell) in columns.iter().zip(r) {
+                object.insert(column.clone(), json_cell(cell));
+            }
+            Value::Object(object)
+        })
+        .collect()
+}
+
+fn json_cell(cell: &Cell) -> serde_json::Value {
+    use serde_json::Value;
+    match cell {
+        Cell::Children((_, records)) if records.is_empty() => Value::Null,
+        Cell::Children((columns, records)) => serde_json::json!({
+            "totalSize": records.len(),
+            "done": true,
+            "records": json_records(columns, records),
+        }),
+        Cell::Value(None | Some(FieldValue::Null)) => Value::Null,
+        Cell::Value(Some(FieldValue::Bool(b))) => Value::Bool(*b),
+        Cell::Value(Some(FieldValue::Int(i))) => Value::from(*i),
+        Cell::Value(Some(FieldValue::Long(i))) => Value::from(*i),
+        Cell::Value(Some(FieldValue::Double(d))) => Value::from(*d),
+        Cell::Value(other) => Value::String(text(other)),
+    }
 }
