@@ -497,3 +497,44 @@ fn an_org_with_the_former_profile_index_still_saves_users() {
     assert_exit(&out, 0, "insert into the former layout");
     assert_eq!(stdout(&out), "1\n");
 }
+
+/// An org of layout version 2 (before AccountContactRelation existed) is
+/// upgraded when opened: the missing table is created, the version recorded,
+/// and its records stay. Older layouts are still refused.
+#[test]
+fn an_org_of_the_previous_layout_is_upgraded_when_opened() {
+    let (dir, org) = org_dir();
+    let init = apexlite(dir.path(), &["org", "init", "--org", s(&org)]);
+    assert_exit(&init, 0, "init");
+    let made = run_code(dir.path(), &org, "insert new Account(Name = 'Kept');");
+    assert_exit(&made, 0, "an account");
+    let conn = rusqlite::Connection::open(&org).expect("the org opens in SQLite");
+    conn.execute_batch(
+        "DROP TABLE \"AccountContactRelation\"; \
+         UPDATE apexlite_meta SET value = '2' WHERE key = 'schema_version';",
+    )
+    .expect("the file is made a version 2 org");
+    drop(conn);
+    let code = "System.debug([SELECT COUNT() FROM AccountContactRelation] + ' ' \
+                + [SELECT Name FROM Account WHERE Name = 'Kept'].Name);";
+    let out = run_code(dir.path(), &org, code);
+    assert_exit(&out, 0, "a query on the upgraded org");
+    assert_eq!(stdout(&out), "0 Kept\n");
+    let conn = rusqlite::Connection::open(&org).expect("the org opens in SQLite");
+    let version: String = conn
+        .query_row(
+            "SELECT value FROM apexlite_meta WHERE key = 'schema_version'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("the version is recorded");
+    assert_eq!(version, "3");
+    conn.execute(
+        "UPDATE apexlite_meta SET value = '1' WHERE key = 'schema_version'",
+        [],
+    )
+    .expect("the file is made a version 1 org");
+    drop(conn);
+    let out = run_code(dir.path(), &org, code);
+    assert_exit(&out, 4, "a version 1 org");
+}

@@ -28,6 +28,9 @@ use crate::data::schema::{FieldDef, FieldType, ObjectDef, schema};
 const FORMAT: &str = "apexlite-org";
 /// The layout version of the tables; bumped when they change incompatibly.
 pub const SCHEMA_VERSION: i64 = 3;
+/// The oldest layout [`Store::check_format`] upgrades in place: version 3
+/// only added objects, whose tables an upgrade creates.
+const UPGRADABLE_FROM: i64 = 2;
 
 const DATE_FORMAT: &str = "%Y-%m-%d";
 const DATETIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S%.3f";
@@ -205,6 +208,9 @@ impl Store {
         }
         let version = read("schema_version").map_err(|e| not_org(e.to_string()))?;
         let found = version.and_then(|v| v.parse::<i64>().ok()).unwrap_or(-1);
+        if (UPGRADABLE_FROM..SCHEMA_VERSION).contains(&found) {
+            return self.upgrade();
+        }
         if found != SCHEMA_VERSION {
             let path = path.to_owned();
             return Err(OrgError::SchemaVersion {
@@ -214,6 +220,36 @@ impl Store {
             });
         }
         Ok(())
+    }
+
+    /// Brings an org of an older, upgradable layout to this one, in one
+    /// transaction: creates the tables of objects it does not have yet.
+    fn upgrade(&self) -> Result<(), OrgError> {
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        let result = (|| -> Result<(), OrgError> {
+            for object in &schema().objects {
+                let exists: bool = self.conn.query_row(
+                    "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1)",
+                    [object.name],
+                    |r| r.get(0),
+                )?;
+                if !exists {
+                    self.conn.execute_batch(&table_sql(object))?;
+                }
+            }
+            self.conn.execute(
+                "UPDATE apexlite_meta SET value = ?1 WHERE key = 'schema_version'",
+                [SCHEMA_VERSION.to_string()],
+            )?;
+            Ok(())
+        })();
+        match result {
+            Ok(()) => Ok(self.conn.execute_batch("COMMIT")?),
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
     }
 
     /// Reserves `n` consecutive Id numbers for a key prefix and returns the
