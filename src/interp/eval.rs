@@ -308,16 +308,19 @@ impl<'a> Interpreter<'a> {
         Ok(std::mem::replace(&mut self.returned, Value::Null))
     }
 
+    /// The object a property belongs to (`None` for a static property); a
+    /// null object is a null dereference.
+    fn receiver(&mut self, target: Option<&Expr>, span: &Span) -> Eval<Option<Value>> {
+        match target.map(|t| self.expr(t)).transpose()? {
+            Some(Value::Null) => Err(ApexException::null_pointer(span).into()),
+            this => Ok(this),
+        }
+    }
+
     /// Reads property `prop` of `target` (`None` for a static property).
     fn read_prop(&mut self, target: Option<&Expr>, prop: usize, span: &Span) -> Eval<Value> {
         let p = self.program.properties[prop];
-        let this = match target {
-            Some(t) => Some(self.expr(t)?),
-            None => None,
-        };
-        if matches!(this, Some(Value::Null)) {
-            return Err(ApexException::null_pointer(span).into());
-        }
+        let this = self.receiver(target, span)?;
         match (p.getter, this) {
             (Some(getter), this) => self.call_values(getter, this, None, span),
             (None, Some(this)) => self.backing(&this, p.index, None, span),
@@ -337,13 +340,7 @@ impl<'a> Interpreter<'a> {
         span: &Span,
     ) -> Eval<()> {
         let p = self.program.properties[prop];
-        let this = match target {
-            Some(t) => Some(self.expr(t)?),
-            None => None,
-        };
-        if matches!(this, Some(Value::Null)) {
-            return Err(ApexException::null_pointer(span).into());
-        }
+        let this = self.receiver(target, span)?;
         match (p.setter, this) {
             (Some(setter), this) => {
                 self.call_values(setter, this, Some(value), span)?;

@@ -115,19 +115,8 @@ pub fn path(dotted: &str) -> Vec<Ident> {
 
 /// `SELECT fields FROM object`.
 pub fn select(fields: &[&str], from: &str) -> SoqlQuery {
-    SoqlQuery {
-        select: fields.iter().map(|f| SoqlSelect::Field(path(f))).collect(),
-        from: ident(from),
-        filter: None,
-        order_by: Vec::new(),
-        limit: None,
-        offset: None,
-        group_by: Vec::new(),
-        having: None,
-        for_update: false,
-        all_rows: false,
-        span: 0..0,
-    }
+    let select = fields.iter().map(|f| SoqlSelect::Field(path(f))).collect();
+    SoqlQuery::plain(select, ident(from), None, 0..0)
 }
 
 /// `SELECT COUNT() FROM object`.

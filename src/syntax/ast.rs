@@ -674,6 +674,30 @@ pub struct SoqlQuery {
     pub span: Span,
 }
 
+impl SoqlQuery {
+    /// `SELECT select FROM from [WHERE filter]` with no other clause.
+    pub fn plain(
+        select: Vec<SoqlSelect>,
+        from: Ident,
+        filter: Option<SoqlCond>,
+        span: Span,
+    ) -> Self {
+        SoqlQuery {
+            select,
+            from,
+            filter,
+            order_by: Vec::new(),
+            limit: None,
+            offset: None,
+            group_by: Vec::new(),
+            having: None,
+            for_update: false,
+            all_rows: false,
+            span,
+        }
+    }
+}
+
 /// An aggregate function of a `SELECT` list or a `HAVING` condition.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SoqlFunc {

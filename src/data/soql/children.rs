@@ -152,17 +152,7 @@ fn child_query(sub: &SoqlQuery, relationship: ChildRelationship, ids: &[String])
         Some(cond) => SoqlCond::And(Box::new(within), Box::new(cond.clone())),
         None => within,
     };
-    SoqlQuery {
-        select,
-        from: ident(relationship.child.name),
-        filter: Some(filter),
-        order_by: sub.order_by.clone(),
-        limit: None,
-        offset: None,
-        group_by: Vec::new(),
-        having: None,
-        for_update: false,
-        all_rows: false,
-        span,
-    }
+    let mut query = SoqlQuery::plain(select, ident(relationship.child.name), Some(filter), span);
+    query.order_by = sub.order_by.clone();
+    query
 }

@@ -351,18 +351,8 @@ fn semi_join<'t, 's: 't, I: TokenInput<'t, 's>>(
         .then(ident())
         .then(word("WHERE").ignore_then(condition(value)).or_not())
         .delimited_by(just(Token::LParen), just(Token::RParen))
-        .map_with(|((select, from), filter), e| SoqlQuery {
-            select,
-            from,
-            filter,
-            order_by: Vec::new(),
-            limit: None,
-            offset: None,
-            group_by: Vec::new(),
-            having: None,
-            for_update: false,
-            all_rows: false,
-            span: span(e.span()),
+        .map_with(|((select, from), filter), e| {
+            SoqlQuery::plain(select, from, filter, span(e.span()))
         })
 }
 
