@@ -81,6 +81,9 @@ pub enum Native {
     StatusCode,
     /// `AggregateResult`, a row of an aggregate query.
     AggregateResult,
+    /// `System.TriggerOperation`, the enum of `Trigger.operationType`; its
+    /// values are held by name, as `StatusCode`'s are.
+    TriggerOperation,
 }
 
 impl Native {
@@ -94,6 +97,7 @@ impl Native {
             Native::Savepoint => "System.Savepoint",
             Native::StatusCode => "System.StatusCode",
             Native::AggregateResult => "AggregateResult",
+            Native::TriggerOperation => "System.TriggerOperation",
         }
     }
 }
@@ -285,6 +289,7 @@ fn resolve_named(r: &TypeRef) -> Result<Type, Diagnostic> {
         "sobject" => Type::SObject(None),
         "savepoint" => Type::Native(Native::Savepoint),
         "statuscode" => Type::Native(Native::StatusCode),
+        "triggeroperation" => Type::Native(Native::TriggerOperation),
         "aggregateresult" => Type::Native(Native::AggregateResult),
         other => Type::SObject(Some(schema().object(other).ok_or_else(invalid)?)),
     };

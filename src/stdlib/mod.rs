@@ -13,6 +13,7 @@ mod string;
 mod system;
 mod test;
 
+pub use database::dml_results;
 pub use test::TestMethod;
 
 use std::io::Write;
