@@ -92,8 +92,8 @@ pub fn compile(file: &SourceFile) -> Result<check::ir::Program, Vec<Diagnostic>>
     compile_project(file, &[])
 }
 
-/// Parses and checks a script together with class files (`.cls`) it may
-/// use. Each diagnostic's `file` is 0 for the script and `i + 1` for
+/// Parses and checks a script together with class (`.cls`) and trigger
+/// (`.trigger`) files it may use. Each diagnostic's `file` is 0 for the script and `i + 1` for
 /// `classes[i]`; every file is parsed, so all syntax errors are reported.
 pub fn compile_project(
     script: &SourceFile,
@@ -109,7 +109,7 @@ pub fn compile_project_with(
     classes: &[SourceFile],
     coverage: bool,
 ) -> Result<check::ir::Program, Vec<Diagnostic>> {
-    let (types, mut diags) = parse_classes(classes);
+    let (types, triggers, mut diags) = parse_units(classes);
     let script = match syntax::parse_script(script) {
         Ok(s) => s,
         Err(errors) => {
@@ -120,36 +120,42 @@ pub fn compile_project_with(
     if !diags.is_empty() {
         return Err(diags);
     }
-    check::check_program_with(&script, &types, coverage)
+    check::check_project(&script, &types, &triggers, coverage)
 }
 
-/// Parses class files: the types declared, each with its file number
-/// (`i + 1` for `classes[i]`, as in [`compile_project`]), and every syntax
-/// error. Triggers are reported as not supported.
+/// Parses class and trigger files: the types declared, each with its file
+/// number (`i + 1` for `classes[i]`, as in [`compile_project`]), and every
+/// syntax error.
 pub fn parse_classes(
     classes: &[SourceFile],
 ) -> (Vec<(usize, syntax::ast::TypeDecl)>, Vec<Diagnostic>) {
+    let (types, _, diags) = parse_units(classes);
+    (types, diags)
+}
+
+/// Types and triggers declared in class and trigger files.
+type Units = (
+    Vec<(usize, syntax::ast::TypeDecl)>,
+    Vec<(usize, syntax::ast::TriggerDecl)>,
+    Vec<Diagnostic>,
+);
+
+/// [`parse_classes`], with the triggers declared, each with its file number.
+pub fn parse_units(classes: &[SourceFile]) -> Units {
     let mut diags = Vec::new();
     let mut types = Vec::new();
+    let mut triggers = Vec::new();
     for (i, file) in classes.iter().enumerate() {
         match syntax::parse_unit(file) {
             Ok(syntax::ast::Unit::Type(t)) => types.push((i + 1, t)),
-            Ok(syntax::ast::Unit::Trigger(t)) => {
-                let mut d = Diagnostic::new(
-                    "apexlite does not support triggers yet",
-                    t.span.clone(),
-                    "not supported yet",
-                );
-                d.file = i + 1;
-                diags.push(d);
-            }
+            Ok(syntax::ast::Unit::Trigger(t)) => triggers.push((i + 1, t)),
             Err(errors) => diags.extend(errors.into_iter().map(|mut d| {
                 d.file = i + 1;
                 d
             })),
         }
     }
-    (types, diags)
+    (types, triggers, diags)
 }
 
 /// How a script is run.

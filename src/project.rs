@@ -1,4 +1,4 @@
-//! Finding the class files a script may use: `--path` folders, or the
+//! Finding the class and trigger files a script may use: `--path` folders, or the
 //! package folders of the SFDX project (`sfdx-project.json`) around the
 //! current directory.
 
@@ -31,14 +31,15 @@ pub fn sfdx_package_dirs(start: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
-/// Every `.cls` file under the folders, in a stable (sorted) order.
+/// Every `.cls` and `.trigger` file under the folders, in a stable
+/// (sorted) order.
 pub fn class_files(dirs: &[PathBuf]) -> Result<Vec<SourceFile>, String> {
     for dir in dirs {
         if !dir.is_dir() {
             return Err(format!("{} is not a folder", dir.display()));
         }
     }
-    source_files(dirs, &["cls"])
+    source_files(dirs, &["cls", "trigger"])
 }
 
 /// Every file with one of `extensions` under the paths (folders, or files
@@ -109,8 +110,7 @@ fn collect(dir: &Path, extensions: &[&str], out: &mut Vec<PathBuf>) -> Result<()
 
 /// The diagnostics of every file under the paths: classes are checked
 /// together (they may use each other), each `.apex` script with all the
-/// classes, and triggers are parsed only (apexlite does not check their
-/// bodies yet). With `syntax_only`, nothing is checked beyond parsing.
+/// classes and triggers. With `syntax_only`, nothing is checked beyond parsing.
 /// Returns the files and each one's diagnostics.
 pub fn check_paths(
     paths: &[PathBuf],
@@ -124,6 +124,7 @@ pub fn check_paths(
         diags.push(bad.into_iter().collect());
     }
     let mut types = Vec::new();
+    let mut triggers = Vec::new();
     let mut scripts = Vec::new();
     for (i, file) in files.iter().enumerate() {
         if !diags[i].is_empty() {
@@ -133,10 +134,9 @@ pub fn check_paths(
         let parsed = if extension(file) == "apex" {
             crate::syntax::parse_script(file).map(|s| scripts.push((i, s)))
         } else {
-            crate::syntax::parse_unit(file).map(|unit| {
-                if let ast::Unit::Type(t) = unit {
-                    types.push((i + 1, t));
-                }
+            crate::syntax::parse_unit(file).map(|unit| match unit {
+                ast::Unit::Type(t) => types.push((i + 1, t)),
+                ast::Unit::Trigger(t) => triggers.push((i + 1, t)),
             })
         };
         if let Err(errors) = parsed {
@@ -153,13 +153,13 @@ pub fn check_paths(
         methods: Vec::new(),
         types: Vec::new(),
     };
-    if let Err(errors) = crate::check::check_program(&empty, &types) {
+    if let Err(errors) = crate::check::check_project(&empty, &types, &triggers, false) {
         for d in errors {
             diags[d.file.saturating_sub(1)].push(d);
         }
     }
     for (i, script) in &scripts {
-        if let Err(errors) = crate::check::check_program(script, &types) {
+        if let Err(errors) = crate::check::check_project(script, &types, &triggers, false) {
             diags[*i].extend(errors.into_iter().filter(|d| d.file == 0));
         }
     }

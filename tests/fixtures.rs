@@ -65,6 +65,7 @@ areas!(
     dml,
     users_flows,
     soql,
+    triggers,
 );
 
 #[test]
@@ -286,12 +287,16 @@ fn run_step(step: &Step, org: &Path, cwd: &Path) -> Result<(), String> {
     let mut expect = Expect::parse(&text).map_err(|e| format!("  bad .expect file: {e}\n"))?;
     let source = source_of(step, &expect)?;
     let before = expect.org_unchanged.then(|| fs::read(org).ok()).flatten();
-    let args = [
+    let classes = expect.path.as_ref().map(|p| crate_root().join(p));
+    let mut args = vec![
         OsStr::new("run"),
         source.as_os_str(),
         OsStr::new("--org"),
         org.as_os_str(),
     ];
+    if let Some(classes) = &classes {
+        args.extend([OsStr::new("--path"), classes.as_os_str()]);
+    }
     let out = run_apexlite(&args, cwd).map_err(|e| format!("  {e}\n"))?;
 
     let mut problems = String::new();

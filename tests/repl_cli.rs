@@ -398,3 +398,27 @@ fn refused_commands_make_the_exit_status_1() {
         assert_eq!(stdout(&out), "2\n", "{command}: later entries still run");
     }
 }
+
+#[test]
+fn triggers_on_the_path_or_loaded_fire_on_entries() {
+    let (dir, org) = org_dir();
+    let classes = dir.path().join("classes");
+    std::fs::create_dir(&classes).expect("folder");
+    std::fs::write(
+        classes.join("Named.trigger"),
+        "trigger Named on Account (before insert) {\n\
+         for (Account a : Trigger.new) { a.Description = 'named ' + a.Name; }\n}\n",
+    )
+    .expect("trigger written");
+    std::fs::write(
+        dir.path().join("Loud.trigger"),
+        "trigger Loud on Contact (after insert) { System.debug('saved ' + Trigger.size); }",
+    )
+    .expect("trigger written");
+    let input = "Account a = new Account(Name = 'Acme');\ninsert a;\n\
+                 [SELECT Description FROM Account].Description\n\
+                 :load Loud.trigger\ninsert new Contact(LastName = 'Ng');\n";
+    let out = repl(dir.path(), &org, &["--path", s(&classes)], input);
+    assert_exit(&out, 0, "triggers in the REPL");
+    assert_eq!(stdout(&out), "named Acme\nLoaded Loud.trigger\nsaved 1\n");
+}

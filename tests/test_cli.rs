@@ -235,10 +235,24 @@ fn misplaced_test_methods_are_compile_errors() {
 }
 
 #[test]
-fn triggers_are_not_supported_yet_and_stop_the_run() {
+fn triggers_in_the_tree_fire_in_test_methods() {
     let out = run_tests("with_trigger", &[]);
-    assert_exit(&out, 3, "a tree with a trigger");
-    assert!(stderr(&out).contains("apexlite does not support triggers yet"));
+    assert_exit(&out, 0, "a tree with a trigger");
+    let report = stdout(&out);
+    assert!(
+        report.contains("UserTriggerTest.fillsTheAliasBeforeTheRequiredCheck"),
+        "{report}"
+    );
+    assert!(report.contains("2 passed, 0 failed"), "{report}");
+
+    let out = run_tests("with_trigger", &["--coverage"]);
+    assert_exit(&out, 0, "coverage of a tree with a trigger");
+    let report = stdout(&out);
+    let line = report.lines().find(|l| l.contains("UserTrigger.trigger"));
+    assert!(
+        line.is_some_and(|l| l.contains("2/2") && l.contains("100.0%")),
+        "{report}"
+    );
 }
 
 #[test]

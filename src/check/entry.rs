@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::ir::{Program, Stmt};
 use super::types::Type;
-use super::{Checker, Local, check_with};
+use super::{Checker, Local, Units, check_with};
 use crate::syntax::ast::{self, Name};
 use crate::syntax::source::Diagnostic;
 
@@ -31,6 +31,8 @@ pub struct Scope<'a> {
     pub methods: &'a [(usize, ast::MethodDecl)],
     /// Variables; their slots must be distinct and below `globals.len()`.
     pub globals: &'a [Global],
+    /// Triggers loaded from files, each with its file index.
+    pub triggers: &'a [(usize, ast::TriggerDecl)],
 }
 
 /// A checked entry, ready to run.
@@ -59,8 +61,11 @@ pub fn check_entry(
     let program = check_with(
         checker,
         script,
-        scope.types,
-        scope.methods,
+        Units {
+            types: scope.types,
+            methods: scope.methods,
+            triggers: scope.triggers,
+        },
         |checker, stmts| {
             let scope = globals
                 .iter()

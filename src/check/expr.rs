@@ -185,6 +185,9 @@ impl Checker {
         safe: bool,
         span: &Span,
     ) -> Checked<Expr> {
+        if let Some(var) = self.trigger_var(target, field, span) {
+            return var;
+        }
         if let Some(c) = self.static_constant(target, field)? {
             return Ok(c);
         }
@@ -263,6 +266,10 @@ impl Checker {
                 ty,
                 &span,
             )));
+        }
+        if class.name.is("triggeroperation") {
+            let span = target.span.start..field.span.end;
+            return self.trigger_operation(field, &span).map(Some);
         }
         if !class.name.is("statuscode") {
             return Ok(None);
@@ -807,6 +814,11 @@ impl Checker {
     ) -> Checked<Expr> {
         if matches!(receiver.ty, Type::Class(_)) {
             return self.object_call(receiver, method, args, span);
+        }
+        let on_record = matches!(receiver.kind, ExprKind::Field { .. })
+            || matches!(receiver.ty, Type::SObject(_));
+        if on_record && method.name.is("adderror") {
+            return self.add_error(receiver, args, span);
         }
         let types: Vec<Type> = args.iter().map(|a| a.ty.clone()).collect();
         let Some(sig) = stdlib::instance_method(&receiver.ty, method.name.folded(), &types) else {

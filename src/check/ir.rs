@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use crate::check::types::Type;
 use crate::data::schema::ObjectDef;
 use crate::stdlib::Builtin;
-use crate::syntax::ast::{DmlOp, SoqlQuery};
+use crate::syntax::ast::{DmlOp, SoqlQuery, TriggerEvent};
 use crate::syntax::source::Span;
 
 /// A checked script, ready to run.
@@ -41,6 +41,82 @@ pub struct Program {
     /// The statements a coverage build counts, by [`Stmt::Covered`] index:
     /// the source file and the statement's byte offset. Empty otherwise.
     pub points: Vec<(usize, usize)>,
+    /// The triggers, in the order of their files.
+    pub triggers: Vec<Trigger>,
+}
+
+/// A trigger: what it fires on and the function holding its body.
+#[derive(Debug)]
+pub struct Trigger {
+    /// The name as declared.
+    pub name: String,
+    /// The sObject it fires on.
+    pub object: &'static ObjectDef,
+    /// The events it fires on, as declared.
+    pub events: Vec<TriggerEvent>,
+    /// Its body, a static function without parameters.
+    pub function: usize,
+}
+
+impl Trigger {
+    /// True when the trigger fires for `op` (insert, update, delete or
+    /// undelete) before (`before`) or after the write.
+    pub fn fires(&self, op: DmlOp, before: bool) -> bool {
+        self.events.iter().any(|e| e.op == op && e.before == before)
+    }
+}
+
+/// A context variable of `Trigger`: `Trigger.new`, `Trigger.isInsert`, ...
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TriggerVar {
+    /// `Trigger.new`
+    New,
+    /// `Trigger.old`
+    Old,
+    /// `Trigger.newMap`
+    NewMap,
+    /// `Trigger.oldMap`
+    OldMap,
+    /// `Trigger.isExecuting`
+    IsExecuting,
+    /// `Trigger.isBefore`
+    IsBefore,
+    /// `Trigger.isAfter`
+    IsAfter,
+    /// `Trigger.isInsert`
+    IsInsert,
+    /// `Trigger.isUpdate`
+    IsUpdate,
+    /// `Trigger.isDelete`
+    IsDelete,
+    /// `Trigger.isUndelete`
+    IsUndelete,
+    /// `Trigger.operationType`
+    OperationType,
+    /// `Trigger.size`
+    Size,
+}
+
+impl TriggerVar {
+    /// The variable named `name` (folded to lower case).
+    pub fn parse(name: &str) -> Option<TriggerVar> {
+        Some(match name {
+            "new" => TriggerVar::New,
+            "old" => TriggerVar::Old,
+            "newmap" => TriggerVar::NewMap,
+            "oldmap" => TriggerVar::OldMap,
+            "isexecuting" => TriggerVar::IsExecuting,
+            "isbefore" => TriggerVar::IsBefore,
+            "isafter" => TriggerVar::IsAfter,
+            "isinsert" => TriggerVar::IsInsert,
+            "isupdate" => TriggerVar::IsUpdate,
+            "isdelete" => TriggerVar::IsDelete,
+            "isundelete" => TriggerVar::IsUndelete,
+            "operationtype" => TriggerVar::OperationType,
+            "size" => TriggerVar::Size,
+            _ => return None,
+        })
+    }
 }
 
 /// What the interpreter needs of a declared class.
@@ -449,6 +525,18 @@ pub enum ExprKind {
         type_name: &'static str,
         /// An optional message, then an optional cause.
         args: Vec<Expr>,
+    },
+    /// A context variable of the running trigger (`Trigger.new`, ...).
+    TriggerVar(TriggerVar),
+    /// `record.addError(msg)`, `record.Field.addError(msg)` and
+    /// `record.addError(fieldName, msg)`.
+    AddError {
+        /// The record.
+        record: Box<Expr>,
+        /// The field's API name, if the error is on a field.
+        field: Option<Box<Expr>>,
+        /// The message.
+        message: Box<Expr>,
     },
 }
 

@@ -16,6 +16,7 @@ mod members;
 mod soql;
 mod stmt;
 mod switch;
+pub(crate) mod trigger;
 pub mod types;
 
 use std::collections::HashMap;
@@ -47,26 +48,53 @@ pub fn check_program_with(
     types: &[(usize, ast::TypeDecl)],
     coverage: bool,
 ) -> Result<Program, Vec<Diagnostic>> {
+    check_project(script, types, &[], coverage)
+}
+
+/// [`check_program_with`] for a project that also has triggers (from
+/// `.trigger` files, each with its file index).
+pub fn check_project(
+    script: &ast::Script,
+    types: &[(usize, ast::TypeDecl)],
+    triggers: &[(usize, ast::TriggerDecl)],
+    coverage: bool,
+) -> Result<Program, Vec<Diagnostic>> {
     let checker = Checker {
         coverage,
         ..Checker::default()
     };
-    check_with(checker, script, types, &[], |checker, stmts| {
+    let units = Units {
+        types,
+        methods: &[],
+        triggers,
+    };
+    check_with(checker, script, units, |checker, stmts| {
         checker.block(stmts)
     })
 }
 
+/// What a script is checked with besides itself.
+#[derive(Clone, Copy)]
+struct Units<'a> {
+    /// Classes, interfaces and enums, each with its file index.
+    types: &'a [(usize, ast::TypeDecl)],
+    /// Top-level methods from other files (the REPL's earlier entries).
+    methods: &'a [(usize, ast::MethodDecl)],
+    /// Triggers, each with its file index.
+    triggers: &'a [(usize, ast::TriggerDecl)],
+}
+
 /// Checks a script with `checker` whose top-level statements `top` turns
 /// into the body, after the classes and methods are declared and before
-/// their bodies are checked. `methods` are top-level methods from other
-/// files (the REPL's earlier entries), declared before the script's own.
+/// their bodies are checked. `units.methods` are top-level methods from
+/// other files (the REPL's earlier entries), declared before the script's own.
 fn check_with(
     mut checker: Checker,
     script: &ast::Script,
-    types: &[(usize, ast::TypeDecl)],
-    methods: &[(usize, ast::MethodDecl)],
+    units: Units<'_>,
     top: impl FnOnce(&mut Checker, &[ast::Stmt]) -> Vec<ir::Stmt>,
 ) -> Result<Program, Vec<Diagnostic>> {
+    let (types, methods) = (units.types, units.methods);
     let mut all: Vec<(usize, ast::TypeDecl)> = types.to_vec();
     all.extend(script.types.iter().map(|t| (0, t.clone())));
     let decls = class::flatten(&all);
@@ -80,11 +108,14 @@ fn check_with(
         .collect();
     let script_functions = checker.declare_functions(&methods);
     let synthesized = checker.declare_synthesized(&decls);
+    let trigger_functions = checker.declare_triggers(units.triggers);
     checker.file = 0;
     let body = top(&mut checker, &script.stmts);
     let slots = checker.slots;
     let mut bodies = checker.function_bodies(&methods, &script_functions);
     bodies.extend(checker.class_bodies(&decls, &synthesized));
+    let (trigger_bodies, triggers) = checker.trigger_bodies(units.triggers, &trigger_functions);
+    bodies.extend(trigger_bodies);
     let classes = checker.class_table(&synthesized.class_init);
     let (init_guard, static_guard) = checker.init_guards(&synthesized.class_init);
     if !checker.errors.is_empty() {
@@ -104,6 +135,7 @@ fn check_with(
         properties: checker.properties,
         exception_parents: checker.exception_parents,
         points: checker.points,
+        triggers,
     })
 }
 
@@ -177,6 +209,8 @@ struct Checker {
     coverage: bool,
     /// The statements marked so far: file and byte offset.
     points: Vec<(usize, usize)>,
+    /// The object of the trigger whose body is being checked, if any.
+    trigger: Option<&'static crate::data::schema::ObjectDef>,
 }
 
 impl Checker {

@@ -1,6 +1,6 @@
 //! Checking statements: declarations, DML, control flow.
 
-use super::ir::{Catch, Expr, ExprKind, Stmt};
+use super::ir::{Catch, Expr, ExprKind, Stmt, TriggerVar};
 use super::types::Type;
 use super::{Checked, Checker, Reported};
 use crate::data::schema::ObjectDef;
@@ -168,6 +168,11 @@ impl Checker {
         s: &ast::Stmt,
     ) -> Checked<Stmt> {
         let target = self.expr(target)?;
+        if let ExprKind::TriggerVar(TriggerVar::New | TriggerVar::Old) = target.kind {
+            let msg = "DML statement cannot operate on trigger.new or trigger.old";
+            let label = "the DML that fired the trigger saves these records";
+            return Err(self.error(msg, &target.span, label));
+        }
         let object = match &target.ty {
             Type::SObject(o) => *o,
             Type::List(t) => match **t {

@@ -17,6 +17,7 @@ impl Checker {
                 | Type::Id
                 | Type::SObject(_)
                 | Type::Class(_)
+                | Type::Native(crate::check::types::Native::TriggerOperation)
         );
         if !switchable {
             let msg = format!(
@@ -103,6 +104,9 @@ impl Checker {
 
     fn when_value(&mut self, subject: &Type, v: &ast::Expr) -> Checked<super::ir::Expr> {
         if let Some(constant) = self.when_enum(subject, v) {
+            return constant;
+        }
+        if let Some(constant) = self.when_operation(subject, v) {
             return constant;
         }
         let value = self.expr_as(v, subject)?;

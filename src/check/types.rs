@@ -83,6 +83,9 @@ pub enum Native {
     RoundingMode,
     /// `AggregateResult`, a row of an aggregate query.
     AggregateResult,
+    /// `System.TriggerOperation`, the enum of `Trigger.operationType`; its
+    /// values are held by name, as `StatusCode`'s are.
+    TriggerOperation,
 }
 
 impl Native {
@@ -97,6 +100,7 @@ impl Native {
             Native::StatusCode => "System.StatusCode",
             Native::RoundingMode => "System.RoundingMode",
             Native::AggregateResult => "AggregateResult",
+            Native::TriggerOperation => "System.TriggerOperation",
         }
     }
 }
@@ -290,6 +294,7 @@ fn resolve_named(r: &TypeRef) -> Result<Type, Diagnostic> {
         "savepoint" => Type::Native(Native::Savepoint),
         "statuscode" => Type::Native(Native::StatusCode),
         "roundingmode" => Type::Native(Native::RoundingMode),
+        "triggeroperation" => Type::Native(Native::TriggerOperation),
         "aggregateresult" => Type::Native(Native::AggregateResult),
         other => Type::SObject(Some(schema().object(other).ok_or_else(invalid)?)),
     };

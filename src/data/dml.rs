@@ -3,12 +3,17 @@
 //!
 //! Order for insert and update (DOMAIN.md §8.1, without flows, rules and
 //! workflow): system fields and defaults; field validation (types, lengths,
-//! restricted picklists, e-mail, lookups); before triggers (a seam, see
-//! [`SaveHooks`]); required fields; the object's rules (`org::users` for
-//! User: permissions, contacts, uniqueness, license seats); the write; after
-//! triggers. Every row goes through every step so all errors are collected;
-//! with all-or-none a single failing row rolls the whole call back to its
-//! statement savepoint.
+//! restricted picklists, e-mail, lookups); before triggers; required fields;
+//! the object's rules (`org::users` for User: permissions, contacts,
+//! uniqueness, license seats); the write; after triggers. Every row goes
+//! through every step so all errors are collected; with all-or-none a single
+//! failing row rolls the whole call back to its statement savepoint.
+//!
+//! [`execute`] runs a call in one go (no triggers). When triggers fire, the
+//! caller drives the same steps in phases ([`begin_staged`], then per
+//! [`Stage`] [`prepare_stage`] and [`write_stage`], then [`finish_staged`]),
+//! running Apex between them with the whole org at hand: trigger code may
+//! run DML and SOQL of its own, which nest in the statement savepoint.
 
 use std::collections::HashSet;
 
@@ -24,50 +29,9 @@ use crate::data::validate::{self, RefMemo};
 use crate::org::users::{self, RunningUser, UserRules};
 pub use crate::syntax::ast::DmlOp;
 
-/// Callbacks the save pipeline makes around the write; the interpreter
-/// implements them to run Apex triggers. Both do nothing by default.
-///
-/// `new` holds the rows still alive at that point, `errors[i]` collects errors
-/// for `new[i]` (what `addError` produces). Known shortcoming: the hooks do
-/// not get the org, so a trigger cannot run DML or SOQL of its own yet.
-pub trait SaveHooks {
-    /// False when the hooks do nothing, so the pipeline can skip handing the
-    /// rows over.
-    fn active(&self) -> bool {
-        true
-    }
+mod staged;
 
-    /// Before insert/update/delete: may change the records in `new`.
-    fn before(
-        &mut self,
-        _op: DmlOp,
-        _new: &mut [Record],
-        _old: &[Option<Record>],
-        _errors: &mut [Vec<DmlError>],
-    ) -> Result<(), OrgError> {
-        Ok(())
-    }
-
-    /// After the write: the records as saved, Ids included.
-    fn after(
-        &mut self,
-        _op: DmlOp,
-        _new: &[Record],
-        _old: &[Option<Record>],
-        _errors: &mut [Vec<DmlError>],
-    ) -> Result<(), OrgError> {
-        Ok(())
-    }
-}
-
-/// Hooks that do nothing: the pipeline without triggers.
-pub struct NoHooks;
-
-impl SaveHooks for NoHooks {
-    fn active(&self) -> bool {
-        false
-    }
-}
+pub use staged::{Stage, StagedCall, begin_staged, finish_staged, prepare_stage, write_stage};
 
 /// What one DML call works with.
 pub struct SaveContext<'a> {
@@ -135,37 +99,61 @@ pub fn execute(
     op: DmlOp,
     records: &mut [Record],
     all_or_none: bool,
-    hooks: &mut dyn SaveHooks,
 ) -> Result<Vec<RowResult>, OrgError> {
+    refuse_call(op, records)?;
+    let conn = ctx.store.conn();
+    conn.execute_batch("SAVEPOINT apexlite_dml")?;
+    match run_groups(ctx, op, records) {
+        Ok(outcome) => end_call(ctx, records, all_or_none, outcome),
+        Err(e) => {
+            // Leave the transaction as it was before the call, then report.
+            abort_call(ctx.store);
+            Err(e)
+        }
+    }
+}
+
+/// Refusals of a whole call: objects Apex may not write, duplicate Ids.
+fn refuse_call(op: DmlOp, records: &[Record]) -> Result<(), OrgError> {
     for record in records.iter() {
         refuse_unsupported(op, record.object)?;
     }
     if op == DmlOp::Update || op == DmlOp::Upsert {
         refuse_duplicate_ids(records)?;
     }
+    Ok(())
+}
+
+/// Releases the statement savepoint, or rolls back to it when all-or-none
+/// and a row failed; on success writes new Ids into `records`.
+fn end_call(
+    ctx: &mut SaveContext<'_>,
+    records: &mut [Record],
+    all_or_none: bool,
+    (mut results, new_ids): Outcome,
+) -> Result<Vec<RowResult>, OrgError> {
     let conn = ctx.store.conn();
-    conn.execute_batch("SAVEPOINT apexlite_dml")?;
-    match run_groups(ctx, op, records, hooks) {
-        Ok((mut results, new_ids)) => {
-            let failed = results.iter().any(|r| !r.is_success());
-            if all_or_none && failed {
-                conn.execute_batch("ROLLBACK TO apexlite_dml; RELEASE apexlite_dml")?;
-                ctx.memo.clear();
-                clear_new_ids(&mut results, &new_ids);
-            } else {
-                conn.execute_batch("RELEASE apexlite_dml")?;
-                for (index, id) in new_ids {
-                    records[index].set(0, FieldValue::Id(id));
-                }
-            }
-            Ok(results)
-        }
-        Err(e) => {
-            // Leave the transaction as it was before the call, then report.
-            let _ = conn.execute_batch("ROLLBACK TO apexlite_dml; RELEASE apexlite_dml");
-            Err(e)
+    let failed = results.iter().any(|r| !r.is_success());
+    if all_or_none && failed {
+        conn.execute_batch("ROLLBACK TO apexlite_dml; RELEASE apexlite_dml")?;
+        ctx.memo.clear();
+        clear_new_ids(&mut results, &new_ids);
+    } else {
+        conn.execute_batch("RELEASE apexlite_dml")?;
+        for (index, id) in new_ids {
+            records[index].set(0, FieldValue::Id(id));
         }
     }
+    Ok(results)
+}
+
+/// Undoes everything since the statement savepoint and drops it: a call
+/// that failed with an error rather than row errors.
+pub fn abort_call(store: &Store) {
+    // The failure being reported matters more than one while undoing it.
+    let _ = store
+        .conn()
+        .execute_batch("ROLLBACK TO apexlite_dml; RELEASE apexlite_dml");
 }
 
 type Outcome = (Vec<RowResult>, Vec<(usize, Id)>);
@@ -174,17 +162,10 @@ fn run_groups(
     ctx: &mut SaveContext<'_>,
     op: DmlOp,
     records: &[Record],
-    hooks: &mut dyn SaveHooks,
 ) -> Result<Outcome, OrgError> {
     let mut results = vec![RowResult::default(); records.len()];
     let mut new_ids = Vec::new();
-    let mut objects: Vec<&'static ObjectDef> = Vec::new();
-    for record in records {
-        if !objects.iter().any(|o| std::ptr::eq(*o, record.object)) {
-            objects.push(record.object);
-        }
-    }
-    for object in objects {
+    for object in objects_of(records) {
         let slots: Vec<Slot> = records
             .iter()
             .enumerate()
@@ -192,28 +173,50 @@ fn run_groups(
             .map(|(i, r)| Slot::new(i, r.clone()))
             .collect();
         let done = match op {
-            DmlOp::Insert => insert(ctx, slots, hooks)?,
-            DmlOp::Update => update(ctx, slots, hooks)?,
-            DmlOp::Upsert => upsert(ctx, slots, hooks)?,
+            DmlOp::Insert => insert(ctx, slots)?,
+            DmlOp::Update => update(ctx, slots)?,
+            DmlOp::Upsert => upsert(ctx, slots)?,
             DmlOp::Delete => delete(ctx, slots, true)?,
             DmlOp::Undelete => delete(ctx, slots, false)?,
         };
-        for (slot, created) in done {
-            let result = &mut results[slot.index];
-            result.id = slot.row.id().copied();
-            result.created = created && slot.ok();
-            if created && slot.ok() {
-                new_ids.extend(result.id.map(|id| (slot.index, id)));
-            }
-            // A failed insert reports no Id, unless the caller had set one
-            // (the platform names it in the error).
-            if created && !slot.ok() {
-                result.id = records[slot.index].id().copied();
-            }
-            result.errors = slot.errors;
-        }
+        record_results(records, done, &mut results, &mut new_ids);
     }
     Ok((results, new_ids))
+}
+
+/// The objects of the records, in order of first appearance.
+fn objects_of(records: &[Record]) -> Vec<&'static ObjectDef> {
+    let mut objects: Vec<&'static ObjectDef> = Vec::new();
+    for record in records {
+        if !objects.iter().any(|o| std::ptr::eq(*o, record.object)) {
+            objects.push(record.object);
+        }
+    }
+    objects
+}
+
+/// Moves the rows' outcomes into the call's results; `created` marks rows
+/// that were inserted.
+fn record_results(
+    records: &[Record],
+    done: Vec<(Slot, bool)>,
+    results: &mut [RowResult],
+    new_ids: &mut Vec<(usize, Id)>,
+) {
+    for (slot, created) in done {
+        let result = &mut results[slot.index];
+        result.id = slot.row.id().copied();
+        result.created = created && slot.ok();
+        if created && slot.ok() {
+            new_ids.extend(result.id.map(|id| (slot.index, id)));
+        }
+        // A failed insert reports no Id, unless the caller had set one
+        // (the platform names it in the error).
+        if created && !slot.ok() {
+            result.id = records[slot.index].id().copied();
+        }
+        result.errors = slot.errors;
+    }
 }
 
 fn clear_new_ids(results: &mut [RowResult], new_ids: &[(usize, Id)]) {
@@ -260,15 +263,18 @@ fn refuse_duplicate_ids(records: &[Record]) -> Result<(), OrgError> {
 
 // ---------------------------------------------------------------- insert
 
-fn insert(
-    ctx: &mut SaveContext<'_>,
-    mut slots: Vec<Slot>,
-    hooks: &mut dyn SaveHooks,
-) -> Result<Vec<(Slot, bool)>, OrgError> {
+fn insert(ctx: &mut SaveContext<'_>, mut slots: Vec<Slot>) -> Result<Vec<(Slot, bool)>, OrgError> {
     for slot in &mut slots {
         prepare_insert(ctx, slot)?;
     }
-    run_before(hooks, DmlOp::Insert, &mut slots)?;
+    check_inserts(ctx, &mut slots)?;
+    write_inserts(ctx, &mut slots)?;
+    Ok(slots.into_iter().map(|s| (s, true)).collect())
+}
+
+/// Step 5 for new rows, after before triggers: required fields, the
+/// object's rules, uniqueness.
+fn check_inserts(ctx: &mut SaveContext<'_>, slots: &mut [Slot]) -> Result<(), OrgError> {
     if slots.first().is_some_and(|s| s.row.object.name == "User") {
         users::read_unique_values(ctx, slots.iter().filter(|s| s.ok()).map(|s| &s.row))?;
     }
@@ -283,9 +289,7 @@ fn insert(
             slot.fail(error);
         }
     }
-    write_inserts(ctx, &mut slots)?;
-    run_after(hooks, DmlOp::Insert, &mut slots)?;
-    Ok(slots.into_iter().map(|s| (s, true)).collect())
+    Ok(())
 }
 
 /// Steps 1–2 for a new row: refuse a preset Id, drop fields the platform does
@@ -412,17 +416,26 @@ fn finish_row(row: &mut Record) {
 
 // ---------------------------------------------------------------- update
 
-fn update(
-    ctx: &mut SaveContext<'_>,
-    mut slots: Vec<Slot>,
-    hooks: &mut dyn SaveHooks,
-) -> Result<Vec<(Slot, bool)>, OrgError> {
+fn update(ctx: &mut SaveContext<'_>, mut slots: Vec<Slot>) -> Result<Vec<(Slot, bool)>, OrgError> {
     let mut changed = Vec::with_capacity(slots.len());
     for slot in &mut slots {
         changed.push(prepare_update(ctx, slot)?);
     }
-    run_before(hooks, DmlOp::Update, &mut slots)?;
-    for (slot, changed) in slots.iter_mut().zip(&changed) {
+    check_updates(ctx, &mut slots, &changed)?;
+    write_updates(ctx, &mut slots)?;
+    mirror_contacts(ctx, &slots)?;
+    Ok(slots.into_iter().map(|s| (s, false)).collect())
+}
+
+/// Step 5 for changed rows, after before triggers: required fields, the
+/// object's rules, uniqueness. `changed[i]` lists the fields the caller set
+/// on `slots[i]`.
+fn check_updates(
+    ctx: &mut SaveContext<'_>,
+    slots: &mut [Slot],
+    changed: &[Vec<usize>],
+) -> Result<(), OrgError> {
+    for (slot, changed) in slots.iter_mut().zip(changed) {
         if !slot.ok() {
             continue;
         }
@@ -442,15 +455,18 @@ fn update(
             slot.fail(error);
         }
     }
-    write_updates(ctx, &mut slots)?;
+    Ok(())
+}
+
+/// A saved contact's account is mirrored onto its portal user.
+fn mirror_contacts(ctx: &mut SaveContext<'_>, slots: &[Slot]) -> Result<(), OrgError> {
     for slot in slots
         .iter()
         .filter(|s| s.ok() && s.row.object.name == "Contact")
     {
         users::mirror_contact_account(ctx, &slot.row)?;
     }
-    run_after(hooks, DmlOp::Update, &mut slots)?;
-    Ok(slots.into_iter().map(|s| (s, false)).collect())
+    Ok(())
 }
 
 /// Loads the stored row, overlays the fields the caller set (updateable ones
@@ -544,15 +560,11 @@ fn write_updates(ctx: &mut SaveContext<'_>, slots: &mut [Slot]) -> Result<(), Or
 
 /// Upsert by Id: rows with an Id are updated, the others inserted. Upsert on
 /// an external Id field is not supported.
-fn upsert(
-    ctx: &mut SaveContext<'_>,
-    slots: Vec<Slot>,
-    hooks: &mut dyn SaveHooks,
-) -> Result<Vec<(Slot, bool)>, OrgError> {
+fn upsert(ctx: &mut SaveContext<'_>, slots: Vec<Slot>) -> Result<Vec<(Slot, bool)>, OrgError> {
     let (existing, new): (Vec<Slot>, Vec<Slot>) =
         slots.into_iter().partition(|s| s.row.id().is_some());
-    let mut done = update(ctx, existing, hooks)?;
-    done.extend(insert(ctx, new, hooks)?);
+    let mut done = update(ctx, existing)?;
+    done.extend(insert(ctx, new)?);
     done.sort_by_key(|(s, _)| s.index);
     Ok(done)
 }
@@ -568,8 +580,20 @@ fn delete(
     mut slots: Vec<Slot>,
     deleting: bool,
 ) -> Result<Vec<(Slot, bool)>, OrgError> {
+    prepare_deletes(ctx, &mut slots, deleting)?;
+    write_deletes(ctx, &mut slots, deleting)?;
+    Ok(slots.into_iter().map(|s| (s, false)).collect())
+}
+
+/// Loads each row's stored record and checks that it may be deleted (or
+/// undeleted).
+fn prepare_deletes(
+    ctx: &mut SaveContext<'_>,
+    slots: &mut [Slot],
+    deleting: bool,
+) -> Result<(), OrgError> {
     let call = if deleting { "delete" } else { "undelete" };
-    for slot in &mut slots {
+    for slot in slots.iter_mut() {
         let Some(old) = load_existing(ctx, slot, call)? else {
             continue;
         };
@@ -588,11 +612,19 @@ fn delete(
         }
         slot.row = old;
     }
+    Ok(())
+}
+
+fn write_deletes(
+    ctx: &mut SaveContext<'_>,
+    slots: &mut [Slot],
+    deleting: bool,
+) -> Result<(), OrgError> {
     for slot in slots.iter_mut().filter(|s| s.ok()) {
         write_delete(ctx, &mut slot.row, deleting)?;
     }
     ctx.memo.clear();
-    Ok(slots.into_iter().map(|s| (s, false)).collect())
+    Ok(())
 }
 
 /// An account whose contacts include a portal user's cannot be deleted, as
@@ -787,47 +819,4 @@ fn modstamp(
         .conn()
         .query_row(&sql, [id.as_str()], |r| r.get(0))?;
     Ok(value)
-}
-
-// ---------------------------------------------------------------- hooks
-
-fn run_before(hooks: &mut dyn SaveHooks, op: DmlOp, slots: &mut [Slot]) -> Result<(), OrgError> {
-    if !hooks.active() {
-        return Ok(());
-    }
-    run_hook(
-        slots,
-        Box::new(|new, old, errors| hooks.before(op, new, old, errors)),
-    )
-}
-
-fn run_after(hooks: &mut dyn SaveHooks, op: DmlOp, slots: &mut [Slot]) -> Result<(), OrgError> {
-    if !hooks.active() {
-        return Ok(());
-    }
-    run_hook(
-        slots,
-        Box::new(|new, old, errors| hooks.after(op, new, old, errors)),
-    )
-}
-
-/// A hook call: live rows, their old versions, their error lists.
-type HookCall<'h> =
-    dyn FnOnce(&mut [Record], &[Option<Record>], &mut [Vec<DmlError>]) -> Result<(), OrgError> + 'h;
-
-/// Hands the live rows to a hook and takes back its changes and errors.
-fn run_hook(slots: &mut [Slot], hook: Box<HookCall<'_>>) -> Result<(), OrgError> {
-    let live: Vec<usize> = (0..slots.len()).filter(|&i| slots[i].ok()).collect();
-    if live.is_empty() {
-        return Ok(());
-    }
-    let mut new: Vec<Record> = live.iter().map(|&i| slots[i].row.clone()).collect();
-    let old: Vec<Option<Record>> = live.iter().map(|&i| slots[i].old.clone()).collect();
-    let mut errors = vec![Vec::new(); live.len()];
-    hook(&mut new, &old, &mut errors)?;
-    for ((&i, row), errs) in live.iter().zip(new).zip(errors) {
-        slots[i].row = row;
-        slots[i].errors.extend(errs);
-    }
-    Ok(())
 }

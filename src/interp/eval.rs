@@ -42,7 +42,7 @@ pub type Eval<T> = Result<T, Failure>;
 pub struct Interpreter<'a> {
     pub(super) org: &'a mut Org,
     pub(super) out: &'a mut dyn Write,
-    sources: &'a [SourceFile],
+    pub(super) sources: &'a [SourceFile],
     program: &'a Program,
     /// Every frame's locals, the innermost last.
     stack: Vec<Value>,
@@ -74,6 +74,8 @@ pub struct Interpreter<'a> {
     interrupt: Option<&'a AtomicBool>,
     /// Runs of each coverage point; empty unless [`Interpreter::with_coverage`].
     coverage: Vec<u32>,
+    /// The trigger invocations in progress, the innermost last.
+    pub(super) trigger_frames: Vec<super::trigger::TriggerFrame>,
 }
 
 /// Loop passes between two readings of the clock: often enough to stop a
@@ -108,6 +110,7 @@ impl<'a> Interpreter<'a> {
             test_block: None,
             interrupt: None,
             coverage: Vec::new(),
+            trigger_frames: Vec::new(),
         }
     }
 
@@ -664,6 +667,12 @@ impl<'a> Interpreter<'a> {
                 object,
             } => self.children(target, name, object),
             ExprKind::NewException { type_name, args } => self.new_exception(type_name, args, e),
+            ExprKind::TriggerVar(var) => Ok(self.trigger_var(*var)),
+            ExprKind::AddError {
+                record,
+                field,
+                message,
+            } => self.add_error(record, field.as_deref(), message, &e.span),
         }
     }
 
@@ -1044,6 +1053,18 @@ impl Interpreter<'_> {
         let mut values: smallvec::SmallVec<[Value; 4]> = smallvec::SmallVec::new();
         for a in args {
             values.push(self.expr(a)?);
+        }
+        if let crate::stdlib::Builtin::Dml(call) = method {
+            // Run here rather than in the standard library, so that the
+            // call fires triggers with the interpreter at hand.
+            let all_or_none = !matches!(values.get(1), Some(Value::Bool(false)));
+            let options = super::sobject::DmlOptions {
+                all_or_none,
+                key: None,
+            };
+            let targets = crate::stdlib::records_of_ids(&values[0], span)?;
+            let results = self.run_dml(call.op, &targets, options, span)?;
+            return Ok(crate::stdlib::dml_results(call, results));
         }
         let mut cx = crate::stdlib::Context {
             out: &mut *self.out,

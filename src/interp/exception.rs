@@ -176,6 +176,8 @@ pub const ASSERT: &str = "System.AssertException";
 pub const TYPE: &str = "System.TypeException";
 /// `System.LimitException`
 pub const LIMIT: &str = "System.LimitException";
+/// `System.FinalException`
+pub const FINAL: &str = "System.FinalException";
 
 /// Not a platform type: a run stopped from outside (Ctrl-C at the REPL).
 /// No Apex code can name or catch it.

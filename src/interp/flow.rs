@@ -183,6 +183,9 @@ impl Interpreter<'_> {
             Value::StatusCode(name) if crate::stdlib::ROUNDING_MODES.contains(name) => {
                 "System.RoundingMode"
             }
+            Value::StatusCode(name) if crate::check::trigger::OPERATIONS.contains(name) => {
+                "System.TriggerOperation"
+            }
             Value::StatusCode(_) => "System.StatusCode",
             Value::Savepoint(_) => "System.Savepoint",
             Value::Aggregate(_) => "AggregateResult",

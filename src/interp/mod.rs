@@ -2,7 +2,7 @@
 //!
 //! Values live in [`value`]; statements and expressions in [`eval`]; sObject
 //! fields, DML and SOQL glue in `sobject`, dynamic SOQL and query batches
-//! in `query`; exceptions in [`exception`].
+//! in `query`; triggers in `trigger`; exceptions in [`exception`].
 
 mod class;
 pub(crate) mod clock;
@@ -13,4 +13,5 @@ mod flow;
 pub mod key;
 mod query;
 pub(crate) mod sobject;
+mod trigger;
 pub mod value;

@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use super::eval::{Eval, Flow, Interpreter};
-use super::exception::{ApexException, Failure, QUERY, SOBJECT};
+use super::exception::{ApexException, FINAL, Failure, QUERY, SOBJECT};
 use super::value::Value;
 use crate::check::ir::{Expr, Stmt};
 use crate::data::record::{FieldValue, Record};
@@ -100,6 +100,9 @@ impl Interpreter<'_> {
         let Value::SObject(record) = self.expr(target)? else {
             return Err(ApexException::null_pointer(&target.span).into());
         };
+        if !self.trigger_frames.is_empty() && self.is_read_only(&record) {
+            return Err(ApexException::new(FINAL, "Record is read-only", &target.span).into());
+        }
         let value = value.to_field().unwrap_or(FieldValue::Null);
         record.borrow_mut().set(field, value);
         Ok(())
@@ -127,17 +130,33 @@ impl Interpreter<'_> {
         span: &Span,
     ) -> Eval<()> {
         let value = self.expr(target)?;
-        run_dml(
-            self.org,
-            op,
-            &value,
-            DmlOptions {
-                all_or_none: true,
-                key,
-            },
-            span,
-        )
-        .map(|_| ())
+        let options = DmlOptions {
+            all_or_none: true,
+            key,
+        };
+        self.run_dml(op, &value, options, span).map(|_| ())
+    }
+
+    /// Runs one DML operation on a record or list value, firing triggers;
+    /// see [`run_dml`].
+    pub(super) fn run_dml(
+        &mut self,
+        op: DmlOp,
+        value: &Value,
+        options: DmlOptions,
+        span: &Span,
+    ) -> Eval<Vec<RowResult>> {
+        if !self.trigger_frames.is_empty() && self.is_trigger_list(value) {
+            // The platform refuses this at run time when the list reaches
+            // the DML through a variable; the exception type is a guess.
+            let msg = "DML statement cannot operate on trigger.new or trigger.old";
+            return Err(ApexException::new(SOBJECT, msg, span).into());
+        }
+        let handles = dml_targets(value, span)?;
+        let mut records: Vec<Record> = handles.iter().map(|h| h.borrow().clone()).collect();
+        let (all_or_none, key) = (options.all_or_none, options.key);
+        let results = self.save_records(op, &mut records, key, all_or_none, span)?;
+        finish_dml(op, &handles, results, all_or_none, span)
     }
 
     pub(super) fn soql(
@@ -216,6 +235,18 @@ pub(crate) fn run_dml(
         None => org.dml(op, &mut records, all_or_none),
     }
     .map_err(|e| org_failure(e, span))?;
+    finish_dml(op, &handles, results, all_or_none, span)
+}
+
+/// Throws the `DmlException` of a failed all-or-none call, or writes the
+/// new Ids into the sObjects that were saved.
+fn finish_dml(
+    op: DmlOp,
+    handles: &[Rc<RefCell<Record>>],
+    results: Vec<RowResult>,
+    all_or_none: bool,
+    span: &Span,
+) -> Eval<Vec<RowResult>> {
     if all_or_none && let Some(message) = exception_message(op, &results) {
         return Err(ApexException::dml(message, &results, span).into());
     }

@@ -66,8 +66,8 @@ pub enum Value {
     Result(Rc<DbResult>),
     /// A `Database.Error`.
     DbError(Rc<DmlError>),
-    /// A constant of `System.StatusCode` or `System.RoundingMode`, by name
-    /// (the names of the two do not overlap).
+    /// A constant of `System.StatusCode`, `System.RoundingMode` or
+    /// `System.TriggerOperation`, by name (the names do not overlap).
     StatusCode(&'static str),
     /// A `System.Savepoint`.
     Savepoint(u32),

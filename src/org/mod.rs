@@ -8,6 +8,7 @@ pub mod edition;
 pub mod login;
 pub mod query;
 pub mod report;
+mod save;
 pub mod seed;
 pub mod setup;
 pub mod users;
@@ -17,7 +18,7 @@ use std::path::Path;
 use chrono::{NaiveDateTime, SubsecRound, Utc};
 use rusqlite::OptionalExtension;
 
-use crate::data::dml::{self, NoHooks, SaveContext, SaveHooks};
+use crate::data::dml::{self, SaveContext};
 use crate::data::external_id;
 use crate::data::id::Id;
 use crate::data::limits::Limits;
@@ -32,6 +33,7 @@ pub use crate::data::soql::{BindValue, QueryError, QueryOutput};
 pub use crate::data::status::{DmlError, RowResult, StatusCode, exception_message};
 pub use crate::data::store::{ApexFailure, OrgError};
 pub use edition::Edition;
+pub use save::{PendingSave, SaveStart, upsert_matched};
 pub use users::RunningUser;
 
 /// An open org: the SQLite store, who runs code, and the transaction state.
@@ -261,30 +263,19 @@ impl Org {
         self.in_transaction
     }
 
-    /// Runs one DML operation on records without triggers; see
-    /// [`Org::dml_with_hooks`].
-    pub fn dml(
-        &mut self,
-        op: DmlOp,
-        records: &mut [Record],
-        all_or_none: bool,
-    ) -> Result<Vec<RowResult>, OrgError> {
-        self.dml_with_hooks(op, records, all_or_none, &mut NoHooks)
-    }
-
-    /// Runs one DML operation. `all_or_none`: if any row fails nothing of this
+    /// Runs one DML operation without triggers (see [`Org::start_save`] for
+    /// the phased save that lets triggers run). `all_or_none`: if any row fails nothing of this
     /// call is written, yet every row's errors are collected; otherwise good
     /// rows are saved and bad ones reported. Insert sets the Id of each saved
     /// record. A governor limit, a duplicate Id in an update list or DML on an
     /// object that forbids it is an `Err(OrgError::Apex(..))`; the interpreter
     /// throws that exception. DML on an empty list does nothing and, as far
     /// as is known, counts no statement.
-    pub fn dml_with_hooks(
+    pub fn dml(
         &mut self,
         op: DmlOp,
         records: &mut [Record],
         all_or_none: bool,
-        hooks: &mut dyn SaveHooks,
     ) -> Result<Vec<RowResult>, OrgError> {
         if records.is_empty() {
             return Ok(Vec::new());
@@ -292,7 +283,7 @@ impl Org {
         self.limits
             .charge_dml(records.len())
             .map_err(OrgError::Apex)?;
-        self.save(op, records, all_or_none, hooks)
+        self.save(op, records, all_or_none)
     }
 
     /// Upsert matching existing records on the field at `key` (an idLookup
@@ -314,40 +305,9 @@ impl Org {
             .charge_dml(records.len())
             .map_err(OrgError::Apex)?;
         let refused = external_id::match_rows(&self.store, object, key, records)?;
-        if refused.iter().all(Option::is_none) {
-            return self.save(DmlOp::Upsert, records, all_or_none, &mut NoHooks);
-        }
-        let mut results: Vec<Option<RowResult>> = refused
-            .into_iter()
-            .map(|error| {
-                error.map(|e| RowResult {
-                    id: None,
-                    errors: vec![e],
-                    created: false,
-                })
-            })
-            .collect();
-        let keep: Vec<usize> = (0..records.len())
-            .filter(|&i| results[i].is_none())
-            .collect();
-        if all_or_none || keep.is_empty() {
-            let untouched = || RowResult {
-                id: None,
-                errors: Vec::new(),
-                created: false,
-            };
-            return Ok(results
-                .into_iter()
-                .map(|r| r.unwrap_or_else(untouched))
-                .collect());
-        }
-        let mut saved: Vec<Record> = keep.iter().map(|&i| records[i].clone()).collect();
-        let outcomes = self.save(DmlOp::Upsert, &mut saved, false, &mut NoHooks)?;
-        for ((&i, record), outcome) in keep.iter().zip(saved).zip(outcomes) {
-            records[i] = record;
-            results[i] = Some(outcome);
-        }
-        Ok(results.into_iter().flatten().collect())
+        upsert_matched(refused, records, all_or_none, |rows, all_or_none| {
+            self.save(DmlOp::Upsert, rows, all_or_none)
+        })
     }
 
     /// One DML call already counted against the limits.
@@ -356,7 +316,6 @@ impl Org {
         op: DmlOp,
         records: &mut [Record],
         all_or_none: bool,
-        hooks: &mut dyn SaveHooks,
     ) -> Result<Vec<RowResult>, OrgError> {
         if let Some(error) = self.check_mixed_dml(op, records)? {
             return Ok(records
@@ -364,15 +323,20 @@ impl Org {
                 .map(|r| failed_row(r, op, error.clone()))
                 .collect());
         }
-        let mut ctx = SaveContext {
+        let mut ctx = self.save_context(now());
+        dml::execute(&mut ctx, op, records, all_or_none)
+    }
+
+    /// What one DML call works with, stamping audit fields with `now`.
+    fn save_context(&self, now: NaiveDateTime) -> SaveContext<'_> {
+        SaveContext {
             store: &self.store,
             running: &self.running,
-            now: now(),
+            now,
             memo: RefMemo::default(),
             users: None,
             enforce_license_limits: self.enforce_license_limits,
-        };
-        dml::execute(&mut ctx, op, records, all_or_none, hooks)
+        }
     }
 
     /// Runs a SOQL query. `binds` holds the values of the query's binds in

@@ -29,7 +29,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ),
     (
         ":load FILE",
-        "add a class (.cls) to the scope, or run a script as one entry",
+        "add a class (.cls) or trigger to the scope, or run a script as one entry",
     ),
     (
         ":reset",
@@ -161,7 +161,8 @@ fn details(f: &FieldDef) -> String {
     parts.join("; ")
 }
 
-/// `:load FILE`: a class file joins the scope; any other file runs as one entry.
+/// `:load FILE`: a class or trigger file joins the scope; any other file
+/// runs as one entry.
 fn load(session: &mut Session, path: &Path, sinks: &mut Sinks<'_>) -> Result<(), OrgError> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
@@ -174,7 +175,7 @@ fn load(session: &mut Session, path: &Path, sinks: &mut Sinks<'_>) -> Result<(),
     let name = path.display().to_string();
     if path
         .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("cls"))
+        .is_some_and(|e| e.eq_ignore_ascii_case("cls") || e.eq_ignore_ascii_case("trigger"))
     {
         match session.add_class_files(vec![SourceFile::new(&name, text)]) {
             Ok(()) => {

@@ -12,7 +12,7 @@ use crate::data::limits::Limits;
 use crate::interp::eval::Interpreter;
 use crate::interp::exception::{Failure, INTERRUPTED};
 use crate::interp::value::Value;
-use crate::syntax::ast::{MethodDecl, Script, StmtKind, TypeDecl, Unit};
+use crate::syntax::ast::{MethodDecl, Script, StmtKind, TriggerDecl, TypeDecl, Unit};
 use crate::syntax::source::{Diagnostic, SourceFile};
 use crate::{Org, OrgError, syntax};
 
@@ -24,7 +24,9 @@ struct Source {
     types: Vec<TypeDecl>,
     /// Methods declared at the top level of an entry.
     methods: Vec<MethodDecl>,
-    /// Loaded from a `.cls` file (kept by `:reset`) rather than typed.
+    /// A trigger loaded from a `.trigger` file.
+    trigger: Option<TriggerDecl>,
+    /// Loaded from a `.cls` or `.trigger` file (kept by `:reset`) rather than typed.
     from_file: bool,
 }
 
@@ -122,7 +124,8 @@ impl Session {
         self.usage
     }
 
-    /// Adds class files (`.cls`) to the scope of later entries. Nothing is
+    /// Adds class (`.cls`) and trigger (`.trigger`) files to the scope of
+    /// later entries: their triggers fire on the entries' DML. Nothing is
     /// added unless they parse and check together with what is in scope; the
     /// diagnostics are returned with the files they are about.
     pub fn add_class_files(
@@ -136,11 +139,10 @@ impl Session {
             match syntax::parse_unit(&file) {
                 Ok(Unit::Type(t)) => self.push_source(file, vec![t], true),
                 Ok(Unit::Trigger(t)) => {
-                    let msg = "apexlite does not support triggers yet";
-                    let mut d = Diagnostic::new(msg, t.span.clone(), "not supported yet");
-                    d.file = index;
-                    diags.push(d);
                     self.push_source(file, Vec::new(), true);
+                    if let Some(source) = self.sources.last_mut() {
+                        source.trigger = Some(t);
+                    }
                 }
                 Err(found) => {
                     diags.extend(found.into_iter().map(|mut d| {
@@ -158,7 +160,9 @@ impl Session {
                 types: Vec::new(),
             };
             let (types, methods) = (self.types(), self.methods());
+            let triggers = self.triggers();
             let scope = Scope {
+                triggers: &triggers,
                 types: &types,
                 methods: &methods,
                 globals: &self.globals,
@@ -211,7 +215,9 @@ impl Session {
         let kept = self.kept_globals(&script);
         let globals: Vec<Global> = kept.iter().map(|(g, _)| g.clone()).collect();
         let (types, methods) = (self.types(), self.methods());
+        let triggers = self.triggers();
         let scope = Scope {
+            triggers: &triggers,
             types: &types,
             methods: &methods,
             globals: &globals,
@@ -312,6 +318,7 @@ impl Session {
                 file: files.swap_remove(0),
                 types: script.types,
                 methods: script.methods,
+                trigger: None,
                 from_file: false,
             });
         }
@@ -371,8 +378,19 @@ impl Session {
             file,
             types,
             methods: Vec::new(),
+            trigger: None,
             from_file,
         });
+    }
+
+    /// Every trigger in scope with its file index.
+    fn triggers(&self) -> Vec<(usize, TriggerDecl)> {
+        let with_index = |(i, s): (usize, &Source)| Some((i + 1, s.trigger.clone()?));
+        self.sources
+            .iter()
+            .enumerate()
+            .filter_map(with_index)
+            .collect()
     }
 
     /// Every class in scope with its file index (the entry is file 0).

@@ -10,7 +10,7 @@ use crate::interp::eval::Eval;
 use crate::interp::exception::{ApexException, SOBJECT, TYPE};
 use crate::interp::sobject::{DmlOptions, org_failure, run_dml};
 use crate::interp::value::{DbResult, Value};
-use crate::org::Org;
+use crate::org::{Org, RowResult};
 use crate::syntax::ast::DmlOp;
 use crate::syntax::source::Span;
 
@@ -140,7 +140,22 @@ pub(super) fn resolve_instance(native: Native, method: &str, args: &[Type]) -> O
     sig(builtin, me, ret)
 }
 
-/// `Database.insert(records, allOrNone)` and friends.
+/// The value a `Database` DML call returns: one result, or a list of them.
+pub fn dml_results(call: DmlCall, results: Vec<RowResult>) -> Value {
+    let op = call.op;
+    let mut values = results
+        .into_iter()
+        .map(|row| Value::Result(Rc::new(DbResult { op, row })));
+    if call.list {
+        Value::list(values.collect())
+    } else {
+        values.next().unwrap_or(Value::Null)
+    }
+}
+
+/// `Database.insert(records, allOrNone)` and friends, without triggers:
+/// the interpreter runs these calls itself (so that they fire triggers);
+/// this is the path for callers of [`super::call`] that have no program.
 pub(super) fn dml(call: DmlCall, args: &[Value], org: &mut Org, span: &Span) -> Eval<Value> {
     let all_or_none = !matches!(args.get(1), Some(Value::Bool(false)));
     let options = DmlOptions {
@@ -165,7 +180,7 @@ pub(super) fn dml(call: DmlCall, args: &[Value], org: &mut Org, span: &Span) -> 
 /// are. An Id whose key prefix names no object apexlite knows fails the call
 /// with `System.TypeException: Invalid id: <id>` (the platform's reaction to
 /// such an Id is not documented; the text is a guess).
-fn records_of_ids(value: &Value, span: &Span) -> Eval<Value> {
+pub fn records_of_ids(value: &Value, span: &Span) -> Eval<Value> {
     let record = |v: &Value| -> Eval<Value> {
         match v {
             Value::Id(id) => match schema().object_by_prefix(id.prefix()) {

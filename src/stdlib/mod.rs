@@ -17,6 +17,7 @@ mod string_utils;
 mod system;
 mod test;
 
+pub use database::{dml_results, records_of_ids};
 pub use datetime::add_days;
 pub use numbers::ROUNDING_MODES;
 pub use test::TestMethod;

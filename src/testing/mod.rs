@@ -11,8 +11,8 @@
 //! With coverage on, every statement of the class files counts its runs
 //! (see [`coverage`]).
 //!
-//! Not supported yet: triggers (a tree with `.trigger` files does not
-//! compile) and `System.runAs(Version)`.
+//! Triggers in the tree fire on the tests' DML and count for coverage.
+//! Not supported yet: `System.runAs(Version)`.
 
 pub mod coverage;
 pub mod discover;

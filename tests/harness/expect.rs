@@ -5,6 +5,7 @@
 //! exit: 1                         required: the exit status
 //! org: unchanged                  optional: the org file's bytes stay identical
 //! script: scripts/example.apex    optional: run this file (from the crate root)
+//! path: tests/projects/p          optional: `--path` folder of classes and triggers
 //! --- stdout                      optional: absent means stdout must be empty
 //! exact lines; {Id} matches any 18-character Id, {Id:005} one with that prefix
 //! --- stderr contains             optional: each non-blank line must occur in stderr
@@ -33,6 +34,8 @@ pub struct Expect {
     pub org_unchanged: bool,
     /// A script to run instead of the step's own `.apex` file, relative to the crate root.
     pub script: Option<String>,
+    /// A `--path` folder of class and trigger files, relative to the crate root.
+    pub path: Option<String>,
     /// Lines of the head, kept verbatim for rewriting.
     head: Vec<String>,
     /// The sections in file order: name and lines.
@@ -46,6 +49,7 @@ impl Expect {
             exit: -1,
             org_unchanged: false,
             script: None,
+            path: None,
             head: Vec::new(),
             sections: Vec::new(),
         };
@@ -152,6 +156,7 @@ fn read_head_line(
         "exit" => *exit = Some(parse_exit(value, line_no)?),
         "org" if value == "unchanged" => expect.org_unchanged = true,
         "script" if !value.is_empty() => expect.script = Some(value.to_string()),
+        "path" if !value.is_empty() => expect.path = Some(value.to_string()),
         _ => return Err(format!("line {line_no}: unknown setting `{trimmed}`")),
     }
     Ok(())

@@ -1,0 +1,2 @@
+trigger NoObject on Widget__c (before insert) {
+}
