@@ -562,6 +562,62 @@ fn classes_of_the_sfdx_project_around_the_current_directory_are_loaded() {
     assert_eq!(stdout(&out), REGISTRATION_OUTPUT);
 }
 
+/// The self-registration example under `scripts/selfreg`: a class, a
+/// trigger on User and their test class.
+fn selfreg_project() -> PathBuf {
+    crate_root().join("scripts").join("selfreg")
+}
+
+#[test]
+fn the_self_registration_example_registers_and_refuses_through_its_trigger() {
+    let out = Run::new(
+        &["run", "register.apex", "--org", ":memory:"],
+        &selfreg_project(),
+    )
+    .output();
+    assert_exit(&out, 0, "selfreg register.apex");
+    assert_eq!(
+        stdout(&out),
+        "registered jane.doe@example.com as Jane D\n\
+         registered jane.doe+2@example.com as Jane D 2\n\
+         refused sam@spam.example: FIELD_CUSTOM_VALIDATION_EXCEPTION: \
+         Registrations from spam.example are closed\n"
+    );
+}
+
+#[test]
+fn the_self_registration_example_passes_its_tests_with_full_coverage() {
+    let args = [
+        "test",
+        "--org",
+        ":memory:",
+        "--coverage",
+        "--min-coverage",
+        "100",
+    ];
+    let out = Run::new(&args, &selfreg_project()).output();
+    assert_exit(&out, 0, "apexlite test in scripts/selfreg");
+    let text = stdout(&out);
+    for method in [
+        "registersAContactlessUser",
+        "makesUsernameAndNicknameUnique",
+        "refusesAMissingLastName",
+        "refusesAnAddressThatIsNotOne",
+        "refusesAClosedDomainThroughTheTrigger",
+        "aliasKeepsEightCharacters",
+    ] {
+        assert!(
+            text.contains(&format!("PASS  SelfRegistrationTest.{method}  ")),
+            "{text}"
+        );
+    }
+    assert!(
+        text.contains("  ValidateNewUsers.trigger        7/7  100.0%\n"),
+        "{text}"
+    );
+    assert!(text.ends_with("6 passed, 0 failed\n"), "{text}");
+}
+
 #[test]
 fn path_names_the_folders_of_class_files() {
     let tmp = temp_dir();
