@@ -166,12 +166,7 @@ fn run_groups(
     let mut results = vec![RowResult::default(); records.len()];
     let mut new_ids = Vec::new();
     for object in objects_of(records) {
-        let slots: Vec<Slot> = records
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| std::ptr::eq(r.object, object))
-            .map(|(i, r)| Slot::new(i, r.clone()))
-            .collect();
+        let slots = slots_of(records, object);
         let done = match op {
             DmlOp::Insert => insert(ctx, slots)?,
             DmlOp::Update => update(ctx, slots)?,
@@ -193,6 +188,16 @@ fn objects_of(records: &[Record]) -> Vec<&'static ObjectDef> {
         }
     }
     objects
+}
+
+/// The records of `object` as pipeline rows, each remembering its index.
+fn slots_of(records: &[Record], object: &'static ObjectDef) -> Vec<Slot> {
+    records
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| std::ptr::eq(r.object, object))
+        .map(|(i, r)| Slot::new(i, r.clone()))
+        .collect()
 }
 
 /// Moves the rows' outcomes into the call's results; `created` marks rows

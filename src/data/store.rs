@@ -229,7 +229,8 @@ impl Store {
         let result = (|| -> Result<(), OrgError> {
             for object in &schema().objects {
                 let exists: bool = self.conn.query_row(
-                    "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1)",
+                    "SELECT EXISTS \
+                     (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1)",
                     [object.name],
                     |r| r.get(0),
                 )?;

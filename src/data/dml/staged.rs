@@ -12,7 +12,7 @@
 use super::{
     Outcome, SaveContext, Slot, check_inserts, check_updates, end_call, mirror_contacts,
     objects_of, prepare_deletes, prepare_insert, prepare_update, record_results, refuse_call,
-    write_deletes, write_inserts, write_updates,
+    slots_of, write_deletes, write_inserts, write_updates,
 };
 use crate::data::record::Record;
 use crate::data::schema::ObjectDef;
@@ -109,12 +109,7 @@ pub fn begin_staged(store: &Store, op: DmlOp, records: &[Record]) -> Result<Stag
     refuse_call(op, records)?;
     let mut stages = Vec::new();
     for object in objects_of(records) {
-        let slots: Vec<Slot> = records
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| std::ptr::eq(r.object, object))
-            .map(|(i, r)| Slot::new(i, r.clone()))
-            .collect();
+        let slots = slots_of(records, object);
         let stage = |op, slots| Stage {
             op,
             object,
